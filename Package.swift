@@ -1,0 +1,103 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// arrwDB: one package, one module per concern. Dependencies point from the server down to the
+/// leaves (`ArrwIndex`, `ArrwEmbedding`); see ARCHITECTURE.md and the README's module table.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "arrwDB",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "arrwdb", targets: ["arrwdb"]),
+        .executable(name: "arrw-bench", targets: ["ArrwBenchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Leaves: standard library (and Foundation where it earns its place) only.
+        .target(name: "ArrwIndex", swiftSettings: strictSettings),
+        .target(name: "ArrwEmbedding", swiftSettings: strictSettings),
+
+        .target(
+            name: "ArrwEngine",
+            dependencies: [
+                "ArrwIndex",
+                "ArrwEmbedding",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ArrwServer",
+            dependencies: [
+                "ArrwEngine",
+                "ArrwIndex",
+                "ArrwEmbedding",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "arrwdb",
+            dependencies: [
+                "ArrwServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ArrwTestSupport",
+            dependencies: ["ArrwIndex"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "ArrwBenchmarks",
+            dependencies: ["ArrwIndex", "ArrwTestSupport"],
+            path: "Benchmarks/ScanBenchmark",
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(
+            name: "ArrwIndexTests",
+            dependencies: ["ArrwIndex", "ArrwTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ArrwEmbeddingTests",
+            dependencies: ["ArrwEmbedding"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ArrwEngineTests",
+            dependencies: ["ArrwEngine", "ArrwIndex", "ArrwEmbedding", "ArrwTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ArrwServerTests",
+            dependencies: [
+                "ArrwServer",
+                "ArrwEngine",
+                "ArrwTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

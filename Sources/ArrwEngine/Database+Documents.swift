@@ -1,0 +1,143 @@
+import ArrwEmbedding
+import Foundation
+
+extension Database {
+    /// Stores a new document, embedding the chunks that bring no vector.
+    /// Throws `duplicate_document` when `draft.id` exists already.
+    public func addDocument(libraryId: String, _ draft: DocumentDraft) async throws -> Document {
+        let store = try store(libraryId)
+        let prepared = try await prepare([draft], for: store)
+        return try store.store(prepared[0].get(), replace: false).0
+    }
+
+    /// Stores or replaces the document `documentId` (PUT semantics). Returns whether it was new.
+    public func replaceDocument(libraryId: String, documentId: String, _ draft: DocumentDraft) async throws -> (Document, created: Bool) {
+        try DocumentDraft.validateDocumentId(documentId)
+        if let id = draft.id, id != documentId {
+            throw EngineError.validation("body 'id' '\(id)' differs from the path's '\(documentId)'", field: "id")
+        }
+        let store = try store(libraryId)
+        var draft = draft
+        draft.id = documentId
+        let prepared = try await prepare([draft], for: store)
+        return try store.store(prepared[0].get(), replace: true)
+    }
+
+    /// Stores each document of a batch alone: an item fails with its own error (parse errors
+    /// passed in as `.failure`) and the others are stored. Texts are embedded in one call.
+    public func addDocuments(libraryId: String, _ drafts: [Result<DocumentDraft, EngineError>]) async throws -> BatchOutcome {
+        guard drafts.count <= limits.maxDocumentsPerBatch else {
+            throw EngineError.limitExceeded(
+                "a batch holds at most \(limits.maxDocumentsPerBatch) documents; got \(drafts.count)",
+                limit: limits.maxDocumentsPerBatch, field: "documents")
+        }
+        let store = try store(libraryId)
+        let valid = drafts.compactMap { try? $0.get() }
+        var prepared = try await prepare(valid, for: store).makeIterator()
+        var results: [BatchItemResult] = []
+        for (position, draft) in drafts.enumerated() {
+            let outcome = draft.flatMap { _ in prepared.next()! }.flatMap { document in
+                Result { try store.store(document, replace: false).0.id }.mapError { $0 as? EngineError ?? .validation("\($0)") }
+            }
+            switch outcome {
+            case .success(let id): results.append(BatchItemResult(line: position + 1, documentId: id, error: nil))
+            case .failure(let error): results.append(BatchItemResult(line: position + 1, documentId: try? draft.get().id, error: error))
+            }
+        }
+        return BatchOutcome(results: results)
+    }
+
+    public func document(libraryId: String, documentId: String, includeEmbeddings: Bool = false) throws -> Document {
+        try store(libraryId).document(documentId, includeEmbeddings: includeEmbeddings)
+    }
+
+    /// A page of documents in insertion order. `cursor` is a previous page's `nextCursor`.
+    public func listDocuments(libraryId: String, limit: Int, cursor: String?, includeEmbeddings: Bool = false) throws -> DocumentPage {
+        let store = try store(libraryId)
+        guard (1...limits.maxPageSize).contains(limit) else {
+            throw EngineError.limitExceeded("'limit' must be between 1 and \(limits.maxPageSize)", limit: limits.maxPageSize, field: "limit")
+        }
+        var after: UInt64 = 0
+        if let cursor {
+            guard let sequence = UInt64(cursor) else {
+                throw EngineError.validation("'cursor' is not a cursor this server issued", field: "cursor")
+            }
+            after = sequence
+        }
+        return store.page(limit: limit, after: after, includeEmbeddings: includeEmbeddings)
+    }
+
+    public func deleteDocument(libraryId: String, documentId: String) throws {
+        try store(libraryId).removeDocument(documentId)
+    }
+
+    /// Deletes each listed document alone; a missing one fails with `document_not_found`.
+    public func deleteDocuments(libraryId: String, documentIds: [String]) throws -> BatchOutcome {
+        guard !documentIds.isEmpty else {
+            throw EngineError.validation("'document_ids' must not be empty", field: "document_ids")
+        }
+        guard documentIds.count <= limits.maxDocumentsPerBatch else {
+            throw EngineError.limitExceeded(
+                "a batch holds at most \(limits.maxDocumentsPerBatch) documents; got \(documentIds.count)",
+                limit: limits.maxDocumentsPerBatch, field: "document_ids")
+        }
+        let store = try store(libraryId)
+        let results = documentIds.enumerated().map { position, id in
+            do {
+                try store.removeDocument(id)
+                return BatchItemResult(line: position + 1, documentId: id, error: nil)
+            } catch {
+                return BatchItemResult(line: position + 1, documentId: id, error: error as? EngineError ?? .documentNotFound(id))
+            }
+        }
+        return BatchOutcome(results: results)
+    }
+
+    /// Gives every draft its id and vectors: the chunks without an embedding are embedded in
+    /// one provider call. Per draft, a failure (wrong dimension) is returned, not thrown;
+    /// a provider failure is thrown for the whole call.
+    private func prepare(_ drafts: [DocumentDraft], for store: LibraryStore) async throws -> [Result<PreparedDocument, EngineError>] {
+        let libraryDimension = store.dimension
+        let checked: [Result<DocumentDraft, EngineError>] = drafts.map { draft in
+            let needsEmbedding = draft.chunks.contains { $0.embedding == nil }
+            let expected = libraryDimension ?? (needsEmbedding ? embedder.dimension : nil)
+            if let provided = draft.providedDimension, let expected, provided != expected {
+                let field = libraryDimension == nil ? "embedding (the embedding model gives \(expected))" : "embedding"
+                return .failure(.dimensionMismatch(expected: expected, actual: provided, field: field))
+            }
+            if needsEmbedding, let libraryDimension, libraryDimension != embedder.dimension {
+                return .failure(EngineError(
+                    kind: .invalidInput, code: "dimension_mismatch",
+                    message: "the library holds \(libraryDimension)-dimensional vectors but the embedding model "
+                        + "'\(embedder.modelName)' gives \(embedder.dimension); send an 'embedding' with every chunk"))
+            }
+            return .success(draft)
+        }
+        let texts = checked.flatMap { (try? $0.get())?.chunks.filter { $0.embedding == nil }.map(\.text) ?? [] }
+        var vectors = try await embed(texts, purpose: .document).makeIterator()
+        return checked.map { result in
+            result.map { draft in
+                PreparedDocument(
+                    id: draft.id ?? UUID().uuidString.lowercased(), title: draft.title, metadata: draft.metadata,
+                    chunks: draft.chunks.map { chunk in (chunk.text, chunk.metadata, chunk.embedding ?? vectors.next()!) })
+            }
+        }
+    }
+
+    /// Calls the provider, turning its failures into `embedding_failed` and checking its answer.
+    func embed(_ texts: [String], purpose: EmbeddingPurpose) async throws -> [[Float]] {
+        guard !texts.isEmpty else { return [] }
+        let vectors: [[Float]]
+        do {
+            vectors = try await embedder.embed(texts, purpose: purpose)
+        } catch {
+            throw EngineError.embeddingFailed("\(error)")
+        }
+        guard vectors.count == texts.count, vectors.allSatisfy({ $0.count == embedder.dimension && $0.allSatisfy(\.isFinite) }) else {
+            throw EngineError(
+                kind: .internalFailure, code: "embedding_invalid",
+                message: "the embedding provider '\(embedder.modelName)' returned malformed vectors")
+        }
+        return vectors
+    }
+}

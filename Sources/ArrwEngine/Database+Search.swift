@@ -1,0 +1,72 @@
+import ArrwEmbedding
+
+/// A nearest-neighbour query: exactly one of `text` (embedded as a query) or `vector`.
+public struct SearchQuery: Sendable {
+    public var text: String?
+    public var vector: [Float]?
+    public var k: Int
+    public var filter: Filter?
+    public var distanceThreshold: Double?
+    public var includeEmbeddings: Bool
+
+    public init(
+        text: String? = nil, vector: [Float]? = nil, k: Int = 10, filter: Filter? = nil,
+        distanceThreshold: Double? = nil, includeEmbeddings: Bool = false
+    ) {
+        self.text = text
+        self.vector = vector
+        self.k = k
+        self.filter = filter
+        self.distanceThreshold = distanceThreshold
+        self.includeEmbeddings = includeEmbeddings
+    }
+}
+
+/// The answer to a search: hits nearest first, and the time the engine spent.
+public struct SearchOutcome: Sendable {
+    public var hits: [SearchHit]
+    public var queryTimeMs: Double
+}
+
+extension Database {
+    /// Exact nearest-neighbour search. Returns `k` hits whenever at least `k` chunks pass the
+    /// filter (fewer only when `distanceThreshold` cuts them).
+    public func search(libraryId: String, _ query: SearchQuery) async throws -> SearchOutcome {
+        let start = ContinuousClock.now
+        let store = try store(libraryId)
+        guard (1...limits.maxSearchResults).contains(query.k) else {
+            throw EngineError.limitExceeded(
+                "'k' must be between 1 and \(limits.maxSearchResults)", limit: limits.maxSearchResults, field: "k")
+        }
+        if let threshold = query.distanceThreshold, !threshold.isFinite {
+            throw EngineError.validation("'distance_threshold' must be a finite number", field: "distance_threshold")
+        }
+        let vector: [Float]
+        switch (query.text, query.vector) {
+        case (let text?, nil):
+            guard !text.isEmpty else { throw EngineError.validation("'query' must not be empty", field: "query") }
+            guard text.count <= limits.maxTextLengthPerChunk else {
+                throw EngineError.limitExceeded(
+                    "'query' is longer than \(limits.maxTextLengthPerChunk) characters",
+                    limit: limits.maxTextLengthPerChunk, field: "query")
+            }
+            if let dimension = store.dimension, dimension != embedder.dimension {
+                throw EngineError(
+                    kind: .invalidInput, code: "dimension_mismatch",
+                    message: "the library holds \(dimension)-dimensional vectors but the embedding model "
+                        + "'\(embedder.modelName)' gives \(embedder.dimension); search with 'query_vector'")
+            }
+            vector = try await embed([text], purpose: .query)[0]
+        case (nil, let given?):
+            vector = given
+        default:
+            throw EngineError.validation("give exactly one of 'query' and 'query_vector'", field: "query")
+        }
+        let hits = try store.search(
+            vector: vector, k: query.k, filter: query.filter, distanceThreshold: query.distanceThreshold,
+            includeEmbeddings: query.includeEmbeddings)
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return SearchOutcome(hits: hits, queryTimeMs: milliseconds)
+    }
+}

@@ -1,0 +1,181 @@
+import ArrwEmbedding
+import ArrwIndex
+import Foundation
+import Synchronization
+
+/// The arrwDB engine: the catalog of libraries and every operation on them, independent of
+/// any transport. All methods are safe to call concurrently; errors are `EngineError`s.
+///
+/// Data lives in memory in this release (no write-ahead log yet).
+///
+/// Invariants: library names are unique (case-sensitive); a library's id never changes.
+public final class Database: Sendable {
+    public let limits: EngineLimits
+    public let embedder: any EmbeddingProvider
+    private let catalog = Mutex<Catalog>(Catalog())
+
+    private struct Catalog {
+        var libraries: [UUID: LibraryStore] = [:]
+        var idsByName: [String: UUID] = [:]
+    }
+
+    public init(embedder: any EmbeddingProvider, limits: EngineLimits = EngineLimits()) {
+        self.embedder = embedder
+        self.limits = limits
+    }
+
+    /// A library as the user asked for it; every field is checked by `createLibrary`.
+    public struct LibraryDraft: Sendable {
+        public var name: String?
+        public var description: String?
+        public var indexType: String?
+        public var indexParams: JSONValue?
+        public var metric: String?
+        public var metadata: JSONValue?
+        public var dimension: Int?
+
+        public init(
+            name: String?, description: String? = nil, indexType: String? = nil, indexParams: JSONValue? = nil,
+            metric: String? = nil, metadata: JSONValue? = nil, dimension: Int? = nil
+        ) {
+            self.name = name
+            self.description = description
+            self.indexType = indexType
+            self.indexParams = indexParams
+            self.metric = metric
+            self.metadata = metadata
+            self.dimension = dimension
+        }
+    }
+
+    /// Changes to a library; nil leaves a field as it is. `metadata` replaces the whole object.
+    public struct LibraryPatch: Sendable {
+        public var description: String?
+        public var metadata: JSONValue?
+        public var indexType: String?
+        public var indexParams: JSONValue?
+
+        public init(description: String? = nil, metadata: JSONValue? = nil, indexType: String? = nil, indexParams: JSONValue? = nil) {
+            self.description = description
+            self.metadata = metadata
+            self.indexType = indexType
+            self.indexParams = indexParams
+        }
+    }
+
+    public func createLibrary(_ draft: LibraryDraft) throws -> LibraryInfo {
+        guard let name = draft.name else { throw EngineError.validation("'name' is required", field: "name") }
+        guard !name.isEmpty, name.count <= limits.maxNameLength else {
+            throw EngineError.validation("'name' must be 1-\(limits.maxNameLength) characters", field: "name")
+        }
+        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw EngineError.validation("'name' must not contain control characters", field: "name")
+        }
+        let metric = try parseMetric(draft.metric)
+        let indexType = try parseIndexType(draft.indexType)
+        let indexParams = try parseIndexParams(draft.indexParams, for: indexType)
+        if let dimension = draft.dimension, !(1...limits.maxDimension).contains(dimension) {
+            throw EngineError.validation("'dimension' must be between 1 and \(limits.maxDimension)", field: "dimension")
+        }
+        let description = try checkedDescription(draft.description) ?? ""
+        let now = Date()
+        let info = LibraryInfo(
+            id: UUID(), name: name, description: description, indexType: indexType, indexParams: indexParams,
+            metric: metric, dimension: draft.dimension, embeddingModel: embedder.modelName,
+            metadata: try DocumentDraft.metadataObject(draft.metadata, field: "metadata"),
+            createdAt: now, updatedAt: now, documentCount: 0, chunkCount: 0)
+        let store = LibraryStore(settings: info)
+        try catalog.withLock { catalog in
+            guard catalog.idsByName[name] == nil else { throw EngineError.duplicateLibraryName(name) }
+            catalog.idsByName[name] = info.id
+            catalog.libraries[info.id] = store
+        }
+        return info
+    }
+
+    /// Every library, oldest first.
+    public func listLibraries() -> [LibraryInfo] {
+        let stores = catalog.withLock { Array($0.libraries.values) }
+        return stores.map(\.info).sorted { ($0.createdAt, $0.name) < ($1.createdAt, $1.name) }
+    }
+
+    public func library(_ id: String) throws -> LibraryInfo {
+        try store(id).info
+    }
+
+    public func statistics(_ id: String) throws -> LibraryStatistics {
+        try store(id).statistics
+    }
+
+    /// Applies `patch`. Changing the index type or its parameters needs an index this build
+    /// cannot create, so it is refused with `unsupported_index_type` or a validation error.
+    public func updateLibrary(_ id: String, _ patch: LibraryPatch) throws -> LibraryInfo {
+        let store = try store(id)
+        let description = try checkedDescription(patch.description)
+        let metadata = try patch.metadata.map { try DocumentDraft.metadataObject($0, field: "metadata") }
+        let current = store.info
+        let indexType = try patch.indexType.map { try parseIndexType($0) } ?? current.indexType
+        let indexParams = try patch.indexParams.map { try parseIndexParams($0, for: indexType) } ?? current.indexParams
+        return store.update { info in
+            if let description { info.description = description }
+            if let metadata { info.metadata = metadata }
+            info.indexType = indexType
+            info.indexParams = indexParams
+        }
+    }
+
+    public func deleteLibrary(_ id: String) throws {
+        let uuid = try parseLibraryId(id)
+        try catalog.withLock { catalog in
+            guard let store = catalog.libraries.removeValue(forKey: uuid) else { throw EngineError.libraryNotFound(id) }
+            catalog.idsByName.removeValue(forKey: store.info.name)
+        }
+    }
+
+    func store(_ id: String) throws -> LibraryStore {
+        let uuid = try parseLibraryId(id)
+        guard let store = catalog.withLock({ $0.libraries[uuid] }) else { throw EngineError.libraryNotFound(id) }
+        return store
+    }
+
+    private func parseLibraryId(_ id: String) throws -> UUID {
+        guard let uuid = UUID(uuidString: id) else { throw EngineError.libraryNotFound(id) }
+        return uuid
+    }
+
+    private func checkedDescription(_ description: String?) throws -> String? {
+        if let description, description.count > limits.maxDescriptionLength {
+            throw EngineError.limitExceeded(
+                "'description' is longer than \(limits.maxDescriptionLength) characters",
+                limit: limits.maxDescriptionLength, field: "description")
+        }
+        return description
+    }
+
+    private func parseMetric(_ name: String?) throws -> DistanceMetric {
+        guard let name else { return .cosine }
+        guard let metric = DistanceMetric(rawValue: name) else {
+            throw EngineError.validation("'metric' must be one of cosine, l2, dot; got '\(name)'", field: "metric")
+        }
+        return metric
+    }
+
+    private func parseIndexType(_ name: String?) throws -> IndexType {
+        guard let name else { return .bruteForce }
+        guard let type = IndexType(rawValue: name) else {
+            let known = IndexType.allCases.map(\.rawValue).joined(separator: ", ")
+            throw EngineError.validation("'index_type' must be one of \(known); got '\(name)'", field: "index_type")
+        }
+        guard type.isAvailable else { throw EngineError.unsupportedIndexType(name) }
+        return type
+    }
+
+    private func parseIndexParams(_ json: JSONValue?, for type: IndexType) throws -> [String: JSONValue] {
+        let params = try DocumentDraft.metadataObject(json, field: "index_params")
+        if let unknown = params.keys.sorted().first(where: { !type.parameterNames.contains($0) }) {
+            throw EngineError.validation(
+                "index_params key '\(unknown)' does not apply to index_type '\(type.rawValue)'", field: "index_params")
+        }
+        return params
+    }
+}

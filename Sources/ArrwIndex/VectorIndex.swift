@@ -1,0 +1,60 @@
+/// The role every vector index plays (brute force now; KD-tree, LSH, HNSW and IVF later):
+/// vectors of a fixed `dimension` stored under caller-chosen `UInt64` keys, searched for the `k`
+/// nearest to a query under `metric`.
+///
+/// Scores follow ``DistanceMetric``'s convention (greater is closer); results come nearest first,
+/// ties broken by the smaller key (``Neighbor/ranksBefore(_:)``).
+///
+/// Concurrency contract: mutations (`add`, `remove`) are serialized by the caller, and no read
+/// runs during a mutation; `search`, `count`, `contains`, `memoryBytes` and `vector(for:)` may run
+/// concurrently from many threads when no mutation runs. Implementations keep no shared scratch
+/// state in reads. (Conformers are therefore not `Sendable` by themselves: the owner that enforces
+/// this contract, e.g. a reader–writer lock, is.)
+public protocol VectorIndex: AnyObject {
+    /// The number of floats in every vector. At least 1.
+    var dimension: Int { get }
+    /// How vectors are compared.
+    var metric: DistanceMetric { get }
+    /// The number of keys stored.
+    var count: Int { get }
+    /// An estimate of the bytes the index holds (vectors, keys and its own structures).
+    var memoryBytes: Int { get }
+    /// Adds, or replaces, the vector stored under `key`.
+    /// Preconditions: `vector.count == dimension`, every component finite. For cosine the index
+    /// stores the vector normalized to unit length (the caller rejects zero vectors).
+    func add(key: UInt64, vector: [Float])
+    /// Removes `key`; returns whether it was stored.
+    @discardableResult func remove(key: UInt64) -> Bool
+    /// Whether `key` is stored.
+    func contains(key: UInt64) -> Bool
+    /// The stored vector (normalized for cosine), or nil when `key` is not stored.
+    func vector(for key: UInt64) -> [Float]?
+    /// The `k` nearest stored vectors to `query` (for cosine the query is normalized inside),
+    /// nearest first, considering only keys for which `filter` is true (nil = all). Returns
+    /// `min(k, number of matching keys)` results for an exact index; an approximate one may return
+    /// fewer. Preconditions: `k >= 1`, `query.count == dimension`, every component finite.
+    func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?) -> [Neighbor]
+}
+
+extension VectorIndex {
+    /// The exact `k` nearest to `query` among `candidates` (keys not stored are skipped, duplicates
+    /// count once), nearest first, ties by the smaller key: for a search planner whose filter leaves
+    /// few keys, where scoring them directly beats a filtered scan or graph walk.
+    /// Preconditions: `k >= 1`, `query.count == dimension`.
+    /// - Complexity: O(m·d + m log k) for m candidates, plus one `vector(for:)` per candidate.
+    public func exactSearch(query: [Float], k: Int, among candidates: some Sequence<UInt64>) -> [Neighbor] {
+        precondition(k >= 1, "exactSearch: k must be at least 1, got \(k)")
+        precondition(query.count == dimension, "exactSearch: expected \(dimension) floats, got \(query.count)")
+        var normalized = query
+        if metric == .cosine { DistanceKernels.normalize(&normalized) }
+        var heap = TopKHeap(k: k)
+        var seen = Set<UInt64>()
+        normalized.withUnsafeBufferPointer { q in
+            for key in candidates where seen.insert(key).inserted {
+                guard let stored = vector(for: key) else { continue }
+                heap.insert(key: key, score: stored.withUnsafeBufferPointer { metric.score($0, q) })
+            }
+        }
+        return heap.sortedNearestFirst()
+    }
+}

@@ -1,0 +1,118 @@
+import ArrwEmbedding
+import ArrwEngine
+import ArrwIndex
+import Foundation
+import Hummingbird
+
+/// JSON shapes the API answers with (SPEC.md, "Shapes that clients rely on"). Keys are
+/// snake_case; times are ISO 8601 UTC with milliseconds; absent values are `null` where a
+/// client relies on the key and omitted elsewhere.
+enum APIResponse {
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try encoder.encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func timestamp(_ date: Date) -> JSONValue {
+        .string(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+    }
+
+    static func library(_ info: LibraryInfo) -> JSONValue {
+        .object([
+            "id": .string(info.id.uuidString.lowercased()),
+            "name": .string(info.name),
+            "description": .string(info.description),
+            "index_type": .string(info.indexType.rawValue),
+            "index_params": .object(info.indexParams),
+            "metric": .string(info.metric.rawValue),
+            "dimension": info.dimension.map { .int(Int64($0)) } ?? .null,
+            "embedding_model": .string(info.embeddingModel),
+            "metadata": .object(info.metadata),
+            "created_at": timestamp(info.createdAt),
+            "updated_at": timestamp(info.updatedAt),
+            "document_count": .int(Int64(info.documentCount)),
+            "chunk_count": .int(Int64(info.chunkCount)),
+        ])
+    }
+
+    static func statistics(_ stats: LibraryStatistics) -> JSONValue {
+        .object([
+            "document_count": .int(Int64(stats.documentCount)),
+            "chunk_count": .int(Int64(stats.chunkCount)),
+            "dimension": stats.dimension.map { .int(Int64($0)) } ?? .null,
+            "metric": .string(stats.metric.rawValue),
+            "index_type": .string(stats.indexType.rawValue),
+            "index_params": .object(stats.indexParams),
+            "index_memory_bytes": .int(Int64(stats.indexMemoryBytes)),
+            "build_state": .string(stats.buildState),
+        ])
+    }
+
+    static func chunk(_ chunk: Chunk) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .string(chunk.id),
+            "document_id": .string(chunk.documentId),
+            "text": .string(chunk.text),
+            "metadata": .object(chunk.metadata),
+        ]
+        if let embedding = chunk.embedding {
+            object["embedding"] = .array(embedding.map { .double(Double("\($0)") ?? Double($0)) })
+        }
+        return .object(object)
+    }
+
+    static func document(_ document: Document) -> JSONValue {
+        .object([
+            "id": .string(document.id),
+            "library_id": .string(document.libraryId.uuidString.lowercased()),
+            "title": .string(document.title),
+            "metadata": .object(document.metadata),
+            "chunks": .array(document.chunks.map(chunk)),
+            "created_at": timestamp(document.createdAt),
+            "updated_at": timestamp(document.updatedAt),
+        ])
+    }
+
+    static func error(_ error: EngineError) -> JSONValue {
+        var object: [String: JSONValue] = ["code": .string(error.code), "message": .string(error.message)]
+        if let details = error.details { object["details"] = .object(details) }
+        return .object(object)
+    }
+
+    /// `{"successful", "failed", "results": [{"line", "document_id"?, "error"?}]}`.
+    static func batch(_ outcome: BatchOutcome) -> JSONValue {
+        .object([
+            "successful": .int(Int64(outcome.successful)),
+            "failed": .int(Int64(outcome.failed)),
+            "results": .array(outcome.results.map { item in
+                var object: [String: JSONValue] = ["line": .int(Int64(item.line))]
+                if let id = item.documentId { object["document_id"] = .string(id) }
+                if let failure = item.error { object["error"] = error(failure) }
+                return .object(object)
+            }),
+        ])
+    }
+
+    static func search(_ outcome: SearchOutcome) -> JSONValue {
+        .object([
+            "results": .array(outcome.hits.map { hit in
+                .object([
+                    "chunk": chunk(hit.chunk),
+                    "document_id": .string(hit.documentId),
+                    "distance": .double(hit.distance),
+                    "score": .double(hit.score),
+                ])
+            }),
+            "total": .int(Int64(outcome.hits.count)),
+            "query_time_ms": .double(outcome.queryTimeMs),
+        ])
+    }
+}

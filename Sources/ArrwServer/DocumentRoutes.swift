@@ -1,0 +1,60 @@
+import ArrwEngine
+import Hummingbird
+
+/// `/v1/libraries/{id}/documents`: add one, add a batch, list, get, replace, delete one or a batch.
+struct DocumentRoutes<Context: RequestContext>: Sendable {
+    let database: Database
+    let body: JSONBodyReader
+
+    func register(on group: RouterGroup<Context>) {
+        group.post(":id/documents") { request, context in
+            let id = try context.parameters.require("id")
+            _ = try database.library(id)
+            let draft = try DocumentDraft.parse(try await body.decode(JSONValue.self, from: request), limits: database.limits)
+            return try APIResponse.json(APIResponse.document(try await database.addDocument(libraryId: id, draft)), status: .created)
+        }
+        group.post(":id/documents/batch") { request, context in
+            let id = try context.parameters.require("id")
+            _ = try database.library(id)
+            let documents = try await body.decode(BatchDocumentsBody.self, from: request).documents
+            let drafts = documents.map { json in
+                Result { try DocumentDraft.parse(json, limits: database.limits) }.mapError { $0 as? EngineError ?? .validation("\($0)") }
+            }
+            return try APIResponse.json(APIResponse.batch(try await database.addDocuments(libraryId: id, drafts)))
+        }
+        group.delete(":id/documents/batch") { request, context in
+            let id = try context.parameters.require("id")
+            _ = try database.library(id)
+            let ids = try await body.decode(BatchDeleteBody.self, from: request).documentIds
+            return try APIResponse.json(APIResponse.batch(try database.deleteDocuments(libraryId: id, documentIds: ids)))
+        }
+        group.get(":id/documents") { request, context in
+            let page = try database.listDocuments(
+                libraryId: context.parameters.require("id"), limit: try request.intQuery("limit") ?? 100,
+                cursor: request.uri.queryParameters.get("cursor"),
+                includeEmbeddings: try request.boolQuery("include_embeddings") ?? false)
+            return try APIResponse.json(.object([
+                "documents": .array(page.documents.map(APIResponse.document)),
+                "next_cursor": page.nextCursor.map(JSONValue.string) ?? .null,
+            ]))
+        }
+        group.get(":id/documents/:doc") { request, context in
+            let document = try database.document(
+                libraryId: context.parameters.require("id"), documentId: context.parameters.require("doc"),
+                includeEmbeddings: try request.boolQuery("include_embeddings") ?? false)
+            return try APIResponse.json(APIResponse.document(document))
+        }
+        group.put(":id/documents/:doc") { request, context in
+            let id = try context.parameters.require("id")
+            _ = try database.library(id)
+            let draft = try DocumentDraft.parse(try await body.decode(JSONValue.self, from: request), limits: database.limits)
+            let (document, created) = try await database.replaceDocument(
+                libraryId: id, documentId: context.parameters.require("doc"), draft)
+            return try APIResponse.json(APIResponse.document(document), status: created ? .created : .ok)
+        }
+        group.delete(":id/documents/:doc") { _, context in
+            try database.deleteDocument(libraryId: context.parameters.require("id"), documentId: context.parameters.require("doc"))
+            return Response(status: .noContent)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import ArrwEngine
+import Hummingbird
+
+/// `/v1/libraries`: create, list, get, patch, delete, statistics.
+struct LibraryRoutes<Context: RequestContext>: Sendable {
+    let database: Database
+    let body: JSONBodyReader
+
+    func register(on group: RouterGroup<Context>) {
+        group.post { request, _ in
+            let draft = try await body.decode(CreateLibraryBody.self, from: request).draft()
+            return try APIResponse.json(APIResponse.library(try database.createLibrary(draft)), status: .created)
+        }
+        group.get { _, _ in
+            try APIResponse.json(.object(["libraries": .array(database.listLibraries().map(APIResponse.library))]))
+        }
+        group.get(":id") { _, context in
+            try APIResponse.json(APIResponse.library(try database.library(context.parameters.require("id"))))
+        }
+        group.patch(":id") { request, context in
+            let id = try context.parameters.require("id")
+            _ = try database.library(id)
+            let patch = try await body.decode(PatchLibraryBody.self, from: request).patch
+            return try APIResponse.json(APIResponse.library(try database.updateLibrary(id, patch)))
+        }
+        group.delete(":id") { _, context in
+            try database.deleteLibrary(context.parameters.require("id"))
+            return Response(status: .noContent)
+        }
+        group.get(":id/statistics") { _, context in
+            try APIResponse.json(APIResponse.statistics(try database.statistics(context.parameters.require("id"))))
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import ArrwEngine
+import Logging
+import NIOCore
+
+/// Every setting of the server, each with its default and the environment variable that sets
+/// it (SPEC.md, "Configuration"). Built by `fromEnvironment`, which rejects a bad value with a
+/// `ConfigurationError` naming the variable; command-line flags override afterwards.
+public struct ServerConfiguration: Sendable {
+    /// `HOST`: the address to bind. Default `127.0.0.1`.
+    public var host = "127.0.0.1"
+    /// `PORT`: the TCP port, 0 for any free one. Default 8000.
+    public var port = 8000
+    /// `WORKERS`: event-loop threads serving connections. Default: one per core.
+    public var workers = System.coreCount
+    /// `LOG_LEVEL`: trace, debug, info, notice, warning, error or critical. Default info.
+    public var logLevel = Logger.Level.info
+    /// `LOG_JSON_FORMAT`: one JSON object per log line when true. Default false.
+    public var logJSONFormat = false
+    /// `EMBEDDING_PROVIDER`: `hash` (built in), `local`, `cohere` or `openai`. Default `hash`
+    /// until the native MiniLM model lands; the others stop start-up with a clear message.
+    public var embeddingProvider = "hash"
+    /// `EMBEDDING_MODEL`: the model name a remote provider is asked for. Default none.
+    public var embeddingModel: String?
+    /// `EMBEDDING_DIMENSION`: the vector length of the `hash` provider. Default 384.
+    public var embeddingDimension = 384
+    /// `EMBEDDING_MODEL_PATH`: the folder of the local model's weights. Default `models/all-MiniLM-L6-v2`.
+    public var embeddingModelPath = "models/all-MiniLM-L6-v2"
+    /// `COHERE_API_KEY`: the key for the `cohere` provider. Default none.
+    public var cohereAPIKey: String?
+    /// `MAX_CHUNKS_PER_DOCUMENT`, `MAX_TEXT_LENGTH_PER_CHUNK`, `MAX_SEARCH_RESULTS`: see `EngineLimits`.
+    public var limits = EngineLimits()
+    /// `MAX_REQUEST_BODY_BYTES`: the largest request body accepted; larger is a 413. Default 32 MiB.
+    public var maxRequestBodyBytes = 32 * 1024 * 1024
+    /// `RATE_LIMIT_ENABLED`: limit requests per client (API key, else address). Default false.
+    public var rateLimitEnabled = false
+    /// `RATE_LIMIT_PER_MINUTE`: requests each client may make per minute. Default 600.
+    public var rateLimitPerMinute = 600
+    /// `API_KEYS`: comma-separated keys; when set every route but `/health` and `/readiness`
+    /// needs `Authorization: Bearer KEY` or `X-API-Key: KEY`. Default none (open).
+    public var apiKeys: [String] = []
+    /// `DATA_DIR`: where durable data will live. Default `./data`. Unused while data is in memory.
+    public var dataDirectory = "./data"
+    /// `SNAPSHOT_INTERVAL_SECONDS`: seconds between snapshots. Default 3600. Unused while data is in memory.
+    public var snapshotIntervalSeconds = 3600
+    /// `WAL_SYNC_INTERVAL_SECONDS`: 0 fsyncs every write before acknowledging it. Default 0.
+    /// Unused while data is in memory.
+    public var walSyncIntervalSeconds = 0.0
+    /// `JOB_WORKERS`: background job workers. Default 4. Unused until jobs land.
+    public var jobWorkers = 4
+
+    public init() {}
+
+    /// Reads every variable of SPEC.md from `environment`; absent ones keep their defaults.
+    public static func fromEnvironment(_ environment: [String: String]) throws -> ServerConfiguration {
+        let reader = EnvironmentReader(environment: environment)
+        var config = ServerConfiguration()
+        config.host = try reader.string("HOST", nonEmpty: true) ?? config.host
+        config.port = try reader.int("PORT", in: 0...65535) ?? config.port
+        config.workers = try reader.int("WORKERS", in: 1...1024) ?? config.workers
+        if let level = try reader.string("LOG_LEVEL", nonEmpty: true) {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError(variable: "LOG_LEVEL", value: level, expected: "one of trace, debug, info, notice, warning, error, critical")
+            }
+            config.logLevel = parsed
+        }
+        config.logJSONFormat = try reader.bool("LOG_JSON_FORMAT") ?? config.logJSONFormat
+        if let provider = try reader.string("EMBEDDING_PROVIDER", nonEmpty: true) {
+            let known = ["hash", "local", "cohere", "openai"]
+            guard known.contains(provider.lowercased()) else {
+                throw ConfigurationError(variable: "EMBEDDING_PROVIDER", value: provider, expected: "one of \(known.joined(separator: ", "))")
+            }
+            config.embeddingProvider = provider.lowercased()
+        }
+        config.embeddingModel = try reader.string("EMBEDDING_MODEL", nonEmpty: true)
+        config.embeddingDimension = try reader.int("EMBEDDING_DIMENSION", in: 1...config.limits.maxDimension) ?? config.embeddingDimension
+        config.embeddingModelPath = try reader.string("EMBEDDING_MODEL_PATH", nonEmpty: true) ?? config.embeddingModelPath
+        config.cohereAPIKey = try reader.string("COHERE_API_KEY", nonEmpty: true)
+        config.limits.maxChunksPerDocument = try reader.int("MAX_CHUNKS_PER_DOCUMENT", in: 1...1_000_000) ?? config.limits.maxChunksPerDocument
+        config.limits.maxTextLengthPerChunk = try reader.int("MAX_TEXT_LENGTH_PER_CHUNK", in: 1...100_000_000) ?? config.limits.maxTextLengthPerChunk
+        config.limits.maxSearchResults = try reader.int("MAX_SEARCH_RESULTS", in: 1...100_000) ?? config.limits.maxSearchResults
+        config.maxRequestBodyBytes = try reader.int("MAX_REQUEST_BODY_BYTES", in: 1024...(1 << 40)) ?? config.maxRequestBodyBytes
+        config.rateLimitEnabled = try reader.bool("RATE_LIMIT_ENABLED") ?? config.rateLimitEnabled
+        config.rateLimitPerMinute = try reader.int("RATE_LIMIT_PER_MINUTE", in: 1...10_000_000) ?? config.rateLimitPerMinute
+        if let keys = try reader.string("API_KEYS", nonEmpty: false) {
+            config.apiKeys = keys.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        }
+        config.dataDirectory = try reader.string("DATA_DIR", nonEmpty: true) ?? config.dataDirectory
+        config.snapshotIntervalSeconds = try reader.int("SNAPSHOT_INTERVAL_SECONDS", in: 1...(86_400 * 365)) ?? config.snapshotIntervalSeconds
+        config.walSyncIntervalSeconds = try reader.double("WAL_SYNC_INTERVAL_SECONDS", in: 0...3600) ?? config.walSyncIntervalSeconds
+        config.jobWorkers = try reader.int("JOB_WORKERS", in: 1...256) ?? config.jobWorkers
+        return config
+    }
+}
+
+/// A configuration value that cannot be used; the message names the variable.
+public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+    public var variable: String
+    public var value: String
+    public var expected: String
+
+    public var description: String { "invalid \(variable)='\(value)': expected \(expected)" }
+}
+
+/// Typed access to environment variables; an empty value counts as unset unless asked otherwise.
+private struct EnvironmentReader {
+    let environment: [String: String]
+
+    func string(_ name: String, nonEmpty: Bool) throws -> String? {
+        guard let value = environment[name] else { return nil }
+        if nonEmpty && value.trimmingWhitespace().isEmpty { return nil }
+        return value
+    }
+
+    func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = try string(name, nonEmpty: true) else { return nil }
+        guard let value = Int(text.trimmingWhitespace()), range.contains(value) else {
+            throw ConfigurationError(variable: name, value: text, expected: "an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
+    func double(_ name: String, in range: ClosedRange<Double>) throws -> Double? {
+        guard let text = try string(name, nonEmpty: true) else { return nil }
+        guard let value = Double(text.trimmingWhitespace()), range.contains(value) else {
+            throw ConfigurationError(variable: name, value: text, expected: "a number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        guard let text = try string(name, nonEmpty: true) else { return nil }
+        switch text.trimmingWhitespace().lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw ConfigurationError(variable: name, value: text, expected: "true or false")
+        }
+    }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+}

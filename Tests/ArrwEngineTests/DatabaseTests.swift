@@ -1,0 +1,208 @@
+import ArrwEmbedding
+import ArrwEngine
+import ArrwIndex
+import Foundation
+import Testing
+
+private func json(_ text: String) throws -> JSONValue {
+    try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+}
+
+@Suite struct DatabaseTests {
+    let database = Database(embedder: HashEmbedder(dimension: 32))
+
+    private func library(_ name: String = "lib", metric: String? = nil) throws -> String {
+        try database.createLibrary(.init(name: name, metric: metric)).id.uuidString
+    }
+
+    private func add(_ library: String, _ body: String) async throws -> Document {
+        try await database.addDocument(libraryId: library, DocumentDraft.parse(json(body), limits: database.limits))
+    }
+
+    @Test func libraryLifecycle() throws {
+        let created = try database.createLibrary(.init(name: "papers", description: "d", metadata: .object(["team": .string("a")])))
+        #expect(created.metric == .cosine)
+        #expect(created.indexType == .bruteForce)
+        #expect(created.dimension == nil)
+        #expect(created.embeddingModel == "hash-32")
+        let id = created.id.uuidString
+        #expect(try database.library(id).name == "papers")
+        let patched = try database.updateLibrary(id, .init(description: "new", metadata: .object(["team": .string("b")])))
+        #expect(patched.description == "new")
+        #expect(patched.metadata["team"] == .string("b"))
+        #expect(database.listLibraries().map(\.name) == ["papers"])
+        try database.deleteLibrary(id)
+        #expect(throws: EngineError.libraryNotFound(id)) { try database.library(id) }
+        #expect(throws: EngineError.libraryNotFound(id)) { try database.deleteLibrary(id) }
+        #expect(database.listLibraries().isEmpty)
+    }
+
+    @Test func libraryValidation() throws {
+        _ = try library("taken")
+        #expect(throws: EngineError.duplicateLibraryName("taken")) { try database.createLibrary(.init(name: "taken")) }
+        for bad: Database.LibraryDraft in [
+            .init(name: nil), .init(name: ""), .init(name: String(repeating: "x", count: 129)),
+            .init(name: "a\u{7}"), .init(name: "m", metric: "hamming"), .init(name: "i", indexType: "annoy"),
+            .init(name: "p", indexParams: .object(["m": .int(16)])), .init(name: "d", dimension: 0),
+            .init(name: "md", metadata: .array([])),
+        ] {
+            let error = try #require(throws: EngineError.self) { try database.createLibrary(bad) }
+            #expect(error.kind == .invalidInput)
+        }
+        let unsupported = try #require(throws: EngineError.self) { try database.createLibrary(.init(name: "h", indexType: "hnsw")) }
+        #expect(unsupported.code == "unsupported_index_type")
+        #expect(unsupported.message.contains("hnsw"))
+        #expect(database.listLibraries().count == 1)
+    }
+
+    @Test func everyDocumentInputForm() async throws {
+        let lib = try library()
+        let one = try await add(lib, #"{"title": "One", "text": "alpha beta", "metadata": {"k": 1}}"#)
+        #expect(one.chunks.count == 1)
+        #expect(one.title == "One")
+        let many = try await add(lib, #"{"title": "Many", "texts": ["a b", "c d", "e f"]}"#)
+        #expect(many.chunks.map(\.text) == ["a b", "c d", "e f"])
+        let chunks = try await add(lib, #"{"id": "mine", "chunks": [{"text": "x", "metadata": {"c": 2}}, {"text": "y"}]}"#)
+        #expect(chunks.id == "mine")
+        #expect(chunks.chunks[0].metadata == ["c": .int(2)])
+        #expect(try database.library(lib).dimension == 32)
+        #expect(try database.library(lib).documentCount == 3)
+        #expect(try database.library(lib).chunkCount == 6)
+        let fetched = try database.document(libraryId: lib, documentId: "mine", includeEmbeddings: true)
+        #expect(fetched.chunks.allSatisfy { $0.embedding?.count == 32 })
+        #expect(try database.document(libraryId: lib, documentId: "mine").chunks.allSatisfy { $0.embedding == nil })
+    }
+
+    @Test func broughtVectorsFixTheDimension() async throws {
+        let lib = try library()
+        _ = try await add(lib, #"{"chunks": [{"text": "v", "embedding": [1, 0, 0]}]}"#)
+        #expect(try database.library(lib).dimension == 3)
+        let wrong = try await #require(throws: EngineError.self) { try await add(lib, #"{"chunks": [{"embedding": [1, 0]}]}"#) }
+        #expect(wrong.code == "dimension_mismatch")
+        let text = try await #require(throws: EngineError.self) { try await add(lib, #"{"text": "needs the model"}"#) }
+        #expect(text.code == "dimension_mismatch")
+        #expect(try database.library(lib).documentCount == 1)
+    }
+
+    @Test func chunkMetadataIsMergedOverTheDocumentsForFilters() async throws {
+        let lib = try library()
+        _ = try await add(lib, #"{"id": "d1", "metadata": {"lang": "en", "kind": "paper"}, "chunks": [{"text": "a", "metadata": {"kind": "figure"}}, {"text": "b"}]}"#)
+        _ = try await add(lib, #"{"id": "d2", "metadata": {"lang": "fr"}, "text": "c"}"#)
+        func count(_ filter: String) async throws -> Int {
+            try await database.search(libraryId: lib, SearchQuery(text: "a", k: 10, filter: Filter.parse(json(filter)))).hits.count
+        }
+        #expect(try await count(#"{"lang": "en"}"#) == 2)
+        #expect(try await count(#"{"kind": "figure"}"#) == 1)
+        #expect(try await count(#"{"kind": "paper"}"#) == 1)
+        #expect(try await count(#"{"document_id": "d2"}"#) == 1)
+        #expect(try await count(#"{"created_at": {"$gt": "2000-01-01T00:00:00Z"}}"#) == 3)
+    }
+
+    @Test func duplicateIdsReplaceAndDelete() async throws {
+        let lib = try library()
+        let first = try await add(lib, #"{"id": "d", "texts": ["one", "two"]}"#)
+        let duplicate = try await #require(throws: EngineError.self) { try await add(lib, #"{"id": "d", "text": "again"}"#) }
+        #expect(duplicate == .duplicateDocument("d"))
+        let draft = try DocumentDraft.parse(json(#"{"title": "new", "text": "three"}"#), limits: database.limits)
+        let (replaced, created) = try await database.replaceDocument(libraryId: lib, documentId: "d", draft)
+        #expect(!created)
+        #expect(replaced.createdAt == first.createdAt)
+        #expect(replaced.chunks.map(\.text) == ["three"])
+        #expect(try database.library(lib).chunkCount == 1)
+        let (_, fresh) = try await database.replaceDocument(libraryId: lib, documentId: "e", draft)
+        #expect(fresh)
+        try database.deleteDocument(libraryId: lib, documentId: "d")
+        #expect(throws: EngineError.documentNotFound("d")) { try database.deleteDocument(libraryId: lib, documentId: "d") }
+        let hits = try await database.search(libraryId: lib, SearchQuery(text: "three", k: 10)).hits
+        #expect(hits.map(\.documentId) == ["e"])
+    }
+
+    @Test func batchesFailPerItem() async throws {
+        let lib = try library()
+        let drafts: [Result<DocumentDraft, EngineError>] = [
+            .success(DocumentDraft(id: "a", chunks: [.init(text: "a")])),
+            .failure(.validation("bad line")),
+            .success(DocumentDraft(id: "a", chunks: [.init(text: "dup")])),
+            .success(DocumentDraft(id: "b", chunks: [.init(text: "", embedding: [1, 2])])),
+            .success(DocumentDraft(id: "c", chunks: [.init(text: "c")])),
+        ]
+        let outcome = try await database.addDocuments(libraryId: lib, drafts)
+        #expect(outcome.successful == 2)
+        #expect(outcome.failed == 3)
+        #expect(outcome.results.map(\.line) == [1, 2, 3, 4, 5])
+        #expect(outcome.results.map { $0.error?.code } == [nil, "validation_error", "duplicate_document", "dimension_mismatch", nil])
+        let deleted = try database.deleteDocuments(libraryId: lib, documentIds: ["a", "zzz", "c"])
+        #expect(deleted.successful == 2)
+        #expect(deleted.results[1].error?.code == "document_not_found")
+        #expect(try database.library(lib).documentCount == 0)
+    }
+
+    @Test func pagingVisitsEveryDocumentExactlyOnce() async throws {
+        let lib = try library()
+        for index in 0..<53 { _ = try await add(lib, #"{"id": "d\#(index)", "text": "t \#(index)"}"#) }
+        for index in stride(from: 0, to: 53, by: 4) { try database.deleteDocument(libraryId: lib, documentId: "d\(index)") }
+        var seen: [String] = []
+        var cursor: String?
+        repeat {
+            let page = try database.listDocuments(libraryId: lib, limit: 10, cursor: cursor)
+            #expect(page.documents.count <= 10)
+            seen += page.documents.map(\.id)
+            cursor = page.nextCursor
+        } while cursor != nil
+        let expected = (0..<53).filter { $0 % 4 != 0 }.map { "d\($0)" }
+        #expect(seen == expected)
+        #expect(throws: EngineError.self) { try database.listDocuments(libraryId: lib, limit: 0, cursor: nil) }
+        #expect(throws: EngineError.self) { try database.listDocuments(libraryId: lib, limit: 10, cursor: "garbage") }
+    }
+
+    @Test func documentLimitsAreEnforced() throws {
+        var limits = EngineLimits()
+        limits.maxChunksPerDocument = 3
+        limits.maxTextLengthPerChunk = 10
+        let cases: [(String, String)] = [
+            (#"{"texts": ["a", "b", "c", "d"]}"#, "limit_exceeded"),
+            (#"{"text": "this is longer than ten"}"#, "limit_exceeded"),
+            (#"{"title": "no text"}"#, "validation_error"),
+            (#"{"text": "a", "texts": ["b"]}"#, "validation_error"),
+            (#"{"text": ""}"#, "validation_error"),
+            (#"{"text": 5}"#, "validation_error"),
+            (#"{"chunks": []}"#, "validation_error"),
+            (#"{"chunks": [{"embedding": [1, "x"]}]}"#, "validation_error"),
+            (#"{"chunks": [{"embedding": [1e39]}]}"#, "validation_error"),
+            (#"{"chunks": [{"embedding": [1, 2]}, {"embedding": [1]}]}"#, "validation_error"),
+            (#"{"id": "has space", "text": "a"}"#, "validation_error"),
+            (#"{"id": "batch", "text": "a"}"#, "validation_error"),
+            (#"{"text": "a", "metadata": [1]}"#, "validation_error"),
+            (#""just a string""#, "validation_error"),
+        ]
+        for (body, code) in cases {
+            let error = try #require(throws: EngineError.self, "\(body)") { try DocumentDraft.parse(json(body), limits: limits) }
+            #expect(error.code == code, "\(body)")
+        }
+    }
+
+    @Test func searchValidation() async throws {
+        let lib = try library()
+        _ = try await add(lib, #"{"text": "hello"}"#)
+        for query in [
+            SearchQuery(text: "a", k: 0), SearchQuery(text: "a", k: 101), SearchQuery(k: 5),
+            SearchQuery(text: "a", vector: [1], k: 5), SearchQuery(text: "", k: 5),
+            SearchQuery(vector: [1, 2, 3], k: 5), SearchQuery(text: "a", k: 1, distanceThreshold: .infinity),
+        ] {
+            let error = try await #require(throws: EngineError.self) { try await database.search(libraryId: lib, query) }
+            #expect(error.kind == .invalidInput)
+        }
+        let empty = try library("empty")
+        #expect(try await database.search(libraryId: empty, SearchQuery(text: "a", k: 3)).hits.isEmpty)
+    }
+
+    @Test func zeroVectorsAreRejectedUnderCosineOnly() async throws {
+        let cosine = try library("c")
+        let error = try await #require(throws: EngineError.self) { try await add(cosine, #"{"chunks": [{"embedding": [0, 0]}]}"#) }
+        #expect(error.code == "validation_error")
+        #expect(try database.library(cosine).dimension == nil)
+        let l2 = try library("l", metric: "l2")
+        _ = try await add(l2, #"{"chunks": [{"embedding": [0, 0]}]}"#)
+        #expect(try database.library(l2).chunkCount == 1)
+    }
+}

@@ -1,0 +1,89 @@
+import ArrwEngine
+import ArrwServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+
+/// A reply from the API: status, decoded JSON body (nil when empty) and headers.
+struct Reply: Sendable {
+    var status: HTTPResponse.Status
+    var json: JSONValue?
+    var headers: HTTPFields
+
+    subscript(_ key: String) -> JSONValue? { json?.object?[key] }
+
+    /// The error envelope's `code`, or nil when the body is not an envelope.
+    var errorCode: String? { json?.object?["error"]?.object?["code"]?.string }
+
+    /// Checks the reply is the JSON error envelope with `status` and `code`.
+    func expectError(_ status: HTTPResponse.Status, _ code: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(self.status == status, "got \(self.status) \(String(describing: json))", sourceLocation: sourceLocation)
+        let error = json?.object?["error"]?.object
+        #expect(error?["code"]?.string != nil, "no error envelope in \(String(describing: json))", sourceLocation: sourceLocation)
+        #expect(error?["message"]?.string?.isEmpty == false, sourceLocation: sourceLocation)
+        if let code { #expect(error?["code"]?.string == code, "\(String(describing: json))", sourceLocation: sourceLocation) }
+    }
+}
+
+/// Drives the API through a Hummingbird test client with small helpers for JSON calls.
+struct API: Sendable {
+    let client: any TestClientProtocol
+
+    func call(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil, headers: HTTPFields = [:]) async throws -> Reply {
+        try await raw(method, uri, body.map { ByteBuffer(string: $0) }, headers: headers)
+    }
+
+    func raw(_ method: HTTPRequest.Method, _ uri: String, _ body: ByteBuffer?, headers: HTTPFields = [:]) async throws -> Reply {
+        var headers = headers
+        if body != nil && headers[.contentType] == nil { headers[.contentType] = "application/json" }
+        return try await client.execute(uri: uri, method: method, headers: headers, body: body) { response in
+            let data = Data(response.body.readableBytesView)
+            let json = data.isEmpty ? nil : try JSONDecoder().decode(JSONValue.self, from: data)
+            return Reply(status: response.status, json: json, headers: response.headers)
+        }
+    }
+
+    /// Creates a library and returns its id.
+    func createLibrary(_ name: String = "test", extra: String = "") async throws -> String {
+        let reply = try await call(.post, "/v1/libraries", #"{"name": "\#(name)"\#(extra)}"#)
+        #expect(reply.status == .created, "\(String(describing: reply.json))")
+        return try #require(reply["id"]?.string)
+    }
+
+    /// Adds a document and returns its id.
+    @discardableResult
+    func addDocument(_ library: String, _ body: String) async throws -> String {
+        let reply = try await call(.post, "/v1/libraries/\(library)/documents", body)
+        #expect(reply.status == .created, "\(String(describing: reply.json))")
+        return try #require(reply["id"]?.string)
+    }
+
+    /// The library's `(document_count, chunk_count, dimension)`.
+    func counts(_ library: String) async throws -> [String: JSONValue] {
+        let reply = try await call(.get, "/v1/libraries/\(library)/statistics")
+        #expect(reply.status == .ok)
+        return try #require(reply.json?.object)
+    }
+}
+
+/// Runs `body` against a fresh server (in-process router unless `setup` says otherwise).
+func withAPI(
+    _ configuration: ServerConfiguration = testConfiguration(),
+    setup: TestingSetup = .router,
+    _ body: @Sendable @escaping (API) async throws -> Void
+) async throws {
+    let application = try ArrwServer.makeApplication(configuration: configuration, logger: Logger(label: "test"))
+    try await application.test(setup) { client in try await body(API(client: client)) }
+}
+
+/// Defaults with small embeddings and a port chosen by the OS.
+func testConfiguration(_ change: (inout ServerConfiguration) -> Void = { _ in }) -> ServerConfiguration {
+    var configuration = ServerConfiguration()
+    configuration.port = 0
+    configuration.embeddingDimension = 64
+    change(&configuration)
+    return configuration
+}

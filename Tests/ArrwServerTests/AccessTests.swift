@@ -1,0 +1,33 @@
+import ArrwEngine
+import ArrwServer
+import Hummingbird
+import HTTPTypes
+import Testing
+
+@Suite struct AccessTests {
+    @Test func apiKeysGuardEverythingButHealthAndReadiness() async throws {
+        try await withAPI(testConfiguration { $0.apiKeys = ["secret-1", "secret-2"] }) { api in
+            #expect(try await api.call(.get, "/health").status == .ok)
+            #expect(try await api.call(.get, "/readiness").status == .ok)
+            try await api.call(.get, "/v1/libraries").expectError(.unauthorized, "unauthorized")
+            try await api.call(.get, "/health/detailed").expectError(.unauthorized, "unauthorized")
+            try await api.call(.get, "/v1/libraries", headers: [.authorization: "Bearer wrong"]).expectError(.unauthorized)
+            try await api.call(.post, "/v1/libraries", #"{"name": "x"}"#).expectError(.unauthorized)
+            #expect(try await api.call(.get, "/v1/libraries", headers: [.authorization: "Bearer secret-1"]).status == .ok)
+            let header = HTTPField.Name("X-API-Key")!
+            #expect(try await api.call(.get, "/v1/libraries", headers: [header: "secret-2"]).status == .ok)
+            #expect(try await api.call(.get, "/v1/libraries", headers: [.authorization: "Bearer secret-1"])["libraries"] == .array([]))
+        }
+    }
+
+    @Test func rateLimitsAnswer429WithRetryAfter() async throws {
+        try await withAPI(testConfiguration { $0.rateLimitEnabled = true; $0.rateLimitPerMinute = 3 }) { api in
+            for _ in 0..<3 { #expect(try await api.call(.get, "/v1/libraries").status == .ok) }
+            let limited = try await api.call(.get, "/v1/libraries")
+            limited.expectError(.tooManyRequests, "rate_limited")
+            let retryAfter = try #require(limited.headers[.retryAfter].flatMap { Int($0) })
+            #expect((1...60).contains(retryAfter))
+            #expect(try await api.call(.get, "/health").status == .ok)
+        }
+    }
+}

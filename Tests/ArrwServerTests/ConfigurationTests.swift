@@ -1,0 +1,74 @@
+import ArrwEngine
+import ArrwServer
+import Logging
+import Testing
+
+@Suite struct ConfigurationTests {
+    @Test func defaultsFollowTheSpec() throws {
+        let configuration = try ServerConfiguration.fromEnvironment([:])
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.port == 8000)
+        #expect(configuration.limits.maxChunksPerDocument == 1000)
+        #expect(configuration.limits.maxTextLengthPerChunk == 10_000)
+        #expect(configuration.limits.maxSearchResults == 100)
+        #expect(configuration.snapshotIntervalSeconds == 3600)
+        #expect(configuration.walSyncIntervalSeconds == 0)
+        #expect(configuration.jobWorkers == 4)
+        #expect(configuration.embeddingProvider == "hash")
+        #expect(configuration.apiKeys.isEmpty)
+        #expect(!configuration.rateLimitEnabled)
+        #expect(configuration.logLevel == .info)
+    }
+
+    @Test func everyVariableIsRead() throws {
+        let configuration = try ServerConfiguration.fromEnvironment([
+            "HOST": "0.0.0.0", "PORT": "9001", "WORKERS": "3", "LOG_LEVEL": "DEBUG", "LOG_JSON_FORMAT": "true",
+            "COHERE_API_KEY": "ck", "EMBEDDING_PROVIDER": "hash", "EMBEDDING_MODEL": "m", "EMBEDDING_DIMENSION": "128",
+            "RATE_LIMIT_ENABLED": "1", "RATE_LIMIT_PER_MINUTE": "30", "MAX_CHUNKS_PER_DOCUMENT": "7",
+            "MAX_TEXT_LENGTH_PER_CHUNK": "99", "MAX_SEARCH_RESULTS": "12", "SNAPSHOT_INTERVAL_SECONDS": "60",
+            "WAL_SYNC_INTERVAL_SECONDS": "0.5", "DATA_DIR": "/tmp/arrw", "API_KEYS": "a, b,,c", "JOB_WORKERS": "2",
+            "EMBEDDING_MODEL_PATH": "/models/minilm", "MAX_REQUEST_BODY_BYTES": "2048",
+        ])
+        #expect(configuration.host == "0.0.0.0")
+        #expect(configuration.port == 9001)
+        #expect(configuration.workers == 3)
+        #expect(configuration.logLevel == .debug)
+        #expect(configuration.logJSONFormat)
+        #expect(configuration.cohereAPIKey == "ck")
+        #expect(configuration.embeddingModel == "m")
+        #expect(configuration.embeddingDimension == 128)
+        #expect(configuration.rateLimitEnabled)
+        #expect(configuration.rateLimitPerMinute == 30)
+        #expect(configuration.limits.maxChunksPerDocument == 7)
+        #expect(configuration.limits.maxTextLengthPerChunk == 99)
+        #expect(configuration.limits.maxSearchResults == 12)
+        #expect(configuration.snapshotIntervalSeconds == 60)
+        #expect(configuration.walSyncIntervalSeconds == 0.5)
+        #expect(configuration.dataDirectory == "/tmp/arrw")
+        #expect(configuration.apiKeys == ["a", "b", "c"])
+        #expect(configuration.jobWorkers == 2)
+        #expect(configuration.embeddingModelPath == "/models/minilm")
+        #expect(configuration.maxRequestBodyBytes == 2048)
+    }
+
+    @Test(arguments: [
+        ("PORT", "eighty"), ("PORT", "70000"), ("WORKERS", "0"), ("LOG_LEVEL", "loud"), ("LOG_JSON_FORMAT", "maybe"),
+        ("EMBEDDING_PROVIDER", "magic"), ("EMBEDDING_DIMENSION", "-1"), ("RATE_LIMIT_ENABLED", "2"),
+        ("RATE_LIMIT_PER_MINUTE", "0"), ("MAX_CHUNKS_PER_DOCUMENT", "x"), ("MAX_TEXT_LENGTH_PER_CHUNK", "0"),
+        ("MAX_SEARCH_RESULTS", "1.5"), ("SNAPSHOT_INTERVAL_SECONDS", "0"), ("WAL_SYNC_INTERVAL_SECONDS", "-1"),
+        ("JOB_WORKERS", "none"), ("MAX_REQUEST_BODY_BYTES", "1"),
+    ])
+    func badValuesNameTheVariable(variable: String, value: String) {
+        let error = #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment([variable: value]) }
+        #expect(error?.variable == variable)
+        #expect(error?.description.contains(variable) == true)
+    }
+
+    @Test func providersNotInThisBuildStopStartUpByName() throws {
+        let configuration = try ServerConfiguration.fromEnvironment(["EMBEDDING_PROVIDER": "cohere"])
+        let error = #expect(throws: ConfigurationError.self) {
+            try ArrwServer.makeApplication(configuration: configuration, logger: Logger(label: "test"))
+        }
+        #expect(error?.variable == "EMBEDDING_PROVIDER")
+    }
+}

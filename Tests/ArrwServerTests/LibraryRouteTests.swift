@@ -1,0 +1,98 @@
+import ArrwEngine
+import Hummingbird
+import Testing
+
+@Suite struct LibraryRouteTests {
+    @Test func createListGetPatchDelete() async throws {
+        try await withAPI { api in
+            let created = try await api.call(
+                .post, "/v1/libraries",
+                #"{"name": "papers", "description": "d", "metric": "l2", "metadata": {"team": "a"}, "dimension": 3}"#)
+            #expect(created.status == .created)
+            #expect(created["name"] == .string("papers"))
+            #expect(created["metric"] == .string("l2"))
+            #expect(created["index_type"] == .string("brute_force"))
+            #expect(created["dimension"] == .int(3))
+            #expect(created["document_count"] == .int(0))
+            let id = try #require(created["id"]?.string)
+
+            let list = try await api.call(.get, "/v1/libraries")
+            #expect(list.status == .ok)
+            #expect(list["libraries"]?.array?.compactMap { $0.object?["id"]?.string } == [id])
+
+            let fetched = try await api.call(.get, "/v1/libraries/\(id)")
+            #expect(fetched.status == .ok)
+            #expect(fetched["metadata"] == .object(["team": .string("a")]))
+
+            let patched = try await api.call(.patch, "/v1/libraries/\(id)", #"{"description": "new", "metadata": {"team": "b"}}"#)
+            #expect(patched.status == .ok)
+            #expect(patched["description"] == .string("new"))
+            #expect(patched["metadata"] == .object(["team": .string("b")]))
+            #expect(patched["metric"] == .string("l2"))
+
+            let stats = try await api.call(.get, "/v1/libraries/\(id)/statistics")
+            #expect(stats.status == .ok)
+            for key in ["document_count", "chunk_count", "dimension", "metric", "index_type", "index_params", "index_memory_bytes", "build_state"] {
+                #expect(stats[key] != nil, "statistics lacks \(key)")
+            }
+            #expect(stats["build_state"] == .string("ready"))
+
+            let deleted = try await api.call(.delete, "/v1/libraries/\(id)")
+            #expect(deleted.status == .noContent)
+            try await api.call(.delete, "/v1/libraries/\(id)").expectError(.notFound, "library_not_found")
+            try await api.call(.get, "/v1/libraries/\(id)").expectError(.notFound, "library_not_found")
+            #expect(try await api.call(.get, "/v1/libraries")["libraries"] == .array([]))
+        }
+    }
+
+    @Test func unknownLibrariesAre404OnEveryRoute() async throws {
+        try await withAPI { api in
+            let missing = "7d0c0a51-7c8e-4d0c-9f3b-2b1b0c0f0e0a"
+            for (method, path, body) in [
+                (HTTPRequest.Method.get, "", nil), (.patch, "", "{}"), (.delete, "", nil), (.get, "/statistics", nil),
+                (.post, "/documents", #"{"text": "a"}"#), (.get, "/documents", nil), (.get, "/documents/x", nil),
+                (.put, "/documents/x", #"{"text": "a"}"#), (.delete, "/documents/x", nil),
+                (.post, "/documents/batch", #"{"documents": []}"#), (.delete, "/documents/batch", #"{"document_ids": ["x"]}"#),
+                (.post, "/search", #"{"query": "a"}"#), (.post, "/search/metadata", #"{"query": "a", "filter": {}}"#),
+            ] as [(HTTPRequest.Method, String, String?)] {
+                try await api.call(method, "/v1/libraries/\(missing)\(path)", body).expectError(.notFound, "library_not_found")
+            }
+            try await api.call(.get, "/v1/libraries/not-a-uuid").expectError(.notFound, "library_not_found")
+        }
+    }
+
+    @Test func indexTypesThisBuildLacksAreNamedIn4xx() async throws {
+        try await withAPI { api in
+            let refused = try await api.call(.post, "/v1/libraries", #"{"name": "h", "index_type": "hnsw"}"#)
+            refused.expectError(.badRequest, "unsupported_index_type")
+            #expect(refused.json?.object?["error"]?.object?["message"]?.string?.contains("hnsw") == true)
+            let id = try await api.createLibrary()
+            try await api.call(.patch, "/v1/libraries/\(id)", #"{"index_type": "ivf"}"#).expectError(.badRequest, "unsupported_index_type")
+            try await api.call(.patch, "/v1/libraries/\(id)", #"{"index_params": {"m": 8}}"#).expectError(.badRequest, "validation_error")
+            try await api.call(.post, "/v1/libraries", #"{"name": "x", "index_type": "annoy"}"#).expectError(.badRequest, "validation_error")
+            #expect(try await api.call(.patch, "/v1/libraries/\(id)", #"{"index_type": "brute_force"}"#).status == .ok)
+        }
+    }
+
+    @Test func healthReadinessAndDetailedHealth() async throws {
+        try await withAPI { api in
+            let health = try await api.call(.get, "/health")
+            #expect(health.status == .ok)
+            #expect(health["status"] == .string("healthy"))
+            #expect(try await api.call(.get, "/readiness")["ready"] == .bool(true))
+            _ = try await api.createLibrary()
+            let detailed = try await api.call(.get, "/health/detailed")
+            let components = try #require(detailed["components"]?.object)
+            #expect(Set(components.keys) == ["engine", "embedding", "storage"])
+            #expect(components["engine"]?.object?["libraries"] == .int(1))
+            #expect(components["embedding"]?.object?["dimension"] == .int(64))
+            #expect(components.values.allSatisfy { $0.object?["status"] == .string("healthy") })
+        }
+    }
+
+    @Test func unknownRoutesAnswerTheEnvelope() async throws {
+        try await withAPI { api in
+            try await api.call(.get, "/v2/nothing").expectError(.notFound, "not_found")
+        }
+    }
+}
