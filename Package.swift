@@ -79,7 +79,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ArrwEmbeddingTests",
-            dependencies: ["ArrwEmbedding"],
+            dependencies: ["ArrwEmbedding", "ArrwTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

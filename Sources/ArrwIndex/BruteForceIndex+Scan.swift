@@ -5,8 +5,9 @@
 /// - *score first* (the default): score every row and ask the filter only about rows that would
 ///   enter the heap (score ≥ its threshold). Once the heap is full few rows qualify, so the filter
 ///   runs roughly (k / pass rate)·ln(n) times instead of n, and the scan streams through memory
-///   as an unfiltered one does. Measured (1 thread, DRAM-resident 384-d and 50-d): within 1% of
-///   the unfiltered time for pass rates from 1/16 to 1 (bit-pattern and `Set.contains` filters).
+///   as an unfiltered one does. Measured (1 thread, DRAM-resident 384-d and 50-d): within a few
+///   percent of the unfiltered time for pass rates from 1/16 to 1 (bit-pattern and `Set.contains`
+///   filters).
 /// - *filter first*: ask the filter for every key and score only accepted rows. Chosen when almost
 ///   no key passes (sampled pass rate below ``filterFirstBelow``): the heap would rarely fill, so
 ///   score first would call the filter for most rows anyway and also do all the arithmetic.

@@ -6,8 +6,12 @@
 /// For `cosine` vectors are stored unit length, so the score is one dot product.
 /// Reads keep no shared scratch state, so concurrent searches are safe (see ``VectorIndex``).
 ///
+/// A filtered search scores every row and consults the filter only for rows that would enter the
+/// top k, unless a sample shows that almost no key passes; see `ExactScan` for the measurements.
+///
 /// - Complexity: `search` O(n·d + n log k) (the log k only for candidates that beat the current
-///   k-th best); `add` amortized O(d); `remove` O(d); `contains` O(1); `vector(for:)` O(d).
+///   k-th best) plus at most n filter calls; `add` amortized O(d); `remove` O(d); `contains` O(1);
+///   `vector(for:)` O(d).
 public final class BruteForceIndex: VectorIndex {
     public let dimension: Int
     public let metric: DistanceMetric
@@ -85,6 +89,7 @@ public final class BruteForceIndex: VectorIndex {
     public func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?) -> [Neighbor] {
         precondition(k >= 1, "BruteForceIndex.search: k must be at least 1, got \(k)")
         precondition(query.count == dimension, "BruteForceIndex.search: expected \(dimension) floats, got \(query.count)")
+        precondition(query.allSatisfy(\.isFinite), "BruteForceIndex.search: query has a non-finite component")
         guard !keys.isEmpty else { return [] }
         var normalized = query
         if metric == .cosine { DistanceKernels.normalize(&normalized) }

@@ -29,35 +29,41 @@ public enum DistanceKernels {
         return squaredL2(pa, pb, count: a.count)
     }
 
-    /// The dot product of the `count` floats at `a` and at `b` (SIMD). The caller guarantees that
-    /// both ranges are initialized and hold at least `count` floats.
+    /// The dot product of the `count` floats at `a` and at `b` (SIMD). The caller
+    /// guarantees that both ranges are initialized and hold at least `count` floats.
     @inlinable
     public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count n: Int) -> Float {
         let ra = UnsafeRawPointer(a)
         let rb = UnsafeRawPointer(b)
-        // Safe (every load below): a load of W floats at float offset i happens only when
-        // i + W <= n, so it stays inside both count-float ranges. (Plain functions, not one generic
-        // helper: debug builds, which the test suites use, do not specialize generics.)
-        @inline(__always) func product(_ i: Int) -> SIMD8<Float> {
-            ra.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
-        }
         var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
         var i = 0
+        // Safe (every load below): a load of W floats at byte offset 4i happens only when
+        // i + W <= n, so it stays inside both count-float ranges. The steps are written out, not
+        // factored into a helper, because debug builds (the test suites) do not inline helpers.
         while i &+ 32 <= n {
-            s0 += product(i)
-            s1 += product(i &+ 8)
-            s2 += product(i &+ 16)
-            s3 += product(i &+ 24)
+            let o = i &* 4
+            s0 += ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            s1 += ra.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
+            s2 += ra.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD8<Float>.self)
+            s3 += ra.loadUnaligned(fromByteOffset: o &+ 96, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: o &+ 96, as: SIMD8<Float>.self)
             i &+= 32
         }
         if i &+ 16 <= n {
-            s0 += product(i)
-            s1 += product(i &+ 8)
+            let o = i &* 4
+            s0 += ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            s1 += ra.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
             i &+= 16
         }
         if i &+ 8 <= n {
-            s2 += product(i)
+            let o = i &* 4
+            s2 += ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
             i &+= 8
         }
         var s = (s0 + s1) + (s2 + s3)
@@ -82,29 +88,42 @@ public enum DistanceKernels {
     public static func squaredL2(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count n: Int) -> Float {
         let ra = UnsafeRawPointer(a)
         let rb = UnsafeRawPointer(b)
-        // Safe (every load below): a load of W floats at float offset i happens only when
-        // i + W <= n, so it stays inside both count-float ranges.
-        @inline(__always) func square(_ i: Int) -> SIMD8<Float> {
-            let d = ra.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
-                - rb.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
-            return d * d
-        }
         var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
         var i = 0
+        // Safe (every load below): a load of W floats at byte offset 4i happens only when
+        // i + W <= n, so it stays inside both count-float ranges. The steps are written out, not
+        // factored into a helper, because debug builds (the test suites) do not inline helpers.
         while i &+ 32 <= n {
-            s0 += square(i)
-            s1 += square(i &+ 8)
-            s2 += square(i &+ 16)
-            s3 += square(i &+ 24)
+            let o = i &* 4
+            let d0 = ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                - rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            s0 += d0 * d0
+            let d1 = ra.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
+                - rb.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
+            s1 += d1 * d1
+            let d2 = ra.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD8<Float>.self)
+                - rb.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD8<Float>.self)
+            s2 += d2 * d2
+            let d3 = ra.loadUnaligned(fromByteOffset: o &+ 96, as: SIMD8<Float>.self)
+                - rb.loadUnaligned(fromByteOffset: o &+ 96, as: SIMD8<Float>.self)
+            s3 += d3 * d3
             i &+= 32
         }
         if i &+ 16 <= n {
-            s0 += square(i)
-            s1 += square(i &+ 8)
+            let o = i &* 4
+            let d0 = ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                - rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            s0 += d0 * d0
+            let d1 = ra.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
+                - rb.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
+            s1 += d1 * d1
             i &+= 16
         }
         if i &+ 8 <= n {
-            s2 += square(i)
+            let o = i &* 4
+            let d2 = ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                - rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            s2 += d2 * d2
             i &+= 8
         }
         var s = (s0 + s1) + (s2 + s3)

@@ -32,7 +32,9 @@ public protocol VectorIndex: AnyObject {
     /// The `k` nearest stored vectors to `query` (for cosine the query is normalized inside),
     /// nearest first, considering only keys for which `filter` is true (nil = all). Returns
     /// `min(k, number of matching keys)` results for an exact index; an approximate one may return
-    /// fewer. Preconditions: `k >= 1`, `query.count == dimension`, every component finite.
+    /// fewer. `filter` runs synchronously on the calling thread, for any subset of the keys (often
+    /// only a few), in any order, possibly more than once per key: it must be a pure function of
+    /// the key. Preconditions: `k >= 1`, `query.count == dimension`, every component finite.
     func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?) -> [Neighbor]
 }
 

@@ -38,19 +38,23 @@ public enum VectorFile {
             }
             let rows = raw.count / rowBytes
             var values = [UInt32](repeating: 0, count: rows * d)
-            for row in 0..<rows {
-                let offset = row * rowBytes
-                // Safe: offset + 4 <= raw.count because every row is rowBytes long.
-                let length = Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
-                guard length == d else {
-                    throw VectorFileError.malformed(path: path, reason: "row \(row) has length \(length), expected \(d)")
-                }
-                for column in 0..<d {
-                    // Safe: offset + 4 + 4 * column + 4 <= offset + rowBytes <= raw.count.
-                    let word = raw.loadUnaligned(fromByteOffset: offset + 4 + 4 * column, as: UInt32.self)
-                    values[row * d + column] = UInt32(littleEndian: word)
+            try values.withUnsafeMutableBytes { destination in
+                for row in 0..<rows {
+                    let offset = row * rowBytes
+                    // Safe: offset + 4 <= raw.count because every row is rowBytes long.
+                    let length = Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
+                    guard length == d else {
+                        throw VectorFileError.malformed(path: path, reason: "row \(row) has length \(length), expected \(d)")
+                    }
+                    // Safe: source bytes offset + 4 ..< offset + rowBytes lie inside raw; destination
+                    // bytes row * 4d ..< (row + 1) * 4d lie inside values (rows * d words).
+                    (destination.baseAddress! + row * 4 * d)
+                        .copyMemory(from: raw.baseAddress! + offset + 4, byteCount: 4 * d)
                 }
             }
+            #if _endian(big)
+            for i in values.indices { values[i] = UInt32(littleEndian: values[i]) }
+            #endif
             return (d, values)
         }
     }
