@@ -26,7 +26,18 @@ let package = Package(
     targets: [
         // Leaves: standard library (and Foundation where it earns its place) only.
         .target(name: "ArrwIndex", swiftSettings: strictSettings),
-        .target(name: "ArrwEmbedding", swiftSettings: strictSettings),
+        .target(
+            name: "ArrwEmbedding",
+            dependencies: ["CArrwKernels"],
+            swiftSettings: strictSettings
+        ),
+        // C kernels with run-time CPU dispatch; always optimised, even in debug builds, so the
+        // test suite's encoder runs at a usable speed.
+        .target(
+            name: "CArrwKernels",
+            cSettings: [.unsafeFlags(["-O3"])],
+            linkerSettings: [.linkedLibrary("dl")]
+        ),
 
         .target(
             name: "ArrwEngine",
@@ -56,6 +67,7 @@ let package = Package(
             name: "arrwdb",
             dependencies: [
                 "ArrwServer",
+                "ArrwEmbedding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -15,10 +15,17 @@ public enum ArrwServer {
         switch configuration.embeddingProvider {
         case "hash":
             return HashEmbedder(dimension: configuration.embeddingDimension)
+        case "local":
+            do {
+                return try MiniLMEmbedder(modelDirectory: configuration.embeddingModelPath, threads: configuration.embeddingThreads)
+            } catch let error as EmbeddingError {
+                throw ConfigurationError(
+                    variable: "EMBEDDING_MODEL_PATH", value: configuration.embeddingModelPath, expected: error.message)
+            }
         default:
             throw ConfigurationError(
                 variable: "EMBEDDING_PROVIDER", value: configuration.embeddingProvider,
-                expected: "'hash': the '\(configuration.embeddingProvider)' provider is not available in this build yet")
+                expected: "'local' or 'hash': the '\(configuration.embeddingProvider)' provider is not available in this build yet")
         }
     }
 

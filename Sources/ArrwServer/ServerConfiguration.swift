@@ -16,15 +16,18 @@ public struct ServerConfiguration: Sendable {
     public var logLevel = Logger.Level.info
     /// `LOG_JSON_FORMAT`: one JSON object per log line when true. Default false.
     public var logJSONFormat = false
-    /// `EMBEDDING_PROVIDER`: `hash` (built in), `local`, `cohere` or `openai`. Default `hash`
-    /// until the native MiniLM model lands; the others stop start-up with a clear message.
-    public var embeddingProvider = "hash"
+    /// `EMBEDDING_PROVIDER`: `local` (native all-MiniLM-L6-v2, 384 dimensions), `hash`
+    /// (deterministic, for tests), `cohere` or `openai` (not in this build: start-up stops with a
+    /// clear message). Default `local`.
+    public var embeddingProvider = "local"
     /// `EMBEDDING_MODEL`: the model name a remote provider is asked for. Default none.
     public var embeddingModel: String?
     /// `EMBEDDING_DIMENSION`: the vector length of the `hash` provider. Default 384.
     public var embeddingDimension = 384
     /// `EMBEDDING_MODEL_PATH`: the folder of the local model's weights. Default `models/all-MiniLM-L6-v2`.
     public var embeddingModelPath = "models/all-MiniLM-L6-v2"
+    /// `EMBEDDING_THREADS`: threads the local model uses per forward pass. Default: one per core.
+    public var embeddingThreads = System.coreCount
     /// `COHERE_API_KEY`: the key for the `cohere` provider. Default none.
     public var cohereAPIKey: String?
     /// `MAX_CHUNKS_PER_DOCUMENT`, `MAX_TEXT_LENGTH_PER_CHUNK`, `MAX_SEARCH_RESULTS`: see `EngineLimits`.
@@ -74,6 +77,7 @@ public struct ServerConfiguration: Sendable {
         config.embeddingModel = try reader.string("EMBEDDING_MODEL", nonEmpty: true)
         config.embeddingDimension = try reader.int("EMBEDDING_DIMENSION", in: 1...config.limits.maxDimension) ?? config.embeddingDimension
         config.embeddingModelPath = try reader.string("EMBEDDING_MODEL_PATH", nonEmpty: true) ?? config.embeddingModelPath
+        config.embeddingThreads = try reader.int("EMBEDDING_THREADS", in: 1...1024) ?? config.embeddingThreads
         config.cohereAPIKey = try reader.string("COHERE_API_KEY", nonEmpty: true)
         config.limits.maxChunksPerDocument = try reader.int("MAX_CHUNKS_PER_DOCUMENT", in: 1...1_000_000) ?? config.limits.maxChunksPerDocument
         config.limits.maxTextLengthPerChunk = try reader.int("MAX_TEXT_LENGTH_PER_CHUNK", in: 1...100_000_000) ?? config.limits.maxTextLengthPerChunk

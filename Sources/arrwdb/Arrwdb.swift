@@ -10,7 +10,7 @@ struct Arrwdb: AsyncParsableCommand {
         commandName: "arrwdb",
         abstract: "arrwDB, a vector database server.",
         version: ArrwServer.version,
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, Embed.self],
         defaultSubcommand: Serve.self)
 }
 

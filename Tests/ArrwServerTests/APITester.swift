@@ -79,10 +79,11 @@ func withAPI(
     try await application.test(setup) { client in try await body(API(client: client)) }
 }
 
-/// Defaults with small embeddings and a port chosen by the OS.
+/// Defaults with the small `hash` embedder and a port chosen by the OS.
 func testConfiguration(_ change: (inout ServerConfiguration) -> Void = { _ in }) -> ServerConfiguration {
     var configuration = ServerConfiguration()
     configuration.port = 0
+    configuration.embeddingProvider = "hash"
     configuration.embeddingDimension = 64
     change(&configuration)
     return configuration

@@ -14,7 +14,8 @@ import Testing
         #expect(configuration.snapshotIntervalSeconds == 3600)
         #expect(configuration.walSyncIntervalSeconds == 0)
         #expect(configuration.jobWorkers == 4)
-        #expect(configuration.embeddingProvider == "hash")
+        #expect(configuration.embeddingProvider == "local")
+        #expect(configuration.embeddingModelPath == "models/all-MiniLM-L6-v2")
         #expect(configuration.apiKeys.isEmpty)
         #expect(!configuration.rateLimitEnabled)
         #expect(configuration.logLevel == .info)
@@ -27,7 +28,7 @@ import Testing
             "RATE_LIMIT_ENABLED": "1", "RATE_LIMIT_PER_MINUTE": "30", "MAX_CHUNKS_PER_DOCUMENT": "7",
             "MAX_TEXT_LENGTH_PER_CHUNK": "99", "MAX_SEARCH_RESULTS": "12", "SNAPSHOT_INTERVAL_SECONDS": "60",
             "WAL_SYNC_INTERVAL_SECONDS": "0.5", "DATA_DIR": "/tmp/arrw", "API_KEYS": "a, b,,c", "JOB_WORKERS": "2",
-            "EMBEDDING_MODEL_PATH": "/models/minilm", "MAX_REQUEST_BODY_BYTES": "2048",
+            "EMBEDDING_MODEL_PATH": "/models/minilm", "MAX_REQUEST_BODY_BYTES": "2048", "EMBEDDING_THREADS": "1",
         ])
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.port == 9001)
@@ -49,6 +50,7 @@ import Testing
         #expect(configuration.jobWorkers == 2)
         #expect(configuration.embeddingModelPath == "/models/minilm")
         #expect(configuration.maxRequestBodyBytes == 2048)
+        #expect(configuration.embeddingThreads == 1)
     }
 
     @Test(arguments: [
@@ -56,12 +58,23 @@ import Testing
         ("EMBEDDING_PROVIDER", "magic"), ("EMBEDDING_DIMENSION", "-1"), ("RATE_LIMIT_ENABLED", "2"),
         ("RATE_LIMIT_PER_MINUTE", "0"), ("MAX_CHUNKS_PER_DOCUMENT", "x"), ("MAX_TEXT_LENGTH_PER_CHUNK", "0"),
         ("MAX_SEARCH_RESULTS", "1.5"), ("SNAPSHOT_INTERVAL_SECONDS", "0"), ("WAL_SYNC_INTERVAL_SECONDS", "-1"),
-        ("JOB_WORKERS", "none"), ("MAX_REQUEST_BODY_BYTES", "1"),
+        ("JOB_WORKERS", "none"), ("MAX_REQUEST_BODY_BYTES", "1"), ("EMBEDDING_THREADS", "0"),
     ])
     func badValuesNameTheVariable(variable: String, value: String) {
         let error = #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment([variable: value]) }
         #expect(error?.variable == variable)
         #expect(error?.description.contains(variable) == true)
+    }
+
+    @Test func missingModelWeightsStopStartUpNamingThePathAndTheSetUp() throws {
+        var configuration = try ServerConfiguration.fromEnvironment(["EMBEDDING_MODEL_PATH": "/nonexistent/minilm"])
+        configuration.port = 0
+        let error = #expect(throws: ConfigurationError.self) {
+            try ArrwServer.makeApplication(configuration: configuration, logger: Logger(label: "test"))
+        }
+        #expect(error?.variable == "EMBEDDING_MODEL_PATH")
+        #expect(error?.description.contains("/nonexistent/minilm") == true)
+        #expect(error?.description.contains("scripts/fetch-model") == true)
     }
 
     @Test func providersNotInThisBuildStopStartUpByName() throws {

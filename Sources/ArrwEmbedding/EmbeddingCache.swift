@@ -1,0 +1,67 @@
+import Synchronization
+
+/// A bounded cache of text → vector, keyed by a 128-bit content hash of the text (two
+/// independent FNV-1a-style hashes), so re-embedding identical text is free and the cache never
+/// holds the texts themselves.
+///
+/// Bounded approximate LRU with O(1) operations: entries live in a *recent* and an *older*
+/// generation; a hit in *older* is promoted; when *recent* reaches half the capacity it becomes
+/// *older* and the previous *older* is dropped. So at most `capacity` vectors are held, and any
+/// entry used within the last `capacity / 2` insertions is kept.
+public final class EmbeddingCache: Sendable {
+    struct Key: Hashable {
+        var first: UInt64
+        var second: UInt64
+    }
+
+    private struct Generations {
+        var recent: [Key: [Float]] = [:]
+        var older: [Key: [Float]] = [:]
+    }
+
+    public let capacity: Int
+    private let generations = Mutex(Generations())
+
+    /// - Parameter capacity: the most vectors held; 0 disables the cache.
+    public init(capacity: Int) {
+        self.capacity = max(0, capacity)
+    }
+
+    public var count: Int { generations.withLock { $0.recent.count + $0.older.count } }
+
+    public func vector(for text: String) -> [Float]? {
+        guard capacity > 0 else { return nil }
+        let key = Self.key(text)
+        return generations.withLock { state in
+            if let hit = state.recent[key] { return hit }
+            guard let hit = state.older.removeValue(forKey: key) else { return nil }
+            insert(key, hit, into: &state)
+            return hit
+        }
+    }
+
+    public func store(_ vector: [Float], for text: String) {
+        guard capacity > 0 else { return }
+        let key = Self.key(text)
+        generations.withLock { insert(key, vector, into: &$0) }
+    }
+
+    private func insert(_ key: Key, _ vector: [Float], into state: inout Generations) {
+        if state.recent.count >= max(1, capacity / 2) {
+            state.older = state.recent
+            state.recent = [:]
+        }
+        state.recent[key] = vector
+    }
+
+    static func key(_ text: String) -> Key {
+        var first: UInt64 = 0xcbf2_9ce4_8422_2325
+        var second: UInt64 = 0x8422_2325_cbf2_9ce4
+        for byte in text.utf8 {
+            first = (first ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            second = (second &+ UInt64(byte)) &* 0x9E37_79B9_7F4A_7C15
+            second ^= second >> 29
+        }
+        return Key(first: first, second: second ^ UInt64(text.utf8.count))
+    }
+}
