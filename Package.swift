@@ -35,8 +35,7 @@ let package = Package(
         // test suite's encoder runs at a usable speed.
         .target(
             name: "CArrwKernels",
-            cSettings: [.unsafeFlags(["-O3"])],
-            linkerSettings: [.linkedLibrary("dl")]
+            cSettings: [.unsafeFlags(["-O3"])]
         ),
 
         .target(

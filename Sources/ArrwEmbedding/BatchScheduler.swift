@@ -26,7 +26,7 @@ final class BatchScheduler: Sendable {
 
     init(encoder: BertEncoder, maxBatchTokens: Int) {
         self.encoder = encoder
-        self.maxBatchTokens = max(encoder.weights.configuration.maxPositions, maxBatchTokens)
+        self.maxBatchTokens = max(encoder.configuration.maxPositions, maxBatchTokens)
     }
 
     func encode(_ sequences: [[Int32]]) async -> [[Float]] {

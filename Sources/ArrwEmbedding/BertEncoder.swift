@@ -1,143 +1,140 @@
 import CArrwKernels
 import Dispatch
 
-/// The fast BERT forward pass: GEMMs on OpenBLAS, element-wise steps and attention in the C
-/// kernels, followed by mean pooling and L2 normalisation (sentence-transformers' pipeline).
+/// The fast BERT forward pass: linear layers on the packed-weight C GEMM (AVX-512 where the CPU
+/// has it), element-wise steps and attention in the C kernels, then mean pooling and L2
+/// normalisation (sentence-transformers' pipeline).
 ///
 /// A batch is *packed*, not padded: the tokens of all sequences sit in one `[tokens × hidden]`
 /// matrix for the dense layers, and attention runs per sequence over its own tokens only, so no
-/// work is spent on padding and no attention mask is needed. The result for a text therefore
-/// does not depend on what it is batched with (up to float rounding in the GEMMs).
+/// work is spent on padding and no attention mask is needed; a text's vector does not depend on
+/// what it is batched with.
 ///
-/// Immutable after `init`; `encode` may be called from several threads, though calls are best
-/// serialized (OpenBLAS already uses `threads` threads per GEMM).
+/// Immutable after `init`; `encode` may be called from several threads.
 public final class BertEncoder: Sendable {
-    public let weights: BertWeights
-    /// Threads for GEMMs (OpenBLAS) and for attention heads.
-    public let threads: Int
-
-    /// - Throws: `EmbeddingError` when OpenBLAS cannot be opened.
-    public init(weights: BertWeights, threads: Int) throws {
-        var message = [CChar](repeating: 0, count: 512)
-        guard arrw_blas_open(&message, Int32(message.count)) == 0 else {
-            throw EmbeddingError(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        }
-        arrw_blas_set_threads(Int32(max(1, threads)))
-        self.weights = weights
-        self.threads = max(1, threads)
+    private struct Layer: Sendable {
+        let qkv: PackedLinear
+        let attentionOutput: PackedLinear
+        let attentionNorm: (gamma: [Float], beta: [Float])
+        let intermediate: PackedLinear
+        let output: PackedLinear
+        let outputNorm: (gamma: [Float], beta: [Float])
     }
 
-    /// The CPU kernel family OpenBLAS runs (for logs and benchmark notes).
-    public var blasCore: String { String(cString: arrw_blas_core_name()) }
+    public let configuration: BertConfiguration
+    /// Threads for linear layers and attention heads.
+    public let threads: Int
+    private let wordEmbeddings: [Float]
+    private let positionEmbeddings: [Float]
+    private let tokenTypeEmbedding: [Float]
+    private let embeddingNorm: (gamma: [Float], beta: [Float])
+    private let layers: [Layer]
+
+    public init(weights: BertWeights, threads: Int) {
+        let config = weights.configuration
+        let h = config.hiddenSize
+        configuration = config
+        self.threads = max(1, threads)
+        wordEmbeddings = weights.wordEmbeddings
+        positionEmbeddings = weights.positionEmbeddings
+        tokenTypeEmbedding = weights.tokenTypeEmbedding
+        embeddingNorm = (weights.embeddingNormGamma, weights.embeddingNormBeta)
+        layers = weights.layers.map { layer in
+            Layer(
+                qkv: PackedLinear(weight: layer.qkvWeight, bias: layer.qkvBias, outputs: 3 * h, inputs: h),
+                attentionOutput: PackedLinear(weight: layer.attentionOutputWeight, bias: layer.attentionOutputBias, outputs: h, inputs: h),
+                attentionNorm: (layer.attentionNormGamma, layer.attentionNormBeta),
+                intermediate: PackedLinear(
+                    weight: layer.intermediateWeight, bias: layer.intermediateBias, outputs: config.intermediateSize, inputs: h),
+                output: PackedLinear(weight: layer.outputWeight, bias: layer.outputBias, outputs: h, inputs: config.intermediateSize),
+                outputNorm: (layer.outputNormGamma, layer.outputNormBeta))
+        }
+    }
+
+    /// Whether the GEMM runs its AVX-512 kernel on this CPU (for logs and benchmark notes).
+    public var usesAVX512: Bool { arrw_gemm_uses_avx512() == 1 }
 
     /// Unit-length sentence vectors, one per token sequence (each with `[CLS]`/`[SEP]`, at most
     /// `maxPositions` ids, every id below the vocabulary size).
     public func encode(_ sequences: [[Int32]]) -> [[Float]] {
-        let config = weights.configuration
-        let h = config.hiddenSize
-        precondition(sequences.allSatisfy { !$0.isEmpty && $0.count <= config.maxPositions }, "sequence length out of range")
+        let h = configuration.hiddenSize
+        precondition(
+            sequences.allSatisfy { !$0.isEmpty && $0.count <= configuration.maxPositions && $0.allSatisfy { $0 >= 0 && Int($0) < configuration.vocabularySize } },
+            "token sequence out of range")
         let offsets = sequences.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         let total = offsets.last!
-        var hidden = [Float](repeating: 0, count: total * h)
-        embed(sequences, offsets: offsets, into: &hidden)
-        var qkv = [Float](repeating: 0, count: total * 3 * h)
-        var context = [Float](repeating: 0, count: total * h)
-        var attention = [Float](repeating: 0, count: total * h)
-        var intermediate = [Float](repeating: 0, count: total * config.intermediateSize)
-        for layer in weights.layers {
-            Self.linear(hidden, rows: total, inputs: h, layer.qkvWeight, outputs: 3 * h, into: &qkv)
-            arrw_add_bias(&qkv, layer.qkvBias, Int32(total), Int32(3 * h))
-            attend(qkv, offsets: offsets, into: &context)
-            Self.linear(context, rows: total, inputs: h, layer.attentionOutputWeight, outputs: h, into: &attention)
-            arrw_add_bias_residual_layernorm(
-                &attention, layer.attentionOutputBias, hidden, layer.attentionNormGamma, layer.attentionNormBeta,
-                Int32(total), Int32(h), config.layerNormEpsilon)
-            Self.linear(attention, rows: total, inputs: h, layer.intermediateWeight, outputs: config.intermediateSize, into: &intermediate)
-            arrw_add_bias_gelu(&intermediate, layer.intermediateBias, Int32(total), Int32(config.intermediateSize))
-            Self.linear(intermediate, rows: total, inputs: config.intermediateSize, layer.outputWeight, outputs: h, into: &hidden)
-            arrw_add_bias_residual_layernorm(
-                &hidden, layer.outputBias, attention, layer.outputNormGamma, layer.outputNormBeta,
-                Int32(total), Int32(h), config.layerNormEpsilon)
+        let hidden = UnsafeMutablePointer<Float>.allocate(capacity: total * h)
+        let attention = UnsafeMutablePointer<Float>.allocate(capacity: total * h)
+        let context = UnsafeMutablePointer<Float>.allocate(capacity: total * h)
+        let wide = UnsafeMutablePointer<Float>.allocate(capacity: total * max(3 * h, configuration.intermediateSize))
+        defer { [hidden, attention, context, wide].forEach { $0.deallocate() } }
+
+        embed(sequences, offsets: offsets, into: hidden)
+        let rows = Int32(total)
+        let epsilon = configuration.layerNormEpsilon
+        for layer in layers {
+            layer.qkv.apply(hidden, rows: total, into: wide, threads: threads)
+            attend(wide, offsets: offsets, into: context)
+            layer.attentionOutput.apply(context, rows: total, into: attention, threads: threads)
+            arrw_add_residual_layernorm(attention, hidden, layer.attentionNorm.gamma, layer.attentionNorm.beta, rows, Int32(h), epsilon)
+            layer.intermediate.apply(attention, rows: total, into: wide, threads: threads)
+            arrw_gelu(wide, rows, Int32(configuration.intermediateSize))
+            layer.output.apply(wide, rows: total, into: hidden, threads: threads)
+            arrw_add_residual_layernorm(hidden, attention, layer.outputNorm.gamma, layer.outputNorm.beta, rows, Int32(h), epsilon)
         }
         return sequences.indices.map { index in
             var vector = [Float](repeating: 0, count: h)
-            hidden.withUnsafeBufferPointer { rows in
-                // Safe: rows offsets[index]..<offsets[index + 1] are this sequence's, inside `hidden`.
-                arrw_mean_pool_normalize(rows.baseAddress! + offsets[index] * h, Int32(sequences[index].count), Int32(h), &vector)
-            }
+            // Safe: rows offsets[index]..<offsets[index + 1] are this sequence's, inside `hidden`.
+            arrw_mean_pool_normalize(hidden + offsets[index] * h, Int32(sequences[index].count), Int32(h), &vector)
             return vector
         }
     }
 
     /// Word + position + token-type embeddings, then LayerNorm.
-    private func embed(_ sequences: [[Int32]], offsets: [Int], into hidden: inout [Float]) {
-        let h = weights.configuration.hiddenSize
-        hidden.withUnsafeMutableBufferPointer { out in
-            for (index, ids) in sequences.enumerated() {
-                for (position, id) in ids.enumerated() {
-                    let row = (offsets[index] + position) * h
-                    let word = Int(id) * h
-                    let place = position * h
-                    for column in 0..<h {
-                        out[row + column] = weights.wordEmbeddings[word + column] + weights.positionEmbeddings[place + column]
-                            + weights.tokenTypeEmbedding[column]
+    private func embed(_ sequences: [[Int32]], offsets: [Int], into hidden: UnsafeMutablePointer<Float>) {
+        let h = configuration.hiddenSize
+        wordEmbeddings.withUnsafeBufferPointer { words in
+            positionEmbeddings.withUnsafeBufferPointer { positions in
+                for (index, ids) in sequences.enumerated() {
+                    for (position, id) in ids.enumerated() {
+                        // Safe: id < vocabularySize and position < maxPositions (checked in encode), and the
+                        // row lies inside `hidden`, which holds offsets.last! rows.
+                        arrw_embedding_row(
+                            words.baseAddress! + Int(id) * h, positions.baseAddress! + position * h, tokenTypeEmbedding,
+                            hidden + (offsets[index] + position) * h, Int32(h))
                     }
                 }
             }
         }
-        arrw_layernorm(&hidden, weights.embeddingNormGamma, weights.embeddingNormBeta, Int32(offsets.last!), Int32(h), weights.configuration.layerNormEpsilon)
+        arrw_layernorm(hidden, embeddingNorm.gamma, embeddingNorm.beta, Int32(offsets.last!), Int32(h), configuration.layerNormEpsilon)
     }
 
-    /// Multi-head self-attention of every sequence, heads spread over `threads` threads.
-    private func attend(_ qkv: [Float], offsets: [Int], into context: inout [Float]) {
-        let config = weights.configuration
-        let h = config.hiddenSize
-        let headSize = config.headSize
-        let heads = config.heads
-        let sequences = offsets.count - 1
-        let maxLength = zip(offsets.dropFirst(), offsets).map { $0 - $1 }.max() ?? 0
+    /// Multi-head self-attention of every sequence, (sequence, head) jobs spread over the threads.
+    private func attend(_ qkv: UnsafeMutablePointer<Float>, offsets: [Int], into context: UnsafeMutablePointer<Float>) {
+        let h = configuration.hiddenSize
+        let headSize = configuration.headSize
+        let heads = configuration.heads
+        let jobs = (offsets.count - 1) * heads
+        let lengths = zip(offsets.dropFirst(), offsets).map { $0 - $1 }
+        let maxLength = lengths.max() ?? 0
+        let work = lengths.reduce(0) { $0 + $1 * $1 } * h
+        let workers = work < PackedLinear.parallelThreshold / 4 ? 1 : min(threads, jobs)
         let scale = 1 / Float(headSize).squareRoot()
-        let jobs = sequences * heads
-        let workers = min(threads, jobs)
-        qkv.withUnsafeBufferPointer { qkv in
-            context.withUnsafeMutableBufferPointer { context in
-                let input = UnsafeSendable(qkv.baseAddress!)
-                let output = UnsafeSendable(context.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: maxLength * (headSize + 1))
-                    defer { scratch.deallocate() }
-                    for job in stride(from: worker, to: jobs, by: workers) {
-                        let sequence = job / heads
-                        let head = job % heads
-                        let start = offsets[sequence]
-                        let length = offsets[sequence + 1] - start
-                        // Safe: row `start` and the head's columns lie inside the qkv and context buffers;
-                        // each (sequence, head) job writes its own disjoint block of `context`.
-                        let q = input.pointer + start * 3 * h + head * headSize
-                        arrw_attention_head(
-                            q, q + h, q + 2 * h, Int32(3 * h), Int32(length), Int32(headSize), scale,
-                            output.pointer + start * h + head * headSize, Int32(h), scratch)
-                    }
-                }
+        let shared = SharedPointers(input: qkv, output: context)
+        let run: @Sendable (Int) -> Void = { worker in
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Int(arrw_attention_scratch_size(Int32(maxLength), Int32(headSize))))
+            defer { scratch.deallocate() }
+            for job in stride(from: worker, to: jobs, by: workers) {
+                let start = offsets[job / heads]
+                let head = job % heads
+                // Safe: row `start` and the head's columns lie inside the qkv and context buffers;
+                // each (sequence, head) job writes its own block of `context`.
+                let q = shared.input + start * 3 * h + head * headSize
+                arrw_attention_head(
+                    q, q + h, q + 2 * h, Int32(3 * h), Int32(lengths[job / heads]), Int32(headSize), scale,
+                    shared.output + start * h + head * headSize, Int32(h), scratch)
             }
         }
-    }
-
-    /// out[rows × outputs] = input[rows × inputs] · weightᵀ, weight in PyTorch's [outputs × inputs] layout.
-    static func linear(_ input: [Float], rows: Int, inputs: Int, _ weight: [Float], outputs: Int, into out: inout [Float]) {
-        arrw_sgemm_nt(Int32(rows), Int32(outputs), Int32(inputs), 1, input, Int32(inputs), weight, Int32(inputs), 0, &out, Int32(outputs))
-    }
-}
-
-/// A pointer handed to `concurrentPerform` workers that write disjoint regions.
-private struct UnsafeSendable<Pointee>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Pointee>
-
-    init(_ pointer: UnsafePointer<Pointee>) {
-        self.pointer = UnsafeMutablePointer(mutating: pointer)
-    }
-
-    init(_ pointer: UnsafeMutablePointer<Pointee>) {
-        self.pointer = pointer
+        if workers == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: run) }
     }
 }

@@ -8,7 +8,7 @@ import Foundation
 /// (`BatchScheduler`).
 public final class MiniLMEmbedder: EmbeddingProvider {
     public let modelName = "all-MiniLM-L6-v2"
-    public var dimension: Int { encoder.weights.configuration.hiddenSize }
+    public var dimension: Int { encoder.configuration.hiddenSize }
     public let tokenizer: WordPieceTokenizer
     public let encoder: BertEncoder
     public let cache: EmbeddingCache
@@ -16,7 +16,7 @@ public final class MiniLMEmbedder: EmbeddingProvider {
 
     /// Loads `vocab.txt` and `model.safetensors` from `modelDirectory`.
     /// - Throws: `EmbeddingError` naming the path and the set-up command when the weights are
-    ///   missing or malformed, or when OpenBLAS is missing.
+    ///   missing or malformed.
     public init(modelDirectory: String, threads: Int, maxBatchTokens: Int = 8192, cacheCapacity: Int = 10_000) throws {
         let weightsPath = (modelDirectory as NSString).appendingPathComponent("model.safetensors")
         let vocabularyPath = (modelDirectory as NSString).appendingPathComponent("vocab.txt")
@@ -27,7 +27,7 @@ public final class MiniLMEmbedder: EmbeddingProvider {
         }
         do {
             tokenizer = try WordPieceTokenizer(vocabularyPath: vocabularyPath)
-            encoder = try BertEncoder(weights: BertWeights(file: SafetensorsFile(path: weightsPath)), threads: threads)
+            encoder = BertEncoder(weights: try BertWeights(file: SafetensorsFile(path: weightsPath)), threads: threads)
         } catch let error as EmbeddingError {
             throw EmbeddingError("the MiniLM model in \(modelDirectory) cannot be loaded: \(error.message); "
                 + "run scripts/fetch-model to restore it")

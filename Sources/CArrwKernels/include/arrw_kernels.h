@@ -2,52 +2,54 @@
 #define ARRW_KERNELS_H
 
 /*
- * C kernels for the transformer encoder: a loader for the system's OpenBLAS (opened at run
- * time, after choosing its CPU kernels) and the element-wise steps (bias, GELU, LayerNorm,
- * softmax, pooling). Element-wise functions are compiled for AVX-512, AVX2 and baseline x86-64
- * and picked at run time (target_clones). All matrices are row-major float32.
+ * C kernels for the transformer encoder: a packed-weight GEMM with an AVX-512 micro-kernel, and
+ * the element-wise steps (bias, GELU, LayerNorm, softmax, attention, pooling). Each has a
+ * portable path; the CPU is checked at run time (cpuid, target_clones), so one binary runs
+ * everywhere and uses AVX-512 where the CPU has it. All matrices are row-major float32.
  */
 
-/* Opens the system OpenBLAS once. Returns 0 on success; otherwise writes a message into
-   `message` (capacity bytes, NUL-terminated) and returns -1. Safe to call repeatedly. */
-int arrw_blas_open(char *message, int capacity);
+/* Floats needed to pack an [n × k] weight matrix for arrw_gemm_packed (n rounded up to 32). */
+long arrw_packed_size(int n, int k);
 
-/* The CPU kernel family OpenBLAS chose (e.g. "SkylakeX"), or "" before arrw_blas_open. */
-const char *arrw_blas_core_name(void);
+/* Packs W [n × k] (PyTorch's [out × in] layout) into 32-column panels for arrw_gemm_packed. */
+void arrw_pack_weights(const float *w, int n, int k, float *packed);
 
-/* Threads OpenBLAS may use for one call. */
-void arrw_blas_set_threads(int threads);
+/* C[m × n] = A[m × k] · Wᵀ + bias (bias may be NULL), W packed by arrw_pack_weights.
+   AVX-512 micro-kernel when the CPU has it, else a portable kernel (AVX2 or baseline). */
+void arrw_gemm_packed(int m, int n, int k, const float *a, int lda, const float *packed, const float *bias, float *c,
+                      int ldc);
 
-/* C[m×n] = alpha · A[m×k] · B[n×k]ᵀ + beta · C. */
-void arrw_sgemm_nt(int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb,
-                   float beta, float *c, int ldc);
+/* 1 when arrw_gemm_packed runs its AVX-512 kernel on this CPU. */
+int arrw_gemm_uses_avx512(void);
 
-/* C[m×n] = alpha · A[m×k] · B[k×n] + beta · C. */
-void arrw_sgemm_nn(int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb,
-                   float beta, float *c, int ldc);
+/* out[c] = word[c] + position[c] + type[c]. */
+void arrw_embedding_row(const float *word, const float *position, const float *type, float *out, int cols);
 
-/* x[r][c] += bias[c]. */
-void arrw_add_bias(float *x, const float *bias, int rows, int cols);
+/* x = gelu(x) with the exact (erf) GELU; erf approximated to 1.5e-7 absolute. */
+void arrw_gelu(float *x, int rows, int cols);
 
-/* x[r][c] = gelu(x[r][c] + bias[c]) with the exact (erf) GELU; |error| < 2e-7 relative to erf. */
-void arrw_add_bias_gelu(float *x, const float *bias, int rows, int cols);
-
-/* x[r] = LayerNorm(x[r] + bias + residual[r]) · gamma + beta, over `cols`, epsilon `eps`. */
-void arrw_add_bias_residual_layernorm(float *x, const float *bias, const float *residual, const float *gamma,
-                                      const float *beta, int rows, int cols, float eps);
+/* x[r] = LayerNorm(x[r] + residual[r]) · gamma + beta, over `cols`, epsilon `eps`. */
+void arrw_add_residual_layernorm(float *x, const float *residual, const float *gamma, const float *beta, int rows,
+                                 int cols, float eps);
 
 /* x[r] = LayerNorm(x[r]) · gamma + beta. */
 void arrw_layernorm(float *x, const float *gamma, const float *beta, int rows, int cols, float eps);
 
-/* x[r] = softmax(scale · x[r]) over `cols`, row stride `ld`. */
-void arrw_softmax_rows(float *x, int rows, int cols, int ld, float scale);
-
 /* out[c] = mean over rows of x[r][c], then out /= max(|out|, 1e-12). */
 void arrw_mean_pool_normalize(const float *x, int rows, int cols, float *out);
 
+/* Like arrw_pack_weights for W's rows at stride ldw. */
+void arrw_pack_weights_strided(const float *w, int ldw, int n, int k, float *packed);
+
+/* x[r] = softmax(scale · x[r]) over `cols`, row stride `ld`. */
+void arrw_softmax_rows(float *x, int rows, int cols, int ld, float scale);
+
+/* Floats of scratch arrw_attention_head needs for a sequence of `length` tokens. */
+long arrw_attention_scratch_size(int length, int head_size);
+
 /* One attention head over one sequence of `length` tokens: out = softmax(scale · q·kᵀ) · v.
    q, k, v point at the head's first column in rows of stride `ld`; out has row stride `ld_out`.
-   `scratch` holds at least length · (head_size + 1) floats. */
+   `scratch` holds at least arrw_attention_scratch_size(length, head_size) floats. */
 void arrw_attention_head(const float *q, const float *k, const float *v, int ld, int length, int head_size,
                          float scale, float *out, int ld_out, float *scratch);
 

@@ -1,0 +1,151 @@
+#include "arrw_kernels.h"
+
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+/*
+ * C = A · Wᵀ (+ bias) for a weight matrix W [n × k] in PyTorch's layout, packed once:
+ * panel p holds columns 32p … 32p+31 of the product, stored k-major (for each of the k inputs,
+ * the 32 weights of those columns side by side), so the micro-kernel streams one panel with
+ * two 16-float loads per step. Rows of A are processed in blocks of ROW_BLOCK (kept in L2) and
+ * tiles of at most 12 rows × 32 columns (24 AVX-512 accumulators).
+ */
+
+enum { PANEL = 32, TILE_ROWS = 12, ROW_BLOCK = 96 };
+
+long arrw_packed_size(int n, int k) {
+    return (long)((n + PANEL - 1) / PANEL) * PANEL * k;
+}
+
+void arrw_pack_weights(const float *w, int n, int k, float *packed) {
+    arrw_pack_weights_strided(w, k, n, k, packed);
+}
+
+void arrw_pack_weights_strided(const float *w, int ldw, int n, int k, float *packed) {
+    int panels = (n + PANEL - 1) / PANEL;
+    for (int p = 0; p < panels; p++) {
+        float *out = packed + (long)p * PANEL * k;
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < PANEL; j++) {
+                int column = p * PANEL + j;
+                out[(long)i * PANEL + j] = column < n ? w[(long)column * ldw + i] : 0.0f;
+            }
+        }
+    }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f"), always_inline)) static inline void
+tile_avx512(const int rows, int k, const float *a, int lda, const float *panel, const float *bias, float *c, int ldc,
+            int columns) {
+    __m512 acc[TILE_ROWS][2];
+    for (int r = 0; r < rows; r++) {
+        acc[r][0] = _mm512_setzero_ps();
+        acc[r][1] = _mm512_setzero_ps();
+    }
+    for (int i = 0; i < k; i++) {
+        __m512 b0 = _mm512_loadu_ps(panel + (long)i * PANEL);
+        __m512 b1 = _mm512_loadu_ps(panel + (long)i * PANEL + 16);
+        for (int r = 0; r < rows; r++) {
+            __m512 x = _mm512_set1_ps(a[(long)r * lda + i]);
+            acc[r][0] = _mm512_fmadd_ps(x, b0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(x, b1, acc[r][1]);
+        }
+    }
+    __m512 bias0 = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps();
+    __m512 bias1 = bias ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
+    __mmask16 mask0 = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
+    __mmask16 mask1 = columns >= 32 ? 0xFFFF : (columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1));
+    for (int r = 0; r < rows; r++) {
+        _mm512_mask_storeu_ps(c + (long)r * ldc, mask0, _mm512_add_ps(acc[r][0], bias0));
+        _mm512_mask_storeu_ps(c + (long)r * ldc + 16, mask1, _mm512_add_ps(acc[r][1], bias1));
+    }
+}
+
+__attribute__((target("avx512f"))) static void gemm_avx512(int m, int n, int k, const float *a, int lda,
+                                                           const float *packed, const float *bias, float *c, int ldc) {
+    int panels = (n + PANEL - 1) / PANEL;
+    float padded_bias[PANEL];
+    for (int start = 0; start < m; start += ROW_BLOCK) {
+        int block = m - start < ROW_BLOCK ? m - start : ROW_BLOCK;
+        for (int p = 0; p < panels; p++) {
+            const float *panel = packed + (long)p * PANEL * k;
+            int columns = n - p * PANEL < PANEL ? n - p * PANEL : PANEL;
+            const float *tile_bias = NULL;
+            if (bias) {
+                memset(padded_bias, 0, sizeof padded_bias);
+                memcpy(padded_bias, bias + p * PANEL, (size_t)columns * sizeof(float));
+                tile_bias = padded_bias;
+            }
+            for (int row = start; row < start + block; row += TILE_ROWS) {
+                int rows = start + block - row < TILE_ROWS ? start + block - row : TILE_ROWS;
+                const float *tile_a = a + (long)row * lda;
+                float *tile_c = c + (long)row * ldc + p * PANEL;
+                switch (rows) {
+#define CASE(R) case R: tile_avx512(R, k, tile_a, lda, panel, tile_bias, tile_c, ldc, columns); break;
+                    CASE(1) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(7) CASE(8) CASE(9) CASE(10) CASE(11) CASE(12)
+#undef CASE
+                }
+            }
+        }
+    }
+}
+#endif
+
+/* Portable tile: the same loop order in plain C; compiled for AVX2 and baseline by target_clones. */
+#if defined(__x86_64__) && !defined(__APPLE__)
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+#endif
+static void gemm_portable(int m, int n, int k, const float *a, int lda, const float *packed, const float *bias, float *c,
+                          int ldc) {
+    int panels = (n + PANEL - 1) / PANEL;
+    for (int row = 0; row < m; row += 4) {
+        int rows = m - row < 4 ? m - row : 4;
+        for (int p = 0; p < panels; p++) {
+            const float *panel = packed + (long)p * PANEL * k;
+            float acc[4][PANEL];
+            memset(acc, 0, sizeof acc);
+            for (int i = 0; i < k; i++) {
+                const float *w = panel + (long)i * PANEL;
+                for (int r = 0; r < rows; r++) {
+                    float x = a[(long)(row + r) * lda + i];
+                    for (int j = 0; j < PANEL; j++) acc[r][j] += x * w[j];
+                }
+            }
+            int columns = n - p * PANEL < PANEL ? n - p * PANEL : PANEL;
+            for (int r = 0; r < rows; r++) {
+                float *out = c + (long)(row + r) * ldc + p * PANEL;
+                for (int j = 0; j < columns; j++) out[j] = acc[r][j] + (bias ? bias[p * PANEL + j] : 0.0f);
+            }
+        }
+    }
+}
+
+static int has_avx512 = -1;
+
+int arrw_gemm_uses_avx512(void) {
+#if defined(__x86_64__)
+    if (has_avx512 < 0) {
+        __builtin_cpu_init();
+        has_avx512 = __builtin_cpu_supports("avx512f") ? 1 : 0;
+    }
+    return has_avx512;
+#else
+    return 0;
+#endif
+}
+
+void arrw_gemm_packed(int m, int n, int k, const float *a, int lda, const float *packed, const float *bias, float *c,
+                      int ldc) {
+    if (m <= 0 || n <= 0) return;
+#if defined(__x86_64__)
+    if (arrw_gemm_uses_avx512()) {
+        gemm_avx512(m, n, k, a, lda, packed, bias, c, ldc);
+        return;
+    }
+#endif
+    gemm_portable(m, n, k, a, lda, packed, bias, c, ldc);
+}
