@@ -1,5 +1,6 @@
 import ArrwEngine
 import ArrwServer
+import ArrwTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -45,6 +46,34 @@ import Testing
                 try await group.waitForAll()
             }
             #expect(try await api.counts(lib)["document_count"] == .int(100))
+        }
+    }
+}
+
+/// The default `local` MiniLM provider end to end over HTTP.
+@Suite struct LocalModelServerTests {
+    @Test func kittenFindsTheCatDocumentFirst() async throws {
+        let configuration = testConfiguration {
+            $0.embeddingProvider = "local"
+            $0.embeddingModelPath = modelDirectory() ?? "models/all-MiniLM-L6-v2"
+        }
+        try await withAPI(configuration, setup: .live) { api in
+            let created = try await api.call(.post, "/v1/libraries", #"{"name": "animals"}"#)
+            #expect(created["embedding_model"] == .string("all-MiniLM-L6-v2"))
+            let lib = try #require(created["id"]?.string)
+            let cat = try await api.addDocument(lib, #"{"title": "Cats", "text": "The cat curled up and purred on the warm windowsill."}"#)
+            for text in [
+                "Quarterly revenue grew by four percent despite supply problems.",
+                "The train to the airport leaves every twenty minutes.",
+                "Add two cups of flour and stir until the batter is smooth.",
+                "The committee will vote on the new zoning rules next week.",
+            ] {
+                try await api.addDocument(lib, #"{"text": "\#(text)"}"#)
+            }
+            let search = try await api.call(.post, "/v1/libraries/\(lib)/search", #"{"query": "kitten", "k": 5}"#)
+            #expect(search.status == .ok)
+            #expect(search["results"]?.array?.first?.object?["document_id"] == .string(cat))
+            #expect(try await api.counts(lib)["dimension"] == .int(384))
         }
     }
 }
