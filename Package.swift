@@ -25,14 +25,14 @@ let package = Package(
     ],
     targets: [
         // Leaves: standard library (and Foundation where it earns its place) only.
-        .target(name: "ArrwIndex", swiftSettings: strictSettings),
+        .target(name: "ArrwIndex", dependencies: ["CArrwKernels"], swiftSettings: strictSettings),
         .target(
             name: "ArrwEmbedding",
             dependencies: ["CArrwKernels"],
             swiftSettings: strictSettings
         ),
-        // C kernels with run-time CPU dispatch; always optimised, even in debug builds, so the
-        // test suite's encoder runs at a usable speed.
+        // C kernels with run-time CPU dispatch (GEMM, transformer steps, CRC-32C); always
+        // optimised, even in debug builds, so the test suite's encoder runs at a usable speed.
         .target(
             name: "CArrwKernels",
             cSettings: [.unsafeFlags(["-O3"])]
@@ -85,7 +85,7 @@ let package = Package(
 
         .testTarget(
             name: "ArrwIndexTests",
-            dependencies: ["ArrwIndex", "ArrwTestSupport"],
+            dependencies: ["ArrwIndex", "ArrwTestSupport", "CArrwKernels"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -86,7 +86,8 @@ public final class BruteForceIndex: VectorIndex {
         return slab.row(row)
     }
 
-    public func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?) -> [Neighbor] {
+    /// Exact: `options` do not apply.
+    public func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?, options: SearchOptions) -> [Neighbor] {
         precondition(k >= 1, "BruteForceIndex.search: k must be at least 1, got \(k)")
         precondition(query.count == dimension, "BruteForceIndex.search: expected \(dimension) floats, got \(query.count)")
         precondition(query.allSatisfy(\.isFinite), "BruteForceIndex.search: query has a non-finite component")
@@ -106,5 +107,44 @@ public final class BruteForceIndex: VectorIndex {
             }
         }
         return heap.sortedNearestFirst()
+    }
+}
+
+extension BruteForceIndex: SerializableIndex {
+    public static let typeTag: UInt8 = 1
+
+    /// Rows are always dense, so there is nothing to compact.
+    public func optimize() {}
+
+    /// Payload: dimension UInt32, metric UInt8 (0 cosine, 1 l2, 2 dot), count UInt64, the keys
+    /// (count × UInt64), then the rows (count × dimension × float32, normalized for cosine).
+    public func writePayload(to writer: inout ByteWriter) {
+        writer.write(UInt32(dimension))
+        writer.write(metric.tag)
+        writer.write(UInt64(keys.count))
+        writer.write(integers: keys)
+        slab.withUnsafeRows { writer.write(floats: $0) }
+    }
+
+    public static func readPayload(from reader: inout ByteReader) throws -> BruteForceIndex {
+        let dimension = Int(try reader.read(UInt32.self))
+        guard dimension >= 1 else { throw IndexFormatError.corrupt("dimension 0") }
+        let metric = try DistanceMetric(tag: reader.read(UInt8.self))
+        let count = try reader.readCount(limit: reader.remaining / 8)
+        let keys = try reader.readIntegers(UInt64.self, count: count)
+        guard reader.remaining >= count * dimension * 4 else { throw IndexFormatError.truncated }
+        let index = BruteForceIndex(dimension: dimension, metric: metric)
+        index.reserveCapacity(count)
+        for key in keys {
+            let vector = try reader.readFloats(count: dimension)
+            guard vector.allSatisfy(\.isFinite) else { throw IndexFormatError.corrupt("a stored vector is not finite") }
+            guard !index.contains(key: key) else { throw IndexFormatError.corrupt("key \(key) appears twice") }
+            vector.withUnsafeBufferPointer { buffer in
+                let row = index.slab.append(buffer)
+                index.keys.append(key)
+                index.rows[key] = row
+            }
+        }
+        return index
     }
 }

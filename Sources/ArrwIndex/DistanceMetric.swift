@@ -49,3 +49,24 @@ extension DistanceMetric {
         }
     }
 }
+
+extension DistanceMetric {
+    /// The metric's byte in index formats: 0 cosine, 1 l2, 2 dot.
+    public var tag: UInt8 {
+        switch self {
+        case .cosine: 0
+        case .l2: 1
+        case .dot: 2
+        }
+    }
+
+    /// The metric stored as `tag`; an unknown byte is `IndexFormatError.corrupt`.
+    public init(tag: UInt8) throws {
+        switch tag {
+        case 0: self = .cosine
+        case 1: self = .l2
+        case 2: self = .dot
+        default: throw IndexFormatError.corrupt("unknown metric tag \(tag)")
+        }
+    }
+}

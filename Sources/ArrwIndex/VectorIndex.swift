@@ -35,7 +35,32 @@ public protocol VectorIndex: AnyObject {
     /// fewer. `filter` runs synchronously on the calling thread, for any subset of the keys (often
     /// only a few), in any order, possibly more than once per key: it must be a pure function of
     /// the key. Preconditions: `k >= 1`, `query.count == dimension`, every component finite.
-    func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?) -> [Neighbor]
+    /// `options` tune approximate indexes per query (see ``SearchOptions``); exact ones ignore them.
+    func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?, options: SearchOptions) -> [Neighbor]
+    /// Reorganizes the index for its current contents (compaction after deletions, retraining);
+    /// searches afterwards answer as well or better. For an index with nothing to reorganize it
+    /// does nothing.
+    func optimize()
+}
+
+/// Per-query settings of approximate indexes; nil keeps the index's own setting.
+public struct SearchOptions: Sendable, Equatable {
+    /// HNSW: the size of the candidate list while searching (at least k is used).
+    public var efSearch: Int?
+    /// IVF: how many clusters are searched.
+    public var nprobe: Int?
+
+    public init(efSearch: Int? = nil, nprobe: Int? = nil) {
+        self.efSearch = efSearch
+        self.nprobe = nprobe
+    }
+}
+
+extension VectorIndex {
+    /// `search` with the index's own settings.
+    public func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?) -> [Neighbor] {
+        search(query: query, k: k, filter: filter, options: SearchOptions())
+    }
 }
 
 extension VectorIndex {

@@ -1,6 +1,9 @@
 #ifndef ARRW_KERNELS_H
 #define ARRW_KERNELS_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 /*
  * C kernels for the transformer encoder: a packed-weight GEMM with an AVX-512 micro-kernel, and
  * the element-wise steps (bias, GELU, LayerNorm, softmax, attention, pooling). Each has a
@@ -52,5 +55,8 @@ long arrw_attention_scratch_size(int length, int head_size);
    `scratch` holds at least arrw_attention_scratch_size(length, head_size) floats. */
 void arrw_attention_head(const float *q, const float *k, const float *v, int ld, int length, int head_size,
                          float scale, float *out, int ld_out, float *scratch);
+
+/* CRC-32C of `length` bytes, continuing from `crc` (0 to start); hardware-accelerated on x86-64. */
+uint32_t arrw_crc32c(uint32_t crc, const void *data, size_t length);
 
 #endif
