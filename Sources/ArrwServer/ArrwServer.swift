@@ -72,5 +72,6 @@ public enum ArrwServer {
             "arrwDB \(version) listening on http://\(configuration.host):\(configuration.port); data is held in memory only")
         try await application.runService()
         try await group.shutdownGracefully()
+        logger.info("arrwDB stopped")
     }
 }
