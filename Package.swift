@@ -25,7 +25,13 @@ let package = Package(
     ],
     targets: [
         // Leaves: standard library (and Foundation where it earns its place) only.
-        .target(name: "ArrwIndex", dependencies: ["CArrwKernels"], swiftSettings: strictSettings),
+        // Index code is always optimised (as the C kernels are), so debug test runs build and
+        // search realistic indexes in seconds rather than minutes.
+        .target(
+            name: "ArrwIndex",
+            dependencies: ["CArrwKernels"],
+            swiftSettings: strictSettings + [.unsafeFlags(["-O"])]
+        ),
         .target(
             name: "ArrwEmbedding",
             dependencies: ["CArrwKernels"],

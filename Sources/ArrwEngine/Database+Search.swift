@@ -1,4 +1,5 @@
 import ArrwEmbedding
+import ArrwIndex
 
 /// A nearest-neighbour query: exactly one of `text` (embedded as a query) or `vector`.
 public struct SearchQuery: Sendable {
@@ -8,11 +9,14 @@ public struct SearchQuery: Sendable {
     public var filter: Filter?
     public var distanceThreshold: Double?
     public var includeEmbeddings: Bool
+    /// Per-query index settings (`ef_search`, `nprobe`).
+    public var options: SearchOptions
 
     public init(
         text: String? = nil, vector: [Float]? = nil, k: Int = 10, filter: Filter? = nil,
-        distanceThreshold: Double? = nil, includeEmbeddings: Bool = false
+        distanceThreshold: Double? = nil, includeEmbeddings: Bool = false, options: SearchOptions = SearchOptions()
     ) {
+        self.options = options
         self.text = text
         self.vector = vector
         self.k = k
@@ -29,14 +33,20 @@ public struct SearchOutcome: Sendable {
 }
 
 extension Database {
-    /// Exact nearest-neighbour search. Returns `k` hits whenever at least `k` chunks pass the
-    /// filter (fewer only when `distanceThreshold` cuts them).
+    /// Nearest-neighbour search on the library's index (exact for brute force and KD-tree).
+    /// Returns `k` hits whenever at least `k` chunks pass the filter (fewer only when
+    /// `distanceThreshold` cuts them).
     public func search(libraryId: String, _ query: SearchQuery) async throws -> SearchOutcome {
         let start = ContinuousClock.now
         let store = try store(libraryId)
         guard (1...limits.maxSearchResults).contains(query.k) else {
             throw EngineError.limitExceeded(
                 "'k' must be between 1 and \(limits.maxSearchResults)", limit: limits.maxSearchResults, field: "k")
+        }
+        for (name, value) in [("ef_search", query.options.efSearch), ("nprobe", query.options.nprobe)] {
+            if let value, !(1...65_536).contains(value) {
+                throw EngineError.validation("'\(name)' must be between 1 and 65536", field: name)
+            }
         }
         if let threshold = query.distanceThreshold, !threshold.isFinite {
             throw EngineError.validation("'distance_threshold' must be a finite number", field: "distance_threshold")
@@ -64,7 +74,7 @@ extension Database {
         }
         let hits = try store.search(
             vector: vector, k: query.k, filter: query.filter, distanceThreshold: query.distanceThreshold,
-            includeEmbeddings: query.includeEmbeddings)
+            includeEmbeddings: query.includeEmbeddings, options: query.options)
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         return SearchOutcome(hits: hits, queryTimeMs: milliseconds)

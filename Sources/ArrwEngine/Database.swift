@@ -72,16 +72,16 @@ public final class Database: Sendable {
             throw EngineError.validation("'name' must not contain control characters", field: "name")
         }
         let metric = try parseMetric(draft.metric)
-        let indexType = try parseIndexType(draft.indexType)
-        let indexParams = try parseIndexParams(draft.indexParams, for: indexType)
+        let index = try IndexSettings(
+            type: parseIndexType(draft.indexType) ?? .bruteForce,
+            parameters: DocumentDraft.metadataObject(draft.indexParams, field: "index_params"))
         if let dimension = draft.dimension, !(1...limits.maxDimension).contains(dimension) {
             throw EngineError.validation("'dimension' must be between 1 and \(limits.maxDimension)", field: "dimension")
         }
         let description = try checkedDescription(draft.description) ?? ""
         let now = Date()
         let info = LibraryInfo(
-            id: UUID(), name: name, description: description, indexType: indexType, indexParams: indexParams,
-            metric: metric, dimension: draft.dimension, embeddingModel: embedder.modelName,
+            id: UUID(), name: name, description: description, index: index, metric: metric, dimension: draft.dimension, embeddingModel: embedder.modelName,
             metadata: try DocumentDraft.metadataObject(draft.metadata, field: "metadata"),
             createdAt: now, updatedAt: now, documentCount: 0, chunkCount: 0)
         let store = LibraryStore(settings: info)
@@ -107,21 +107,31 @@ public final class Database: Sendable {
         try store(id).statistics
     }
 
-    /// Applies `patch`. Changing the index type or its parameters needs an index this build
-    /// cannot create, so it is refused with `unsupported_index_type` or a validation error.
-    public func updateLibrary(_ id: String, _ patch: LibraryPatch) throws -> LibraryInfo {
+    /// Applies `patch`. A new index type or new parameters (a type without parameters takes
+    /// that type's defaults; parameters without a type keep the current type) start a background
+    /// rebuild: searches use the old index until the new one is swapped in. Returns the library
+    /// and whether a rebuild started. `completion` runs when the index change is complete.
+    public func updateLibrary(
+        _ id: String, _ patch: LibraryPatch, completion: (@Sendable () -> Void)? = nil
+    ) throws -> (LibraryInfo, rebuilding: Bool) {
         let store = try store(id)
         let description = try checkedDescription(patch.description)
         let metadata = try patch.metadata.map { try DocumentDraft.metadataObject($0, field: "metadata") }
         let current = store.info
-        let indexType = try patch.indexType.map { try parseIndexType($0) } ?? current.indexType
-        let indexParams = try patch.indexParams.map { try parseIndexParams($0, for: indexType) } ?? current.indexParams
-        return store.update { info in
+        var target: IndexSettings?
+        if patch.indexType != nil || patch.indexParams != nil {
+            let type = try parseIndexType(patch.indexType) ?? current.indexType
+            let parameters = try patch.indexParams.map { try DocumentDraft.metadataObject($0, field: "index_params") }
+                ?? (type == current.indexType ? current.indexParams : [:])
+            target = try IndexSettings(type: type, parameters: parameters)
+        }
+        _ = store.update { info in
             if let description { info.description = description }
             if let metadata { info.metadata = metadata }
-            info.indexType = indexType
-            info.indexParams = indexParams
         }
+        let rebuilding = target.map { store.changeIndex(to: $0, completion: completion) } ?? false
+        if !rebuilding { completion?() }
+        return (store.info, rebuilding)
     }
 
     public func deleteLibrary(_ id: String) throws {
@@ -160,22 +170,12 @@ public final class Database: Sendable {
         return metric
     }
 
-    private func parseIndexType(_ name: String?) throws -> IndexType {
-        guard let name else { return .bruteForce }
+    private func parseIndexType(_ name: String?) throws -> IndexType? {
+        guard let name else { return nil }
         guard let type = IndexType(rawValue: name) else {
             let known = IndexType.allCases.map(\.rawValue).joined(separator: ", ")
             throw EngineError.validation("'index_type' must be one of \(known); got '\(name)'", field: "index_type")
         }
-        guard type.isAvailable else { throw EngineError.unsupportedIndexType(name) }
         return type
-    }
-
-    private func parseIndexParams(_ json: JSONValue?, for type: IndexType) throws -> [String: JSONValue] {
-        let params = try DocumentDraft.metadataObject(json, field: "index_params")
-        if let unknown = params.keys.sorted().first(where: { !type.parameterNames.contains($0) }) {
-            throw EngineError.validation(
-                "index_params key '\(unknown)' does not apply to index_type '\(type.rawValue)'", field: "index_params")
-        }
-        return params
     }
 }

@@ -52,13 +52,6 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
             details: ["field": .string(field), "expected": .int(Int64(expected)), "actual": .int(Int64(actual))])
     }
 
-    public static func unsupportedIndexType(_ name: String) -> EngineError {
-        EngineError(
-            kind: .invalidInput, code: "unsupported_index_type",
-            message: "index_type '\(name)' is not available in this build; use 'brute_force'",
-            details: ["index_type": .string(name)])
-    }
-
     public static func limitExceeded(_ message: String, limit: Int, field: String) -> EngineError {
         EngineError(
             kind: .invalidInput, code: "limit_exceeded", message: message,

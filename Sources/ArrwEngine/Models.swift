@@ -1,28 +1,13 @@
 import ArrwIndex
 import Foundation
 
-/// The index structures a library may ask for. Only `bruteForce` is built in this release;
-/// asking for another is an `unsupported_index_type` error naming it.
+/// The index structures a library may ask for (see `IndexSettings` for their parameters).
 public enum IndexType: String, Sendable, CaseIterable, Codable {
     case bruteForce = "brute_force"
     case kdTree = "kd_tree"
     case lsh
     case hnsw
     case ivf
-
-    /// Whether this build can create the index.
-    public var isAvailable: Bool { self == .bruteForce }
-
-    /// The `index_params` keys this index understands.
-    var parameterNames: Set<String> {
-        switch self {
-        case .bruteForce: []
-        case .kdTree: ["leaf_size"]
-        case .lsh: ["tables", "bits"]
-        case .hnsw: ["m", "ef_construction", "ef_search"]
-        case .ivf: ["nlist", "nprobe"]
-        }
-    }
 }
 
 /// A snapshot of a library's settings and counts, as the API reports it.
@@ -33,8 +18,8 @@ public struct LibraryInfo: Sendable, Equatable {
     public var id: UUID
     public var name: String
     public var description: String
-    public var indexType: IndexType
-    public var indexParams: [String: JSONValue]
+    /// The index serving searches (while a rebuild runs, the old one until the swap).
+    public var index: IndexSettings
     public var metric: DistanceMetric
     public var dimension: Int?
     public var embeddingModel: String
@@ -43,6 +28,9 @@ public struct LibraryInfo: Sendable, Equatable {
     public var updatedAt: Date
     public var documentCount: Int
     public var chunkCount: Int
+
+    public var indexType: IndexType { index.type }
+    public var indexParams: [String: JSONValue] { index.json }
 }
 
 /// A library's counts and index state (`GET .../statistics`).
@@ -51,11 +39,15 @@ public struct LibraryStatistics: Sendable, Equatable {
     public var chunkCount: Int
     public var dimension: Int?
     public var metric: DistanceMetric
-    public var indexType: IndexType
-    public var indexParams: [String: JSONValue]
+    public var index: IndexSettings
     public var indexMemoryBytes: Int
-    /// `ready` when the index serves every stored vector.
-    public var buildState: String
+    /// The index being built in the background to replace `index`, if any.
+    public var buildTarget: IndexSettings?
+
+    public var indexType: IndexType { index.type }
+    public var indexParams: [String: JSONValue] { index.json }
+    /// `building` while a new index is built in the background, else `ready`.
+    public var buildState: String { buildTarget == nil ? "ready" : "building" }
 }
 
 /// One chunk of a document: a piece of text with its own metadata and vector.

@@ -43,6 +43,15 @@ public enum IndexCodec {
         return bytes
     }
 
+    /// Encodes an index known only as a `VectorIndex`. Every index type of this module is
+    /// serializable; an outside conformer that is not throws `IndexFormatError.corrupt`, loudly.
+    public static func encode(any index: any VectorIndex) throws -> [UInt8] {
+        guard let serializable = index as? any SerializableIndex else {
+            throw IndexFormatError.corrupt("\(type(of: index)) cannot be serialized")
+        }
+        return encode(serializable)
+    }
+
     public static func decode(_ bytes: [UInt8]) throws -> any VectorIndex {
         guard bytes.count >= 20 else { throw IndexFormatError.truncated }
         guard Array(bytes[0..<4]) == magic else { throw IndexFormatError.badMagic }
@@ -62,6 +71,10 @@ public enum IndexCodec {
         let index: any VectorIndex
         switch tag {
         case BruteForceIndex.typeTag: index = try BruteForceIndex.readPayload(from: &reader)
+        case KDTreeIndex.typeTag: index = try KDTreeIndex.readPayload(from: &reader)
+        case LSHIndex.typeTag: index = try LSHIndex.readPayload(from: &reader)
+        case IVFIndex.typeTag: index = try IVFIndex.readPayload(from: &reader)
+        case HNSWIndex.typeTag: index = try HNSWIndex.readPayload(from: &reader)
         default: throw IndexFormatError.unknownIndexType(tag)
         }
         guard reader.isAtEnd else { throw IndexFormatError.corrupt("\(reader.remaining) bytes left after the payload") }

@@ -66,9 +66,12 @@ struct SearchBody: Decodable {
     var filter: JSONValue?
     var distanceThreshold: Double?
     var includeEmbeddings: Bool?
+    var efSearch: Double?
+    var nprobe: Double?
 
     enum CodingKeys: String, CodingKey {
-        case query, k, filter
+        case query, k, filter, nprobe
+        case efSearch = "ef_search"
         case queryVector = "query_vector"
         case distanceThreshold = "distance_threshold"
         case includeEmbeddings = "include_embeddings"
@@ -90,7 +93,10 @@ struct SearchBody: Decodable {
         }
         return SearchQuery(
             text: query, vector: vector, k: try k.map { try integer($0, field: "k") } ?? 10, filter: parsedFilter, distanceThreshold: distanceThreshold,
-            includeEmbeddings: includeEmbeddings ?? false)
+            includeEmbeddings: includeEmbeddings ?? false,
+            options: SearchOptions(
+                efSearch: try efSearch.map { try integer($0, field: "ef_search") },
+                nprobe: try nprobe.map { try integer($0, field: "nprobe") }))
     }
 }
 

@@ -53,6 +53,9 @@ enum APIResponse {
             "index_params": .object(stats.indexParams),
             "index_memory_bytes": .int(Int64(stats.indexMemoryBytes)),
             "build_state": .string(stats.buildState),
+            "build_target": stats.buildTarget.map { target in
+                .object(["index_type": .string(target.type.rawValue), "index_params": .object(target.json)])
+            } ?? .null,
         ])
     }
 

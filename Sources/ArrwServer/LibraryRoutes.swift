@@ -21,7 +21,11 @@ struct LibraryRoutes<Context: RequestContext>: Sendable {
             let id = try context.parameters.require("id")
             _ = try database.library(id)
             let patch = try await body.decode(PatchLibraryBody.self, from: request).patch
-            return try APIResponse.json(APIResponse.library(try database.updateLibrary(id, patch)))
+            let (library, rebuilding) = try database.updateLibrary(id, patch)
+            guard rebuilding else { return try APIResponse.json(APIResponse.library(library)) }
+            var answer = APIResponse.library(library).object ?? [:]
+            answer["build_state"] = .string("building")
+            return try APIResponse.json(.object(answer), status: .accepted)
         }
         group.delete(":id") { _, context in
             try database.deleteLibrary(context.parameters.require("id"))

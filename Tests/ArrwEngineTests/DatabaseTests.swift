@@ -27,7 +27,8 @@ private func json(_ text: String) throws -> JSONValue {
         #expect(created.embeddingModel == "hash-32")
         let id = created.id.uuidString
         #expect(try database.library(id).name == "papers")
-        let patched = try database.updateLibrary(id, .init(description: "new", metadata: .object(["team": .string("b")])))
+        let (patched, rebuilding) = try database.updateLibrary(id, .init(description: "new", metadata: .object(["team": .string("b")])))
+        #expect(!rebuilding)
         #expect(patched.description == "new")
         #expect(patched.metadata["team"] == .string("b"))
         #expect(database.listLibraries().map(\.name) == ["papers"])
@@ -49,10 +50,18 @@ private func json(_ text: String) throws -> JSONValue {
             let error = try #require(throws: EngineError.self) { try database.createLibrary(bad) }
             #expect(error.kind == .invalidInput)
         }
-        let unsupported = try #require(throws: EngineError.self) { try database.createLibrary(.init(name: "h", indexType: "hnsw")) }
-        #expect(unsupported.code == "unsupported_index_type")
-        #expect(unsupported.message.contains("hnsw"))
+        for params: JSONValue in [.object(["m": .int(1)]), .object(["m": .double(2.5)]), .object(["ef": .int(3)]), .object(["m": .string("8")])] {
+            let error = try #require(throws: EngineError.self) { try database.createLibrary(.init(name: "h", indexType: "hnsw", indexParams: params)) }
+            #expect(error.code == "validation_error")
+            #expect(error.details?["field"]?.string?.hasPrefix("index_params.") == true)
+        }
+        let ivf = try #require(throws: EngineError.self) {
+            try database.createLibrary(.init(name: "i", indexType: "ivf", indexParams: .object(["nlist": .int(4), "nprobe": .int(8)])))
+        }
+        #expect(ivf.details?["field"] == .string("index_params.nprobe"))
         #expect(database.listLibraries().count == 1)
+        let hnsw = try database.createLibrary(.init(name: "h", indexType: "hnsw", indexParams: .object(["m": .int(8)])))
+        #expect(hnsw.indexParams == ["m": .int(8), "ef_construction": .int(200), "ef_search": .int(64)])
     }
 
     @Test func everyDocumentInputForm() async throws {

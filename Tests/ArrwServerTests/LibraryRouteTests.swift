@@ -61,16 +61,42 @@ import Testing
         }
     }
 
-    @Test func indexTypesThisBuildLacksAreNamedIn4xx() async throws {
+    @Test func indexTypesAndParametersAreValidated() async throws {
         try await withAPI { api in
-            let refused = try await api.call(.post, "/v1/libraries", #"{"name": "h", "index_type": "hnsw"}"#)
-            refused.expectError(.badRequest, "unsupported_index_type")
-            #expect(refused.json?.object?["error"]?.object?["message"]?.string?.contains("hnsw") == true)
-            let id = try await api.createLibrary()
-            try await api.call(.patch, "/v1/libraries/\(id)", #"{"index_type": "ivf"}"#).expectError(.badRequest, "unsupported_index_type")
-            try await api.call(.patch, "/v1/libraries/\(id)", #"{"index_params": {"m": 8}}"#).expectError(.badRequest, "validation_error")
+            let hnsw = try await api.call(.post, "/v1/libraries", #"{"name": "h", "index_type": "hnsw", "index_params": {"m": 8}}"#)
+            #expect(hnsw.status == .created)
+            #expect(hnsw["index_params"] == .object(["m": .int(8), "ef_construction": .int(200), "ef_search": .int(64)]))
             try await api.call(.post, "/v1/libraries", #"{"name": "x", "index_type": "annoy"}"#).expectError(.badRequest, "validation_error")
-            #expect(try await api.call(.patch, "/v1/libraries/\(id)", #"{"index_type": "brute_force"}"#).status == .ok)
+            try await api.call(.post, "/v1/libraries", #"{"name": "x", "index_type": "hnsw", "index_params": {"m": 0}}"#)
+                .expectError(.badRequest, "validation_error")
+            try await api.call(.post, "/v1/libraries", #"{"name": "x", "index_params": {"m": 8}}"#).expectError(.badRequest, "validation_error")
+            let id = try await api.createLibrary()
+            try await api.call(.patch, "/v1/libraries/\(id)", #"{"index_params": {"nlist": 8}}"#).expectError(.badRequest, "validation_error")
+            let empty = try await api.call(.patch, "/v1/libraries/\(id)", #"{"index_type": "ivf", "index_params": {"nlist": 8, "nprobe": 2}}"#)
+            #expect(empty.status == .ok, "an empty library switches at once")
+            #expect(empty["index_type"] == .string("ivf"))
+            try await api.call(.post, "/v1/libraries/\(id)/search", #"{"query": "a", "nprobe": 0}"#).expectError(.badRequest, "validation_error")
+        }
+    }
+
+    @Test func patchingTheIndexRebuildsInTheBackground() async throws {
+        try await withAPI { api in
+            let id = try await api.createLibrary()
+            for index in 0..<50 { try await api.addDocument(id, #"{"id": "d\#(index)", "text": "document number \#(index)"}"#) }
+            let patched = try await api.call(.patch, "/v1/libraries/\(id)", #"{"index_type": "hnsw", "index_params": {"m": 8}}"#)
+            #expect(patched.status == .accepted)
+            #expect(patched["build_state"] == .string("building"))
+            var stats = try await api.counts(id)
+            for _ in 0..<200 where stats["build_state"] != .string("ready") {
+                try await Task.sleep(for: .milliseconds(10))
+                stats = try await api.counts(id)
+            }
+            #expect(stats["build_state"] == .string("ready"))
+            #expect(stats["build_target"] == .null)
+            #expect(stats["index_type"] == .string("hnsw"))
+            #expect(stats["chunk_count"] == .int(50))
+            let search = try await api.call(.post, "/v1/libraries/\(id)/search", #"{"query": "document number 7", "k": 3, "ef_search": 100}"#)
+            #expect(search["results"]?.array?.count == 3)
         }
     }
 

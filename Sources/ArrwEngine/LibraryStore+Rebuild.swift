@@ -1,0 +1,84 @@
+import ArrwIndex
+import Dispatch
+import Foundation
+
+/// A background build of a library's new index, started by a change of `index_type` or
+/// `index_params`. Searches keep using the old index; every change applied meanwhile is
+/// recorded in `pending` and replayed on the new index just before it is swapped in, under the
+/// write lock, so no search ever sees a mix of the two and no write is lost.
+/// `pending` is guarded by the owning store's lock.
+final class IndexRebuild: @unchecked Sendable {
+    enum Change {
+        case add(UInt64, [Float])
+        case remove(UInt64)
+    }
+
+    let target: IndexSettings
+    var pending: [Change] = []
+
+    init(target: IndexSettings) {
+        self.target = target
+    }
+}
+
+extension LibraryStore {
+    /// Switches the library to `target`. An empty library (no dimension yet) switches at once;
+    /// otherwise the new index is built in the background and swapped in when complete (a later
+    /// call supersedes a build still running). Returns whether a background build started.
+    @discardableResult
+    func changeIndex(to target: IndexSettings, completion: (@Sendable () -> Void)? = nil) -> Bool {
+        let snapshot: (keys: [UInt64], rebuild: IndexRebuild, dimension: Int, metric: DistanceMetric)? = lock.withWriteLock {
+            guard target != settings.index || rebuild != nil else { return nil }
+            guard let dimension = settings.dimension, index != nil else {
+                settings.index = target
+                settings.updatedAt = Date()
+                rebuild = nil
+                return nil
+            }
+            if target == settings.index {
+                rebuild = nil
+                return nil
+            }
+            let started = IndexRebuild(target: target)
+            rebuild = started
+            return (Array(chunks.keys), started, dimension, settings.metric)
+        }
+        guard let snapshot else {
+            completion?()
+            return false
+        }
+        DispatchQueue.global(qos: .utility).async {
+            self.build(snapshot.rebuild, keys: snapshot.keys, dimension: snapshot.dimension, metric: snapshot.metric)
+            completion?()
+        }
+        return true
+    }
+
+    /// Fills the new index from the old one's vectors (read in slices under the read lock, so
+    /// writes interleave), then catches up with `pending` and swaps it in under the write lock.
+    private func build(_ job: IndexRebuild, keys: [UInt64], dimension: Int, metric: DistanceMetric) {
+        let fresh = job.target.makeIndex(dimension: dimension, metric: metric)
+        let slice = 1024
+        for start in stride(from: 0, to: keys.count, by: slice) {
+            let vectors: [(UInt64, [Float])]? = lock.withReadLock {
+                guard rebuild === job, let index else { return nil }
+                return keys[start..<min(start + slice, keys.count)].compactMap { key in index.vector(for: key).map { (key, $0) } }
+            }
+            guard let vectors else { return }
+            for (key, vector) in vectors { fresh.add(key: key, vector: vector) }
+        }
+        lock.withWriteLock {
+            guard rebuild === job else { return }
+            for change in job.pending {
+                switch change {
+                case .add(let key, let vector): fresh.add(key: key, vector: vector)
+                case .remove(let key): fresh.remove(key: key)
+                }
+            }
+            index = fresh
+            settings.index = job.target
+            settings.updatedAt = Date()
+            rebuild = nil
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import ArrwIndex
+
+/// One search result, with the API's `distance` and `score` (see `DistanceMetric`).
+public struct SearchHit: Sendable {
+    public var chunk: Chunk
+    public var documentId: String
+    public var distance: Double
+    public var score: Double
+}
+
+extension LibraryStore {
+    /// The `k` nearest chunks to `vector` passing `filter` (exact for brute force and KD-tree,
+    /// approximate otherwise), nearest first, cut at `distanceThreshold` (an API distance).
+    /// Returns `k` hits whenever at least `k` chunks pass (see `plannedSearch`). An empty
+    /// library answers no results.
+    func search(
+        vector: [Float], k: Int, filter: Filter?, distanceThreshold: Double?, includeEmbeddings: Bool,
+        options: SearchOptions = SearchOptions()
+    ) throws -> [SearchHit] {
+        try lock.withReadLock {
+            guard let index, let dimension = settings.dimension else { return [] }
+            guard vector.count == dimension else {
+                throw EngineError.dimensionMismatch(expected: dimension, actual: vector.count, field: "query_vector")
+            }
+            let neighbors = plannedSearch(index, vector: vector, k: k, filter: filter, options: options)
+            let metric = settings.metric
+            return neighbors.compactMap { neighbor in
+                let distance = metric.apiDistance(fromScore: neighbor.score)
+                if let distanceThreshold, distance > distanceThreshold { return nil }
+                let chunk = makeChunk(key: neighbor.key, includeEmbedding: includeEmbeddings)
+                return SearchHit(
+                    chunk: chunk, documentId: chunk.documentId, distance: distance,
+                    score: metric.apiScore(fromScore: neighbor.score))
+            }
+        }
+    }
+}
+
+extension LibraryStore {
+    /// Estimated pass rate under which a filtered search scores the passing chunks exactly
+    /// instead of walking an approximate index with the filter as an allow-list.
+    static let exactScanBelowPassRate = 0.05
+    /// Chunks sampled to estimate a filter's pass rate.
+    static let filterSampleSize = 256
+
+    /// The search planner. Without a filter, or on the brute-force index (whose scan already
+    /// checks the filter only for rows that would make the top k), the index answers directly.
+    /// On other indexes a filter's pass rate is estimated from a sample of chunks: when few pass,
+    /// the passing chunks are collected and scored exactly; otherwise the index searches with the
+    /// filter as an allow-list, and should it return fewer than `k` (an approximate index can),
+    /// the passing chunks are scored exactly. Either way `k` hits come back whenever `k` pass.
+    /// Runs under the read lock.
+    func plannedSearch(_ index: any VectorIndex, vector: [Float], k: Int, filter: Filter?, options: SearchOptions) -> [Neighbor] {
+        guard let filter else { return index.search(query: vector, k: k, filter: nil, options: options) }
+        let allow: (UInt64) -> Bool = { key in self.chunks[key].map(filter.matches) ?? false }
+        if index is BruteForceIndex { return index.search(query: vector, k: k, filter: allow, options: options) }
+        if estimatedPassRate(filter) >= Self.exactScanBelowPassRate {
+            let found = index.search(query: vector, k: k, filter: allow, options: options)
+            if found.count >= min(k, chunks.count) { return found }
+        }
+        let passing = chunks.compactMap { key, chunk in filter.matches(chunk) ? key : nil }
+        return passing.isEmpty ? [] : index.exactSearch(query: vector, k: k, among: passing)
+    }
+
+    private func estimatedPassRate(_ filter: Filter) -> Double {
+        guard !chunks.isEmpty else { return 1 }
+        let step = max(1, chunks.count / Self.filterSampleSize)
+        var sampled = 0
+        var passed = 0
+        var position = chunks.startIndex
+        while position != chunks.endIndex && sampled < Self.filterSampleSize {
+            if filter.matches(chunks[position].value) { passed += 1 }
+            sampled += 1
+            position = chunks.index(position, offsetBy: step, limitedBy: chunks.endIndex) ?? chunks.endIndex
+        }
+        return Double(passed) / Double(sampled)
+    }
+}

@@ -1,0 +1,73 @@
+extension LSHIndex {
+    /// Approximate: candidates from `probes` buckets of every table, re-ranked by exact score;
+    /// an exact scan when the index is not hashed yet (l2 below ``widthFitMinimum``) or when the
+    /// candidates hold fewer than `min(k, count)` rows passing `filter`. `options` do not apply
+    /// (the number of probes is ``probes``).
+    public func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?, options: SearchOptions) -> [Neighbor] {
+        precondition(k >= 1, "LSHIndex.search: k must be at least 1, got \(k)")
+        precondition(query.count == dimension, "LSHIndex.search: expected \(dimension) floats, got \(query.count)")
+        precondition(query.allSatisfy(\.isFinite), "LSHIndex.search: query has a non-finite component")
+        guard !keys.isEmpty else { return [] }
+        var normalized = query
+        if metric == .cosine { DistanceKernels.normalize(&normalized) }
+        let wanted = Swift.min(k, keys.count)
+        if isHashed {
+            let candidates = searchCandidates(query: normalized, k: wanted, filter: filter)
+            if candidates.count == wanted { return candidates.sortedNearestFirst() }
+        }
+        return exactScan(query: normalized, k: wanted, filter: filter)
+    }
+
+    /// Scores the rows of the probed buckets of every table, each row once.
+    private func searchCandidates(query: [Float], k: Int, filter: ((UInt64) -> Bool)?) -> TopKHeap {
+        var heap = TopKHeap(k: k)
+        let p = query.withUnsafeBufferPointer { project($0) }
+        var visited = [UInt64](repeating: 0, count: (keys.count + 63) / 64)
+        let l2 = metric == .l2
+        query.withUnsafeBufferPointer { q in
+            slab.withUnsafeRows { vectors in
+                keys.withUnsafeBufferPointer { keyBuffer in
+                    // Safe: query and slab are non-empty (dimension >= 1, keys non-empty).
+                    let query = q.baseAddress!, base = vectors.baseAddress!
+                    for t in 0..<tables {
+                        for code in probeCodes(table: t, projections: p, count: probes) {
+                            guard let bucket = buckets[t][code] else { continue }
+                            for row in bucket {
+                                let r = Int(row)
+                                let (word, bit) = (r >> 6, UInt64(1) << UInt64(r & 63))
+                                if visited[word] & bit != 0 { continue }
+                                visited[word] |= bit
+                                // Safe: bucket entries are rows of the slab.
+                                let v = base + r * dimension
+                                let score = l2
+                                    ? -DistanceKernels.squaredL2(v, query, count: dimension)
+                                    : DistanceKernels.dot(v, query, count: dimension)
+                                if score < heap.threshold { continue }
+                                let key = keyBuffer[r]
+                                if filter?(key) ?? true { heap.insert(key: key, score: score) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return heap
+    }
+
+    /// Every row, exactly (as ``BruteForceIndex``).
+    private func exactScan(query: [Float], k: Int, filter: ((UInt64) -> Bool)?) -> [Neighbor] {
+        var heap = TopKHeap(k: k)
+        query.withUnsafeBufferPointer { q in
+            keys.withUnsafeBufferPointer { keyBuffer in
+                slab.withUnsafeRows { vectors in
+                    let scan = ExactScan(query: q, vectors: vectors, keys: keyBuffer, dimension: dimension)
+                    switch metric {
+                    case .cosine, .dot: scan.dot(into: &heap, filter: filter)
+                    case .l2: scan.squaredL2(into: &heap, filter: filter)
+                    }
+                }
+            }
+        }
+        return heap.sortedNearestFirst()
+    }
+}

@@ -1,0 +1,228 @@
+import ArrwIndex
+import ArrwTestSupport
+import CArrwKernels
+import Testing
+
+/// Seeded clustered data: `clusters` centres uniform in [−1, 1]^d, each point a random centre
+/// plus uniform noise in [−spread, spread] per component.
+private func ivfClusteredVectors(count: Int, dimension: Int, clusters: Int, spread: Float,
+                              using generator: inout SeededGenerator) -> [[Float]] {
+    let centres = randomVectors(count: clusters, dimension: dimension, using: &generator)
+    return (0..<count).map { _ in
+        let centre = centres[Int(generator.next() % UInt64(clusters))]
+        return centre.map { $0 + Float.random(in: -spread...spread, using: &generator) }
+    }
+}
+
+/// Mean recall@k of `index` against `brute` over `queries`: a result counts when its score
+/// reaches the exact k-th score (within rounding).
+private func ivfRecallAgainstBruteForce(_ index: some VectorIndex, _ brute: BruteForceIndex, queries: [[Float]], k: Int,
+                                     options: SearchOptions = SearchOptions()) -> Double {
+    var hits = 0
+    for query in queries {
+        let kth = brute.search(query: query, k: k, filter: nil).last!.score
+        let limit = kth - 1e-5 * max(1, abs(kth))
+        hits += index.search(query: query, k: k, filter: nil, options: options).filter { $0.score >= limit }.count
+    }
+    return Double(hits) / Double(k * queries.count)
+}
+
+
+/// Lets a test hand a (non-Sendable) index to concurrent tasks; the index's contract allows
+/// concurrent reads while nothing mutates it.
+private struct IVFReadOnlyShare<Value>: @unchecked Sendable {
+    let value: Value
+}
+
+/// Every query answered from concurrent tasks, in query order.
+private func ivfSearchConcurrently(_ index: any VectorIndex, queries: [[Float]], k: Int) async -> [[Neighbor]] {
+    let share = IVFReadOnlyShare(value: index)
+    return await withTaskGroup(of: (Int, [Neighbor]).self) { group in
+        for (i, query) in queries.enumerated() {
+            group.addTask { (i, share.value.search(query: query, k: k, filter: { $0 % 5 != 0 })) }
+        }
+        var results = [[Neighbor]](repeating: [], count: queries.count)
+        for await (i, result) in group { results[i] = result }
+        return results
+    }
+}
+
+@Suite("IVFIndex")
+struct IVFIndexTests {
+    private func filled(_ vectors: [[Float]], metric: DistanceMetric, nlist: Int = 100) -> (IVFIndex, BruteForceIndex) {
+        let index = IVFIndex(dimension: vectors[0].count, metric: metric, nlist: nlist)
+        let brute = BruteForceIndex(dimension: vectors[0].count, metric: metric)
+        for (i, v) in vectors.enumerated() {
+            index.add(key: UInt64(i), vector: v)
+            brute.add(key: UInt64(i), vector: v)
+        }
+        return (index, brute)
+    }
+
+    @Test("the documented defaults: nlist 100, nprobe 16, training at 4 × nlist")
+    func defaults() {
+        let index = IVFIndex(dimension: 3, metric: .l2)
+        #expect(index.nlist == 100 && index.nprobe == 16 && index.seed == 42 && !index.isTrained)
+        #expect(IVFIndex.trainingMultiple == 4 && IVFIndex.samplePerCentroid == 256)
+    }
+
+    @Test("recall@10 ≥ 0.90 at the defaults on seeded clustered data", arguments: DistanceMetric.allCases)
+    func recallOnRandomData(metric: DistanceMetric) {
+        var generator = SeededGenerator(seed: 51)
+        let vectors = ivfClusteredVectors(count: 4050, dimension: 32, clusters: 400, spread: 0.4, using: &generator)
+        let (index, brute) = filled(Array(vectors.prefix(4000)), metric: metric)
+        #expect(index.isTrained)
+        let recall = ivfRecallAgainstBruteForce(index, brute, queries: Array(vectors.suffix(50)), k: 10)
+        #expect(recall >= 0.90, "recall@10 \(recall)")
+    }
+
+    @Test("scifact-minilm (cosine): recall@10 ≥ 0.80 at nprobe 8, ≥ 0.90 at nprobe 16",
+          .enabled(if: datasetsDirectory() != nil, "../shared/datasets is absent"))
+    func recallOnScifact() throws {
+        let dataset = try #require(try TexmexDataset.load("scifact-minilm", groundTruth: "angular"))
+        let index = IVFIndex(dimension: dataset.dimension, metric: .cosine)
+        for row in 0..<dataset.baseCount { index.add(key: UInt64(row), vector: dataset.baseVector(row)) }
+        let queries = 100
+        for (nprobe, floor) in [(8, 0.80), (16, 0.90)] {
+            var total = 0.0
+            for q in 0..<queries {
+                let results = index.search(query: dataset.query(q), k: 10, filter: nil, options: SearchOptions(nprobe: nprobe))
+                total += dataset.recall(query: q, k: 10, returnedDistances: results.map { DistanceMetric.cosine.apiDistance(fromScore: $0.score) })
+            }
+            #expect(total / Double(queries) >= floor, "nprobe \(nprobe): recall@10 \(total / Double(queries))")
+        }
+    }
+
+    @Test("vectors added before training are found, before and after it", arguments: [DistanceMetric.cosine, .l2])
+    func untrainedVectors(metric: DistanceMetric) {
+        var generator = SeededGenerator(seed: 52)
+        let vectors = randomVectors(count: 200, dimension: 8, using: &generator)
+        let (index, brute) = filled(Array(vectors.prefix(39)), metric: metric, nlist: 10)
+        #expect(!index.isTrained)
+        for (i, v) in vectors.prefix(39).enumerated() {
+            #expect(index.search(query: v, k: 1, filter: nil).first?.key == UInt64(i))
+            #expect(index.search(query: v, k: 5, filter: nil) == brute.search(query: v, k: 5, filter: nil))
+        }
+        index.add(key: 39, vector: vectors[39])
+        brute.add(key: 39, vector: vectors[39])
+        #expect(index.isTrained)
+        for (i, v) in vectors.prefix(40).enumerated() {
+            #expect(index.search(query: v, k: 1, filter: nil, options: SearchOptions(nprobe: 1)).first?.key == UInt64(i))
+            #expect(index.vector(for: UInt64(i)) == brute.vector(for: UInt64(i)))
+        }
+        // Retrained at 4 × the last training's count; nothing gets lost on the way.
+        for (i, v) in vectors.enumerated().dropFirst(40) { index.add(key: UInt64(i), vector: v) }
+        #expect(index.count == 200)
+        for (i, v) in vectors.enumerated() {
+            #expect(index.search(query: v, k: 1, filter: nil, options: SearchOptions(nprobe: 1)).first?.key == UInt64(i))
+        }
+    }
+
+    @Test("filters return exactly k when at least k keys pass, else every match", arguments: DistanceMetric.allCases)
+    func filters(metric: DistanceMetric) {
+        var generator = SeededGenerator(seed: 53)
+        let (index, brute) = filled(randomVectors(count: 1200, dimension: 12, using: &generator), metric: metric, nlist: 30)
+        #expect(index.isTrained)
+        let rare: (UInt64) -> Bool = { $0 % 300 == 11 }
+        for _ in 0..<5 {
+            let query = randomVector(dimension: 12, using: &generator)
+            let third = index.search(query: query, k: 10, filter: { $0 % 3 == 0 })
+            #expect(third.count == 10 && third.allSatisfy { $0.key % 3 == 0 })
+            #expect(index.search(query: query, k: 10, filter: rare) == brute.search(query: query, k: 10, filter: rare))
+            #expect(index.search(query: query, k: 10, filter: { _ in false }).isEmpty)
+            #expect(index.search(query: query, k: 5000, filter: nil).count == 1200)
+            // Probing every list is an exact scan.
+            #expect(index.search(query: query, k: 10, filter: nil, options: SearchOptions(nprobe: 30))
+                    == brute.search(query: query, k: 10, filter: nil))
+        }
+    }
+
+    @Test("add replaces, remove forgets, optimize retrains or returns to the flat list", arguments: DistanceMetric.allCases)
+    func mutations(metric: DistanceMetric) {
+        var generator = SeededGenerator(seed: 54)
+        let (index, brute) = filled(randomVectors(count: 500, dimension: 6, using: &generator), metric: metric, nlist: 20)
+        let replacement: [Float] = [0, 3, 0, 4, 0, 0]
+        index.add(key: 7, vector: replacement)
+        brute.add(key: 7, vector: replacement)
+        #expect(index.count == 500 && index.vector(for: 7) == brute.vector(for: 7))
+        if metric == .cosine { #expect(index.vector(for: 7) == [0, 0.6, 0, 0.8, 0, 0]) }
+        if metric != .dot { #expect(index.search(query: replacement, k: 1, filter: nil).first?.key == 7) }
+        for key in stride(from: UInt64(0), to: 500, by: 2) {
+            #expect(index.remove(key: key))
+            brute.remove(key: key)
+        }
+        #expect(!index.remove(key: 0) && !index.contains(key: 2) && index.vector(for: 2) == nil && index.count == 250)
+        index.optimize()
+        #expect(index.isTrained && index.count == 250)
+        let query = randomVector(dimension: 6, using: &generator)
+        #expect(index.search(query: query, k: 10, filter: nil, options: SearchOptions(nprobe: 20))
+                == brute.search(query: query, k: 10, filter: nil))
+        for key in stride(from: UInt64(1), to: 500, by: 2) where key > 150 {
+            index.remove(key: key)
+            brute.remove(key: key)
+        }
+        index.optimize()
+        #expect(!index.isTrained && index.count == 75)
+        #expect(index.search(query: query, k: 10, filter: nil) == brute.search(query: query, k: 10, filter: nil))
+        for key in 0..<UInt64(500) { #expect(index.vector(for: key) == brute.vector(for: key)) }
+    }
+
+    @Test("concurrent searches answer as serial ones", arguments: DistanceMetric.allCases)
+    func concurrentSearches(metric: DistanceMetric) async {
+        var generator = SeededGenerator(seed: 57)
+        let (index, _) = filled(randomVectors(count: 1000, dimension: 8, using: &generator), metric: metric, nlist: 20)
+        let queries = randomVectors(count: 40, dimension: 8, using: &generator)
+        let serial = queries.map { query in index.search(query: query, k: 10, filter: { $0 % 5 != 0 }) }
+        #expect(await ivfSearchConcurrently(index, queries: queries, k: 10) == serial)
+    }
+
+    @Test("serialization round trip answers identically", arguments: DistanceMetric.allCases)
+    func roundTrip(metric: DistanceMetric) throws {
+        var generator = SeededGenerator(seed: 55)
+        for count in [30, 300] {
+            let (index, _) = filled(randomVectors(count: count, dimension: 5, using: &generator), metric: metric, nlist: 16)
+            index.remove(key: 4)
+            index.nprobe = 3
+            let decoded = try #require(try IndexCodec.decode(IndexCodec.encode(index)) as? IVFIndex)
+            #expect(decoded.count == index.count && decoded.isTrained == index.isTrained && decoded.nprobe == 3)
+            #expect(IndexCodec.encode(decoded) == IndexCodec.encode(index))
+            for _ in 0..<10 {
+                let query = randomVector(dimension: 5, using: &generator)
+                #expect(decoded.search(query: query, k: 10, filter: nil) == index.search(query: query, k: 10, filter: nil))
+            }
+        }
+    }
+
+    @Test("damaged bytes throw, never trap")
+    func damagedBytes() throws {
+        var generator = SeededGenerator(seed: 56)
+        let (index, _) = filled(randomVectors(count: 100, dimension: 4, using: &generator), metric: .cosine, nlist: 8)
+        let bytes = IndexCodec.encode(index)
+        #expect(throws: IndexFormatError.truncated) { try IndexCodec.decode(Array(bytes.dropLast(30))) }
+        var flipped = bytes
+        flipped[bytes.count - 40] ^= 0x02
+        #expect(throws: IndexFormatError.checksumMismatch) { try IndexCodec.decode(flipped) }
+        // Payload: 16 envelope + dim 4 + metric 1 + nlist 4 + nprobe 4 + seed 8 = 37 trained, 38 trainedCount,
+        // 46 centroids (8 × 4 floats), 174 first list's count, 182 its keys.
+        let changes: [(inout [UInt8]) -> Void] = [
+            { $0[21] = 0 },                          // nlist 0
+            { $0[37] = 0 },                          // not trained, yet trainedCount is set
+            { $0[38] = 1; $0[39] = 0 },              // trainedCount 1 < 4 × nlist
+            { $0[49] = 0x7F; $0[48] = 0xC0 },        // a NaN centroid component
+            { $0[174] = 0xFF; $0[175] = 0xFF },      // first list longer than the data
+            { $0[$0.count - 1] = 0x40 },             // last vector no longer unit length
+        ]
+        for change in changes {
+            #expect(throws: IndexFormatError.self) { try IndexCodec.decode(Self.resealed(bytes, change)) }
+        }
+    }
+
+    /// Applies `change` and recomputes the envelope's checksum, so only the change is wrong.
+    private static func resealed(_ bytes: [UInt8], _ change: (inout [UInt8]) -> Void) -> [UInt8] {
+        var body = Array(bytes.dropLast(4))
+        change(&body)
+        let checksum = body.withUnsafeBytes { arrw_crc32c(0, $0.baseAddress, $0.count) }
+        withUnsafeBytes(of: checksum.littleEndian) { body.append(contentsOf: $0) }
+        return body
+    }
+}

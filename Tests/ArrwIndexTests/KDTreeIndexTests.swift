@@ -1,0 +1,199 @@
+import ArrwIndex
+import ArrwTestSupport
+import CArrwKernels
+import Testing
+
+
+/// Lets a test hand a (non-Sendable) index to concurrent tasks; the index's contract allows
+/// concurrent reads while nothing mutates it.
+private struct KDTreeReadOnlyShare<Value>: @unchecked Sendable {
+    let value: Value
+}
+
+/// Every query answered from concurrent tasks, in query order.
+private func kdTreeSearchConcurrently(_ index: any VectorIndex, queries: [[Float]], k: Int) async -> [[Neighbor]] {
+    let share = KDTreeReadOnlyShare(value: index)
+    return await withTaskGroup(of: (Int, [Neighbor]).self) { group in
+        for (i, query) in queries.enumerated() {
+            group.addTask { (i, share.value.search(query: query, k: k, filter: { $0 % 5 != 0 })) }
+        }
+        var results = [[Neighbor]](repeating: [], count: queries.count)
+        for await (i, result) in group { results[i] = result }
+        return results
+    }
+}
+
+@Suite("KDTreeIndex")
+struct KDTreeIndexTests {
+    /// A KD-tree and a brute-force index holding the same `n` seeded vectors under scattered keys
+    /// (`i * 7 + 1`, shuffled). `grid` draws coordinates from {−1, 0, 1} instead, so that many
+    /// distances tie and the tie order (smaller key first) is exercised.
+    private func makePair(metric: DistanceMetric, dimension: Int, n: Int, leafSize: Int = 8, grid: Bool = false,
+                          using generator: inout SeededGenerator) -> (KDTreeIndex, BruteForceIndex) {
+        let tree = KDTreeIndex(dimension: dimension, metric: metric, leafSize: leafSize)
+        let brute = BruteForceIndex(dimension: dimension, metric: metric)
+        for i in (0..<UInt64(n)).shuffled(using: &generator) {
+            var v = randomVector(dimension: dimension, using: &generator)
+            if grid { v = v.map { ($0 * 1.5).rounded() } }
+            if metric == .cosine && v.allSatisfy({ $0 == 0 }) { v[0] = 1 }
+            tree.add(key: i * 7 + 1, vector: v)
+            brute.add(key: i * 7 + 1, vector: v)
+        }
+        return (tree, brute)
+    }
+
+    private func expectSame(_ tree: KDTreeIndex, _ brute: BruteForceIndex, query: [Float], k: Int,
+                            filter: ((UInt64) -> Bool)? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+        let got = tree.search(query: query, k: k, filter: filter)
+        let expected = brute.search(query: query, k: k, filter: filter)
+        #expect(got == expected, sourceLocation: sourceLocation)
+    }
+
+    @Test("equals brute force exactly (keys, order, scores)", arguments: DistanceMetric.allCases)
+    func matchesBruteForce(metric: DistanceMetric) {
+        for (dimension, grid) in [(1, false), (2, false), (3, true), (5, false), (16, false), (40, false)] {
+            var generator = SeededGenerator(seed: 31 + UInt64(dimension))
+            let (tree, brute) = makePair(metric: metric, dimension: dimension, n: 1500, grid: grid, using: &generator)
+            #expect(tree.count == 1500)
+            for _ in 0..<8 {
+                var query = randomVector(dimension: dimension, using: &generator)
+                if grid { query = query.map { ($0 * 1.5).rounded() } }
+                if metric == .cosine && query.allSatisfy({ $0 == 0 }) { query[0] = 1 }
+                for k in [1, 10, 1600] { expectSame(tree, brute, query: query, k: k) }
+            }
+            // A stored vector finds itself (or an identical one) first.
+            let own = brute.vector(for: 8)!
+            expectSame(tree, brute, query: own, k: 5)
+        }
+    }
+
+    @Test("filters: exactly k when at least k keys pass, else every match", arguments: DistanceMetric.allCases)
+    func filters(metric: DistanceMetric) {
+        var generator = SeededGenerator(seed: 32)
+        let (tree, brute) = makePair(metric: metric, dimension: 4, n: 1200, using: &generator)
+        let third: (UInt64) -> Bool = { $0 % 3 == 0 }
+        let rare: (UInt64) -> Bool = { $0 % 101 == 0 }
+        let rareCount = (0..<UInt64(1200)).filter { rare($0 * 7 + 1) }.count
+        for _ in 0..<6 {
+            let query = randomVector(dimension: 4, using: &generator)
+            let ten = tree.search(query: query, k: 10, filter: third)
+            #expect(ten.count == 10 && ten.allSatisfy { third($0.key) })
+            expectSame(tree, brute, query: query, k: 10, filter: third)
+            expectSame(tree, brute, query: query, k: 10, filter: rare)
+            #expect(tree.search(query: query, k: 50, filter: rare).count == rareCount)
+            #expect(tree.search(query: query, k: 3, filter: { _ in false }).isEmpty)
+        }
+    }
+
+    @Test("adds, replacements and removes after the build stay exact", arguments: DistanceMetric.allCases)
+    func mutations(metric: DistanceMetric) {
+        var generator = SeededGenerator(seed: 33)
+        let (tree, brute) = makePair(metric: metric, dimension: 3, n: 400, leafSize: 4, using: &generator)
+        // Many adds into one corner (forcing leaf splits), replacements, removals, re-adds.
+        for step in 0..<600 {
+            let key = UInt64(generator.next() % 5000)
+            switch step % 4 {
+            case 0, 1:
+                let v = randomVector(dimension: 3, using: &generator).map { $0 * 0.05 + 0.9 }
+                tree.add(key: key, vector: v)
+                brute.add(key: key, vector: v)
+            case 2:
+                #expect(tree.remove(key: key) == brute.remove(key: key))
+            default:
+                let existing = UInt64(7 * (generator.next() % 400) + 1)
+                let v = randomVector(dimension: 3, using: &generator)
+                tree.add(key: existing, vector: v)
+                brute.add(key: existing, vector: v)
+            }
+            if step % 50 == 0 {
+                #expect(tree.count == brute.count)
+                let query = randomVector(dimension: 3, using: &generator)
+                expectSame(tree, brute, query: query, k: 10)
+                expectSame(tree, brute, query: [0.9, 0.9, 0.9], k: 7)
+            }
+        }
+        #expect(!tree.remove(key: 999_999))
+        tree.optimize()
+        for _ in 0..<10 { expectSame(tree, brute, query: randomVector(dimension: 3, using: &generator), k: 10) }
+        for key in 0..<UInt64(5000) where brute.contains(key: key) {
+            #expect(tree.vector(for: key) == brute.vector(for: key))
+        }
+    }
+
+    @Test("concurrent searches answer as serial ones", arguments: DistanceMetric.allCases)
+    func concurrentSearches(metric: DistanceMetric) async {
+        var generator = SeededGenerator(seed: 36)
+        let (tree, _) = makePair(metric: metric, dimension: 4, n: 1000, using: &generator)
+        let queries = randomVectors(count: 40, dimension: 4, using: &generator)
+        let serial = queries.map { query in tree.search(query: query, k: 10, filter: { $0 % 5 != 0 }) }
+        #expect(await kdTreeSearchConcurrently(tree, queries: queries, k: 10) == serial)
+    }
+
+    @Test("stores unit vectors for cosine and answers with cosine scores")
+    func cosineStorage() {
+        let tree = KDTreeIndex(dimension: 2, metric: .cosine)
+        tree.add(key: 1, vector: [3, 4])
+        tree.add(key: 2, vector: [0, -2])
+        #expect(tree.vector(for: 1) == [0.6, 0.8])
+        #expect(tree.vector(for: 3) == nil)
+        let result = tree.search(query: [6, 8], k: 2, filter: nil)
+        #expect(result.map(\.key) == [1, 2])
+        #expect(abs(result[0].score - 1) < 1e-6)
+        #expect(abs(result[1].score + 0.8) < 1e-6)
+        #expect(tree.remove(key: 1) && !tree.contains(key: 1) && tree.count == 1)
+    }
+
+    @Test("serialization round trip answers identically", arguments: DistanceMetric.allCases)
+    func roundTrip(metric: DistanceMetric) throws {
+        var generator = SeededGenerator(seed: 34)
+        let (tree, _) = makePair(metric: metric, dimension: 6, n: 700, using: &generator)
+        tree.remove(key: 8)
+        tree.add(key: 100_000, vector: randomVector(dimension: 6, using: &generator))
+        let decoded = try #require(try IndexCodec.decode(IndexCodec.encode(tree)) as? KDTreeIndex)
+        #expect(decoded.count == tree.count && decoded.leafSize == 8 && decoded.metric == metric)
+        #expect(!decoded.contains(key: 8) && decoded.contains(key: 100_000))
+        #expect(IndexCodec.encode(decoded) == IndexCodec.encode(tree))
+        for _ in 0..<10 {
+            let query = randomVector(dimension: 6, using: &generator)
+            #expect(decoded.search(query: query, k: 10, filter: nil) == tree.search(query: query, k: 10, filter: nil))
+        }
+        decoded.add(key: 5, vector: randomVector(dimension: 6, using: &generator))
+        #expect(decoded.count == tree.count + 1)
+    }
+
+    @Test("damaged bytes throw, never trap")
+    func damagedBytes() throws {
+        var generator = SeededGenerator(seed: 35)
+        let (tree, _) = makePair(metric: .l2, dimension: 3, n: 200, using: &generator)
+        let bytes = IndexCodec.encode(tree)
+        #expect(throws: IndexFormatError.truncated) { try IndexCodec.decode(Array(bytes.dropLast(9))) }
+        var flipped = bytes
+        flipped[bytes.count / 2] ^= 0x10
+        #expect(throws: IndexFormatError.checksumMismatch) { try IndexCodec.decode(flipped) }
+        // Payload offsets: 16 envelope + 4 dim + 1 metric + 4 leafSize + 8 count + 8 built = 41 keys.
+        let keysStart = 41, vectorsStart = 41 + 200 * 8, nodesStart = vectorsStart + 200 * 3 * 4 + 8
+        let changes: [(inout [UInt8]) -> Void] = [
+            { $0[16] = 0 },                                   // dimension 0
+            { $0[20] = 7 },                                   // unknown metric
+            { $0[keysStart + 8] = $0[keysStart] ; for i in 1..<8 { $0[keysStart + 8 + i] = $0[keysStart + i] } }, // duplicate key
+            { $0[vectorsStart + 3] = 0x7F; $0[vectorsStart + 2] = 0xC0 },   // NaN component
+            { $0[nodesStart + 8] = 0 ; $0[nodesStart + 9] = 0; $0[nodesStart + 10] = 0; $0[nodesStart + 11] = 0 }, // root's left child = 0
+            { for (i, byte) in withUnsafeBytes(of: Float(10).bitPattern.littleEndian, Array.init).enumerated() {
+                $0[nodesStart + 4 + i] = byte
+            } },                                              // root split at 10: its right side is empty
+            { $0[bytes.count - 8] = 0xFF },                  // a leaf row out of range
+        ]
+        for change in changes {
+            #expect(throws: IndexFormatError.self) { try IndexCodec.decode(Self.resealed(bytes, change)) }
+        }
+    }
+
+    /// Applies `change` and recomputes the envelope's checksum, so only the change is wrong.
+    private static func resealed(_ bytes: [UInt8], _ change: (inout [UInt8]) -> Void) -> [UInt8] {
+        var body = Array(bytes.dropLast(4))
+        change(&body)
+        let checksum = body.withUnsafeBytes { arrw_crc32c(0, $0.baseAddress, $0.count) }
+        withUnsafeBytes(of: checksum.littleEndian) { body.append(contentsOf: $0) }
+        return body
+    }
+}
