@@ -3,50 +3,6 @@ import ArrwTestSupport
 import CArrwKernels
 import Testing
 
-/// Seeded clustered data: `clusters` centres uniform in [−1, 1]^d, each point a random centre
-/// plus uniform noise in [−spread, spread] per component.
-private func ivfClusteredVectors(count: Int, dimension: Int, clusters: Int, spread: Float,
-                              using generator: inout SeededGenerator) -> [[Float]] {
-    let centres = randomVectors(count: clusters, dimension: dimension, using: &generator)
-    return (0..<count).map { _ in
-        let centre = centres[Int(generator.next() % UInt64(clusters))]
-        return centre.map { $0 + Float.random(in: -spread...spread, using: &generator) }
-    }
-}
-
-/// Mean recall@k of `index` against `brute` over `queries`: a result counts when its score
-/// reaches the exact k-th score (within rounding).
-private func ivfRecallAgainstBruteForce(_ index: some VectorIndex, _ brute: BruteForceIndex, queries: [[Float]], k: Int,
-                                     options: SearchOptions = SearchOptions()) -> Double {
-    var hits = 0
-    for query in queries {
-        let kth = brute.search(query: query, k: k, filter: nil).last!.score
-        let limit = kth - 1e-5 * max(1, abs(kth))
-        hits += index.search(query: query, k: k, filter: nil, options: options).filter { $0.score >= limit }.count
-    }
-    return Double(hits) / Double(k * queries.count)
-}
-
-
-/// Lets a test hand a (non-Sendable) index to concurrent tasks; the index's contract allows
-/// concurrent reads while nothing mutates it.
-private struct IVFReadOnlyShare<Value>: @unchecked Sendable {
-    let value: Value
-}
-
-/// Every query answered from concurrent tasks, in query order.
-private func ivfSearchConcurrently(_ index: any VectorIndex, queries: [[Float]], k: Int) async -> [[Neighbor]] {
-    let share = IVFReadOnlyShare(value: index)
-    return await withTaskGroup(of: (Int, [Neighbor]).self) { group in
-        for (i, query) in queries.enumerated() {
-            group.addTask { (i, share.value.search(query: query, k: k, filter: { $0 % 5 != 0 })) }
-        }
-        var results = [[Neighbor]](repeating: [], count: queries.count)
-        for await (i, result) in group { results[i] = result }
-        return results
-    }
-}
-
 @Suite("IVFIndex")
 struct IVFIndexTests {
     private func filled(_ vectors: [[Float]], metric: DistanceMetric, nlist: Int = 100) -> (IVFIndex, BruteForceIndex) {
@@ -69,10 +25,10 @@ struct IVFIndexTests {
     @Test("recall@10 ≥ 0.90 at the defaults on seeded clustered data", arguments: DistanceMetric.allCases)
     func recallOnRandomData(metric: DistanceMetric) {
         var generator = SeededGenerator(seed: 51)
-        let vectors = ivfClusteredVectors(count: 4050, dimension: 32, clusters: 400, spread: 0.4, using: &generator)
+        let vectors = clusteredVectors(count: 4050, dimension: 32, clusters: 400, spread: 0.4, using: &generator)
         let (index, brute) = filled(Array(vectors.prefix(4000)), metric: metric)
         #expect(index.isTrained)
-        let recall = ivfRecallAgainstBruteForce(index, brute, queries: Array(vectors.suffix(50)), k: 10)
+        let recall = recallAgainstBruteForce(index, brute, queries: Array(vectors.suffix(50)), k: 10)
         #expect(recall >= 0.90, "recall@10 \(recall)")
     }
 
@@ -173,7 +129,7 @@ struct IVFIndexTests {
         let (index, _) = filled(randomVectors(count: 1000, dimension: 8, using: &generator), metric: metric, nlist: 20)
         let queries = randomVectors(count: 40, dimension: 8, using: &generator)
         let serial = queries.map { query in index.search(query: query, k: 10, filter: { $0 % 5 != 0 }) }
-        #expect(await ivfSearchConcurrently(index, queries: queries, k: 10) == serial)
+        #expect(await searchConcurrently(index, queries: queries, k: 10) == serial)
     }
 
     @Test("serialization round trip answers identically", arguments: DistanceMetric.allCases)

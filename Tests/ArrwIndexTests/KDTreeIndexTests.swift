@@ -4,25 +4,6 @@ import CArrwKernels
 import Testing
 
 
-/// Lets a test hand a (non-Sendable) index to concurrent tasks; the index's contract allows
-/// concurrent reads while nothing mutates it.
-private struct KDTreeReadOnlyShare<Value>: @unchecked Sendable {
-    let value: Value
-}
-
-/// Every query answered from concurrent tasks, in query order.
-private func kdTreeSearchConcurrently(_ index: any VectorIndex, queries: [[Float]], k: Int) async -> [[Neighbor]] {
-    let share = KDTreeReadOnlyShare(value: index)
-    return await withTaskGroup(of: (Int, [Neighbor]).self) { group in
-        for (i, query) in queries.enumerated() {
-            group.addTask { (i, share.value.search(query: query, k: k, filter: { $0 % 5 != 0 })) }
-        }
-        var results = [[Neighbor]](repeating: [], count: queries.count)
-        for await (i, result) in group { results[i] = result }
-        return results
-    }
-}
-
 @Suite("KDTreeIndex")
 struct KDTreeIndexTests {
     /// A KD-tree and a brute-force index holding the same `n` seeded vectors under scattered keys
@@ -126,7 +107,7 @@ struct KDTreeIndexTests {
         let (tree, _) = makePair(metric: metric, dimension: 4, n: 1000, using: &generator)
         let queries = randomVectors(count: 40, dimension: 4, using: &generator)
         let serial = queries.map { query in tree.search(query: query, k: 10, filter: { $0 % 5 != 0 }) }
-        #expect(await kdTreeSearchConcurrently(tree, queries: queries, k: 10) == serial)
+        #expect(await searchConcurrently(tree, queries: queries, k: 10) == serial)
     }
 
     @Test("stores unit vectors for cosine and answers with cosine scores")

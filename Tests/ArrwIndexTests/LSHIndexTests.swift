@@ -3,49 +3,6 @@ import ArrwTestSupport
 import CArrwKernels
 import Testing
 
-/// Seeded clustered data: `clusters` centres uniform in [−1, 1]^d, each point a random centre
-/// plus uniform noise in [−spread, spread] per component.
-private func lshClusteredVectors(count: Int, dimension: Int, clusters: Int, spread: Float,
-                              using generator: inout SeededGenerator) -> [[Float]] {
-    let centres = randomVectors(count: clusters, dimension: dimension, using: &generator)
-    return (0..<count).map { _ in
-        let centre = centres[Int(generator.next() % UInt64(clusters))]
-        return centre.map { $0 + Float.random(in: -spread...spread, using: &generator) }
-    }
-}
-
-/// Mean recall@k of `index` against `brute` over `queries`: a result counts when its score
-/// reaches the exact k-th score (within rounding).
-private func lshRecallAgainstBruteForce(_ index: some VectorIndex, _ brute: BruteForceIndex, queries: [[Float]], k: Int) -> Double {
-    var hits = 0
-    for query in queries {
-        let kth = brute.search(query: query, k: k, filter: nil).last!.score
-        let limit = kth - 1e-5 * max(1, abs(kth))
-        hits += index.search(query: query, k: k, filter: nil).filter { $0.score >= limit }.count
-    }
-    return Double(hits) / Double(k * queries.count)
-}
-
-
-/// Lets a test hand a (non-Sendable) index to concurrent tasks; the index's contract allows
-/// concurrent reads while nothing mutates it.
-private struct LSHReadOnlyShare<Value>: @unchecked Sendable {
-    let value: Value
-}
-
-/// Every query answered from concurrent tasks, in query order.
-private func lshSearchConcurrently(_ index: any VectorIndex, queries: [[Float]], k: Int) async -> [[Neighbor]] {
-    let share = LSHReadOnlyShare(value: index)
-    return await withTaskGroup(of: (Int, [Neighbor]).self) { group in
-        for (i, query) in queries.enumerated() {
-            group.addTask { (i, share.value.search(query: query, k: k, filter: { $0 % 5 != 0 })) }
-        }
-        var results = [[Neighbor]](repeating: [], count: queries.count)
-        for await (i, result) in group { results[i] = result }
-        return results
-    }
-}
-
 @Suite("LSHIndex")
 struct LSHIndexTests {
     private func filled(_ vectors: [[Float]], metric: DistanceMetric) -> (LSHIndex, BruteForceIndex) {
@@ -67,13 +24,13 @@ struct LSHIndexTests {
     @Test("recall@10 ≥ 0.80 at the defaults on seeded random data", arguments: [DistanceMetric.cosine, .l2])
     func recallOnRandomData(metric: DistanceMetric) {
         var generator = SeededGenerator(seed: 41)
-        let clustered = lshClusteredVectors(count: 4050, dimension: 32, clusters: 400, spread: 0.4, using: &generator)
+        let clustered = clusteredVectors(count: 4050, dimension: 32, clusters: 400, spread: 0.4, using: &generator)
         let (index, brute) = filled(Array(clustered.prefix(4000)), metric: metric)
-        let clusteredRecall = lshRecallAgainstBruteForce(index, brute, queries: Array(clustered.suffix(50)), k: 10)
+        let clusteredRecall = recallAgainstBruteForce(index, brute, queries: Array(clustered.suffix(50)), k: 10)
         #expect(clusteredRecall >= 0.80, "clustered 32-d: \(clusteredRecall)")
         let uniform = randomVectors(count: 4050, dimension: 16, using: &generator)
         let (uniformIndex, uniformBrute) = filled(Array(uniform.prefix(4000)), metric: metric)
-        let uniformRecall = lshRecallAgainstBruteForce(uniformIndex, uniformBrute, queries: Array(uniform.suffix(50)), k: 10)
+        let uniformRecall = recallAgainstBruteForce(uniformIndex, uniformBrute, queries: Array(uniform.suffix(50)), k: 10)
         #expect(uniformRecall >= 0.80, "uniform 16-d: \(uniformRecall)")
     }
 
@@ -122,9 +79,9 @@ struct LSHIndexTests {
             brute.add(key: UInt64(i), vector: v)
         }
         let queries = randomVectors(count: 30, dimension: 8, using: &generator)
-        #expect(lshRecallAgainstBruteForce(index, brute, queries: queries, k: 10) >= 0.8)
+        #expect(recallAgainstBruteForce(index, brute, queries: queries, k: 10) >= 0.8)
         index.optimize()
-        #expect(lshRecallAgainstBruteForce(index, brute, queries: queries, k: 10) >= 0.8)
+        #expect(recallAgainstBruteForce(index, brute, queries: queries, k: 10) >= 0.8)
     }
 
     @Test("add replaces, remove forgets, vectors come back normalized for cosine", arguments: DistanceMetric.allCases)
@@ -161,7 +118,7 @@ struct LSHIndexTests {
         let (index, _) = filled(randomVectors(count: 1000, dimension: 8, using: &generator), metric: metric)
         let queries = randomVectors(count: 40, dimension: 8, using: &generator)
         let serial = queries.map { query in index.search(query: query, k: 10, filter: { $0 % 5 != 0 }) }
-        #expect(await lshSearchConcurrently(index, queries: queries, k: 10) == serial)
+        #expect(await searchConcurrently(index, queries: queries, k: 10) == serial)
     }
 
     @Test("serialization round trip answers identically", arguments: DistanceMetric.allCases)
