@@ -1,7 +1,3 @@
-#if canImport(HNSWExperimentKernels)
-import HNSWExperimentKernels
-#endif
-
 /// How the graph scores stored vectors (greater is closer), resolved at compile time so the
 /// kernels inline into the search loops.
 protocol HNSWScore {
@@ -17,11 +13,7 @@ protocol HNSWScore {
 enum DotProduct: HNSWScore {
     @inline(__always)
     static func score(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-        #if canImport(HNSWExperimentKernels) && EXPKERNEL
-        arrw_dot(a, b, count)
-        #else
         DistanceKernels.dot(a, b, count: count)
-        #endif
     }
 
     /// Per 8-float step: one query load, four row loads, four multiply-adds into one `SIMD8`
@@ -30,11 +22,6 @@ enum DotProduct: HNSWScore {
     @inline(__always)
     static func score4(_ q: UnsafePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                        _ c: UnsafePointer<Float>, _ d: UnsafePointer<Float>, _ count: Int) -> SIMD4<Float> {
-        #if canImport(HNSWExperimentKernels) && EXPKERNEL
-        var out = SIMD4<Float>()
-        withUnsafeMutableBytes(of: &out) { arrw_dot4(q, a, b, c, d, count, $0.baseAddress!.assumingMemoryBound(to: Float.self)) }
-        return out
-        #else
         let rq = UnsafeRawPointer(q), ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
         let rc = UnsafeRawPointer(c), rd = UnsafeRawPointer(d)
         var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
@@ -67,7 +54,6 @@ enum DotProduct: HNSWScore {
             i &+= 1
         }
         return sums
-        #endif
     }
 }
 
@@ -75,22 +61,13 @@ enum DotProduct: HNSWScore {
 enum NegativeSquaredL2: HNSWScore {
     @inline(__always)
     static func score(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-        #if canImport(HNSWExperimentKernels) && EXPKERNEL
-        -arrw_squared_l2(a, b, count)
-        #else
         -DistanceKernels.squaredL2(a, b, count: count)
-        #endif
     }
 
     /// As ``DotProduct/score4(_:_:_:_:_:_:)``, accumulating squared differences.
     @inline(__always)
     static func score4(_ q: UnsafePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                        _ c: UnsafePointer<Float>, _ d: UnsafePointer<Float>, _ count: Int) -> SIMD4<Float> {
-        #if canImport(HNSWExperimentKernels) && EXPKERNEL
-        var out = SIMD4<Float>()
-        withUnsafeMutableBytes(of: &out) { arrw_squared_l2_4(q, a, b, c, d, count, $0.baseAddress!.assumingMemoryBound(to: Float.self)) }
-        return -out
-        #else
         let rq = UnsafeRawPointer(q), ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
         let rc = UnsafeRawPointer(c), rd = UnsafeRawPointer(d)
         var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
@@ -132,7 +109,6 @@ enum NegativeSquaredL2: HNSWScore {
             i &+= 1
         }
         return -sums
-        #endif
     }
 }
 
