@@ -73,6 +73,7 @@ let package = Package(
             dependencies: [
                 "ArrwServer",
                 "ArrwEmbedding",
+                "ArrwIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

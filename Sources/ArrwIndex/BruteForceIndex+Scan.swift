@@ -1,3 +1,5 @@
+import CArrwKernels
+
 /// One exact scan of a slab's rows against a query, feeding a ``TopKHeap``.
 ///
 /// Each loop is specialized per metric (the score closure is inlined). With a filter, two loops
@@ -42,16 +44,21 @@ struct ExactScan {
         self.dimension = dimension
     }
 
+    /// Rows scored per call of the C block kernel (a 4 KiB score buffer on the stack).
+    static let block = 1024
+
     /// Scores rows by dot product (cosine on unit vectors, or dot), those `filter` accepts if given.
     func dot(into heap: inout TopKHeap, filter: ((UInt64) -> Bool)?) {
         let query = self.query, dimension = self.dimension
-        run(into: &heap, filter: filter) { DistanceKernels.dot($0, query, count: dimension) }
+        run(into: &heap, filter: filter, blockScore: arrw_dot_rows) { DistanceKernels.dot($0, query, count: dimension) }
     }
 
     /// Scores rows by −(squared Euclidean distance), those `filter` accepts if given.
     func squaredL2(into heap: inout TopKHeap, filter: ((UInt64) -> Bool)?) {
         let query = self.query, dimension = self.dimension
-        run(into: &heap, filter: filter) { -DistanceKernels.squaredL2($0, query, count: dimension) }
+        run(into: &heap, filter: filter, blockScore: arrw_negative_squared_l2_rows) {
+            -DistanceKernels.squaredL2($0, query, count: dimension)
+        }
     }
 
     /// The fraction of a sample of keys that `filter` accepts. Sample rows come from a fixed
@@ -70,29 +77,37 @@ struct ExactScan {
         return Double(passed) / Double(samples)
     }
 
+    /// A C kernel scoring `count` consecutive rows against the query into `scores`.
+    typealias BlockScore = (UnsafePointer<Float>?, UnsafePointer<Float>?, Int, Int, UnsafeMutablePointer<Float>?) -> Void
+
     @inline(__always)
-    private func run(into heap: inout TopKHeap, filter: ((UInt64) -> Bool)?,
+    private func run(into heap: inout TopKHeap, filter: ((UInt64) -> Bool)?, blockScore: BlockScore,
                      score: (UnsafePointer<Float>) -> Float) {
-        guard let filter else { return scoreFirst(into: &heap, filter: { _ in true }, score: score) }
+        guard let filter else { return scoreFirst(into: &heap, filter: { _ in true }, blockScore: blockScore) }
         if passRate(of: filter) < Self.filterFirstBelow {
             filterFirst(into: &heap, filter: filter, score: score)
         } else {
-            scoreFirst(into: &heap, filter: filter, score: score)
+            scoreFirst(into: &heap, filter: filter, blockScore: blockScore)
         }
     }
 
     @inline(__always)
-    private func scoreFirst(into heap: inout TopKHeap, filter: (UInt64) -> Bool,
-                            score: (UnsafePointer<Float>) -> Float) {
-        var row = vectors
-        for index in keys.indices {
-            // Safe: row is the start of row `index`, whose dimension floats lie inside the rows buffer.
-            let s = score(row)
-            row += dimension
-            if s < heap.threshold { continue }
-            // Safe: index is one of keys.indices.
-            let key = keys[index]
-            if filter(key) { heap.insert(key: key, score: s) }
+    private func scoreFirst(into heap: inout TopKHeap, filter: (UInt64) -> Bool, blockScore: BlockScore) {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.block) { scores in
+            var start = 0
+            while start < keys.count {
+                let count = Swift.min(Self.block, keys.count - start)
+                // Safe: rows start..<start+count lie inside the rows buffer; `scores` holds block ≥ count floats.
+                blockScore(query, vectors + start * dimension, count, dimension, scores.baseAddress)
+                for offset in 0..<count {
+                    let s = scores[offset]
+                    if s < heap.threshold { continue }
+                    // Safe: start + offset is one of keys.indices.
+                    let key = keys[start + offset]
+                    if filter(key) { heap.insert(key: key, score: s) }
+                }
+                start += count
+            }
         }
     }
 

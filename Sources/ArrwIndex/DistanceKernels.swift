@@ -1,14 +1,14 @@
-/// The distance kernels: dot product and squared Euclidean distance over `Float` vectors, written
-/// with portable SIMD types, plus plain scalar loops that serve as the reference in tests.
+import CArrwKernels
+
+/// The distance kernels: dot product and squared Euclidean distance over `Float` vectors, plus
+/// plain scalar loops that serve as the reference in tests.
 ///
-/// The SIMD kernels read 32 floats per step into four independent `SIMD8<Float>` accumulators
-/// (so additions do not wait on one another), then at most one 16-, one 8- and one 4-float step,
-/// reduce the lanes as a tree, and add a scalar tail of at most 3 floats.
-/// Loads are unaligned, so a vector may start at any `Float` boundary (rows of a ``VectorSlab``).
-/// They never read outside `0..<count` and allocate nothing. Summation order depends only on
-/// the count, never on the address, so equal inputs always give bit-identical results.
-/// Separate multiply and add are used on purpose: `addingProduct` is a fused multiply-add, which
-/// baseline x86-64 lacks and would emulate lane by lane.
+/// The fast kernels are C loops in `CArrwKernels` (`distance.c`), built for AVX-512, AVX2+FMA
+/// and baseline x86-64 and chosen at run time: Swift compiles for baseline x86-64 only (SSE),
+/// which measured 2–3× slower than AVX-512 on 384-d vectors in cache. They accept any `Float`
+/// alignment, never read outside `0..<count` and allocate nothing. Their summation order depends
+/// on the CPU's clone, so scores may differ in the last bits between machines, never between runs
+/// on one machine.
 ///
 /// Preconditions: both operands have the same count.
 /// - Complexity: O(d) for every kernel.
@@ -29,129 +29,18 @@ public enum DistanceKernels {
         return squaredL2(pa, pb, count: a.count)
     }
 
-    /// The dot product of the `count` floats at `a` and at `b` (SIMD). The caller
-    /// guarantees that both ranges are initialized and hold at least `count` floats.
+    /// The dot product of the `count` floats at `a` and at `b`. The caller guarantees that both
+    /// ranges are initialized and hold at least `count` floats.
     @inlinable
     public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count n: Int) -> Float {
-        let ra = UnsafeRawPointer(a)
-        let rb = UnsafeRawPointer(b)
-        var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
-        var i = 0
-        // Safe (every load below): a load of W floats at byte offset 4i happens only when
-        // i + W <= n, so it stays inside both count-float ranges. The steps are written out, not
-        // factored into a helper, because debug builds (the test suites) do not inline helpers.
-        while i &+ 32 <= n {
-            let o = i &* 4
-            s0 += ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-            s1 += ra.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
-            s2 += ra.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD8<Float>.self)
-            s3 += ra.loadUnaligned(fromByteOffset: o &+ 96, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: o &+ 96, as: SIMD8<Float>.self)
-            i &+= 32
-        }
-        if i &+ 16 <= n {
-            let o = i &* 4
-            s0 += ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-            s1 += ra.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
-            i &+= 16
-        }
-        if i &+ 8 <= n {
-            let o = i &* 4
-            s2 += ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-            i &+= 8
-        }
-        var s = (s0 + s1) + (s2 + s3)
-        if i &+ 4 <= n {
-            let o = i &* 4
-            s.lowHalf += ra.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
-            i &+= 4
-        }
-        var sum = horizontalSum(s)
-        while i < n {
-            // Safe: i < n.
-            sum += a[i] * b[i]
-            i &+= 1
-        }
-        return sum
+        arrw_dot(a, b, n)
     }
 
-    /// The squared Euclidean distance of the `count` floats at `a` and at `b` (SIMD). The caller
-    /// guarantees that both ranges are initialized and hold at least `count` floats.
+    /// The squared Euclidean distance of the `count` floats at `a` and at `b`; same contract as
+    /// ``dot(_:_:count:)``.
     @inlinable
     public static func squaredL2(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count n: Int) -> Float {
-        let ra = UnsafeRawPointer(a)
-        let rb = UnsafeRawPointer(b)
-        var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
-        var i = 0
-        // Safe (every load below): a load of W floats at byte offset 4i happens only when
-        // i + W <= n, so it stays inside both count-float ranges. The steps are written out, not
-        // factored into a helper, because debug builds (the test suites) do not inline helpers.
-        while i &+ 32 <= n {
-            let o = i &* 4
-            let d0 = ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-                - rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-            s0 += d0 * d0
-            let d1 = ra.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
-                - rb.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
-            s1 += d1 * d1
-            let d2 = ra.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD8<Float>.self)
-                - rb.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD8<Float>.self)
-            s2 += d2 * d2
-            let d3 = ra.loadUnaligned(fromByteOffset: o &+ 96, as: SIMD8<Float>.self)
-                - rb.loadUnaligned(fromByteOffset: o &+ 96, as: SIMD8<Float>.self)
-            s3 += d3 * d3
-            i &+= 32
-        }
-        if i &+ 16 <= n {
-            let o = i &* 4
-            let d0 = ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-                - rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-            s0 += d0 * d0
-            let d1 = ra.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
-                - rb.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
-            s1 += d1 * d1
-            i &+= 16
-        }
-        if i &+ 8 <= n {
-            let o = i &* 4
-            let d2 = ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-                - rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-            s2 += d2 * d2
-            i &+= 8
-        }
-        var s = (s0 + s1) + (s2 + s3)
-        if i &+ 4 <= n {
-            let o = i &* 4
-            let d = ra.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
-                - rb.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
-            s.lowHalf += d * d
-            i &+= 4
-        }
-        var sum = horizontalSum(s)
-        while i < n {
-            // Safe: i < n.
-            let d = a[i] - b[i]
-            sum += d * d
-            i &+= 1
-        }
-        return sum
-    }
-
-    /// The sum of the 8 lanes as a tree (halves added pairwise), a few vector instructions instead
-    /// of `SIMD.sum()`'s lane-by-lane chain.
-    @inlinable
-    @inline(__always)
-    static func horizontalSum(_ s: SIMD8<Float>) -> Float {
-        let four = s.lowHalf + s.highHalf
-        let two = four.lowHalf + four.highHalf
-        return two.x + two.y
+        arrw_squared_l2(a, b, n)
     }
 
     /// Reference dot product: one scalar accumulator, left to right. For tests, not for speed.

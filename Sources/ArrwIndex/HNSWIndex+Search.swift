@@ -168,19 +168,20 @@ extension GraphView {
                     fresh[freshCount] = neighbor
                     freshCount &+= 1
                 }
-                // Pass 2: score them four at a time (one query load per four rows), then offer
+                // Pass 2: score them four at a time (one query load per four rows; a group of two
+                // or three repeats its first row, still cheaper than separate calls), then offer
                 // each, in list order, to the candidates and the results.
                 var i = 0
                 while i < freshCount {
-                    var scores = SIMD4<Float>(repeating: 0)
                     let lanes = Swift.min(4, freshCount &- i)
-                    if lanes == 4 {
-                        // Safe: i + 3 < freshCount.
-                        scores = S.score4(query, vector(fresh[i]), vector(fresh[i &+ 1]), vector(fresh[i &+ 2]),
-                                          vector(fresh[i &+ 3]), dimension)
+                    let scores: SIMD4<Float>
+                    // Safe (fresh reads): i + lane < freshCount for every lane < lanes.
+                    let first = vector(fresh[i])
+                    if lanes >= 2 {
+                        scores = S.score4(query, first, vector(fresh[i &+ 1]), lanes > 2 ? vector(fresh[i &+ 2]) : first,
+                                          lanes > 3 ? vector(fresh[i &+ 3]) : first, dimension)
                     } else {
-                        // Safe: i + lane < freshCount for every lane below.
-                        for lane in 0..<lanes { scores[lane] = S.score(query, vector(fresh[i &+ lane]), dimension) }
+                        scores = SIMD4(repeating: S.score(query, first, dimension))
                     }
                     for lane in 0..<lanes {
                         // Safe: i + lane < freshCount.

@@ -18,7 +18,9 @@ import Foundation
 /// the index's `memoryBytes`. angular maps to the `cosine` metric, euclidean to `l2`.
 ///
 /// Sweeps: `hnsw` varies `efSearch` over the harness's EF sweep (10 … 400) unless
-/// `--param ef_search=a,b,…` names its own; `brute_force` has the single point `exact`.
+/// `--param ef_search=a,b,…` names its own; `ivf` varies `nprobe` over the harness's NPROBE sweep
+/// (up to `nlist`); `brute_force` and `kd_tree` have the single point `exact`, `lsh` one point at
+/// its parameters.
 struct AnnBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ann-bench",
@@ -26,9 +28,11 @@ struct AnnBench: ParsableCommand {
 
     /// The harness's EF sweep (`EF_SWEEP` in ann_peers.py).
     static let efSweep = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 400]
+    /// The harness's NPROBE sweep (`NPROBE_SWEEP` in ann_peers.py).
+    static let nprobeSweep = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 256]
 
-    @Option(help: "Index type: brute_force or hnsw (kd_tree, lsh and ivf are not built yet).") var index: String
-    @Option(help: "An index parameter NAME=VALUE (hnsw: m, ef_construction, ef_search=a,b,… for the sweep, seed); repeatable.")
+    @Option(help: "Index type: brute_force, kd_tree, lsh, hnsw or ivf.") var index: String
+    @Option(help: "An index parameter NAME=VALUE (hnsw: m, ef_construction, ef_search=a,b,… for the sweep, seed; ivf: nlist, nprobe swept; lsh: tables, bits, probes; kd_tree: leaf_size); repeatable.")
     var param: [String] = []
     @Option(help: "Base vectors (.fvecs).") var base: String
     @Option(help: "Query vectors (.fvecs).") var query: String
@@ -149,10 +153,23 @@ struct IndexSetup {
                 return index
             }
             sweep = efs.map { ("ef=\($0)", SearchOptions(efSearch: $0)) }
-        case "kd_tree", "lsh", "ivf":
-            throw ValidationError("--index \(type) is not built yet (available: brute_force, hnsw)")
+        case "kd_tree":
+            let leafSize = try integer("leaf_size", default: 32, minimum: 1)
+            make = { _ in KDTreeIndex(dimension: dimension, metric: metric, leafSize: leafSize) }
+            sweep = [("exact", SearchOptions())]
+        case "lsh":
+            let tables = try integer("tables", default: 16, minimum: 1)
+            let bits = try integer("bits", default: 10, minimum: 1)
+            let probes = try integer("probes", default: 10, minimum: 1)
+            make = { _ in LSHIndex(dimension: dimension, metric: metric, tables: tables, bits: bits, probes: probes) }
+            sweep = [("tables=\(tables),bits=\(bits),probes=\(probes)", SearchOptions())]
+        case "ivf":
+            let nlist = try integer("nlist", default: 100, minimum: 1)
+            make = { _ in IVFIndex(dimension: dimension, metric: metric, nlist: nlist) }
+            let probes = AnnBench.nprobeSweep.filter { $0 <= nlist }
+            sweep = probes.map { ("nprobe=\($0)", SearchOptions(nprobe: $0)) }
         default:
-            throw ValidationError("unknown --index \(type) (available: brute_force, hnsw)")
+            throw ValidationError("unknown --index \(type) (available: brute_force, kd_tree, lsh, hnsw, ivf)")
         }
         guard unused.isEmpty else {
             throw ValidationError("--param \(unused.sorted().joined(separator: ", ")) does not apply to \(type)")

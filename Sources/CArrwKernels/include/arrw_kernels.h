@@ -56,6 +56,25 @@ long arrw_attention_scratch_size(int length, int head_size);
 void arrw_attention_head(const float *q, const float *k, const float *v, int ld, int length, int head_size,
                          float scale, float *out, int ld_out, float *scratch);
 
+/* Σ a[i]·b[i] over n floats (vectorized; AVX-512 / AVX2+FMA / baseline chosen at run time). */
+float arrw_dot(const float *a, const float *b, long n);
+
+/* Σ (a[i] − b[i])² over n floats. */
+float arrw_squared_l2(const float *a, const float *b, long n);
+
+/* out[0..3] = the dot products of q with a, b, c and d (n floats each; q read once). */
+void arrw_dot4(const float *q, const float *a, const float *b, const float *c, const float *d, long n, float *out);
+
+/* out[0..3] = the squared L2 distances of q to a, b, c and d. */
+void arrw_squared_l2_4(const float *q, const float *a, const float *b, const float *c, const float *d, long n,
+                       float *out);
+
+/* scores[i] = q · rows[i] for `count` rows of `dimension` floats laid out one after another. */
+void arrw_dot_rows(const float *q, const float *rows, long count, long dimension, float *scores);
+
+/* scores[i] = −‖q − rows[i]‖² for `count` consecutive rows (greater is closer). */
+void arrw_negative_squared_l2_rows(const float *q, const float *rows, long count, long dimension, float *scores);
+
 /* CRC-32C of `length` bytes, continuing from `crc` (0 to start); hardware-accelerated on x86-64. */
 uint32_t arrw_crc32c(uint32_t crc, const void *data, size_t length);
 
