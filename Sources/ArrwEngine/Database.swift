@@ -110,7 +110,8 @@ public final class Database: Sendable {
     /// Applies `patch`. A new index type or new parameters (a type without parameters takes
     /// that type's defaults; parameters without a type keep the current type) start a background
     /// rebuild: searches use the old index until the new one is swapped in. Returns the library
-    /// and whether a rebuild started. `completion` runs when the index change is complete.
+    /// and whether a rebuild started. `completion` runs when the index change is complete (or was
+    /// superseded by a later change).
     public func updateLibrary(
         _ id: String, _ patch: LibraryPatch, completion: (@Sendable () -> Void)? = nil
     ) throws -> (LibraryInfo, rebuilding: Bool) {

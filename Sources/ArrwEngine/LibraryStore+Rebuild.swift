@@ -25,6 +25,7 @@ extension LibraryStore {
     /// Switches the library to `target`. An empty library (no dimension yet) switches at once;
     /// otherwise the new index is built in the background and swapped in when complete (a later
     /// call supersedes a build still running). Returns whether a background build started.
+    /// `completion` runs once the switch is done, or the build was superseded.
     @discardableResult
     func changeIndex(to target: IndexSettings, completion: (@Sendable () -> Void)? = nil) -> Bool {
         let snapshot: (keys: [UInt64], rebuild: IndexRebuild, dimension: Int, metric: DistanceMetric)? = lock.withWriteLock {
