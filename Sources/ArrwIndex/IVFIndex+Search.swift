@@ -1,3 +1,5 @@
+import CArrwKernels
+
 extension IVFIndex {
     /// Approximate once trained: scans the untrained list (if any) and the lists of the
     /// `options.nprobe ?? nprobe` most promising centroids (clamped to 1 ... nlist), then more
@@ -18,35 +20,47 @@ extension IVFIndex {
             scan(untrained, query: query, heap: &heap, filter: filter)
             guard isTrained else { return }
             let scores = probeScores(query: query)
-            let order = (0..<nlist).sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
             let probes = Swift.min(Swift.max(options.nprobe ?? nprobe, 1), nlist)
-            for (position, list) in order.enumerated() {
-                if position >= probes && heap.count >= wanted { break }
-                scan(lists[list], query: query, heap: &heap, filter: filter)
-            }
+            var nearest = TopKHeap(k: probes)
+            for (list, score) in scores.enumerated() { nearest.insert(key: UInt64(list), score: score) }
+            let first = nearest.sortedNearestFirst().map { Int($0.key) }
+            for list in first { scan(lists[list], query: query, heap: &heap, filter: filter) }
+            guard heap.count < wanted else { return }
+            let probed = Set(first)
+            let rest = (0..<nlist).filter { !probed.contains($0) }
+                .sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+            for list in rest where heap.count < wanted { scan(lists[list], query: query, heap: &heap, filter: filter) }
         }
         return heap.sortedNearestFirst()
     }
 
-    /// Scores every row of `list` with the kernels of ``BruteForceIndex`` (score first; the filter
-    /// is asked only about rows that would enter the heap).
+    /// Scores every row of `list` with the C block kernels (rows are contiguous), score first:
+    /// the filter is asked only about rows that would enter the heap.
     private func scan(_ list: IVFList, query: UnsafePointer<Float>, heap: inout TopKHeap, filter: ((UInt64) -> Bool)?) {
         guard !list.keys.isEmpty else { return }
         let dimension = self.dimension
         let l2 = metric == .l2
+        let block = 512
         list.keys.withUnsafeBufferPointer { keys in
             list.slab.withUnsafeRows { rows in
-                // Safe: the list is non-empty, so its rows buffer has a base address.
-                var v = rows.baseAddress!
-                for index in keys.indices {
-                    // Safe: v is the start of row `index`, inside the rows buffer.
-                    let score = l2
-                        ? -DistanceKernels.squaredL2(v, query, count: dimension)
-                        : DistanceKernels.dot(v, query, count: dimension)
-                    v += dimension
-                    if score < heap.threshold { continue }
-                    let key = keys[index]
-                    if filter?(key) ?? true { heap.insert(key: key, score: score) }
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: block) { scores in
+                    var start = 0
+                    while start < keys.count {
+                        let count = Swift.min(block, keys.count - start)
+                        // Safe: the list is non-empty; rows start..<start+count lie inside its buffer and
+                        // `scores` holds block ≥ count floats.
+                        let first = rows.baseAddress! + start * dimension
+                        if l2 {
+                            arrw_negative_squared_l2_rows(query, first, count, dimension, scores.baseAddress)
+                        } else {
+                            arrw_dot_rows(query, first, count, dimension, scores.baseAddress)
+                        }
+                        for offset in 0..<count where scores[offset] >= heap.threshold {
+                            let key = keys[start + offset]
+                            if filter?(key) ?? true { heap.insert(key: key, score: scores[offset]) }
+                        }
+                        start += count
+                    }
                 }
             }
         }
