@@ -3,15 +3,6 @@ import ArrwTestSupport
 import Foundation
 import Testing
 
-/// Whether the whole-dataset recall tests run: in release builds, or when ARRWDB_FULL_RECALL=1.
-private let hnswFullDatasetTests: Bool = {
-    #if DEBUG
-    return ProcessInfo.processInfo.environment["ARRWDB_FULL_RECALL"] == "1"
-    #else
-    return true
-    #endif
-}()
-
 /// `n` seeded random vectors under keys `0..<n` (uniform in -1...1 per component).
 private func hnswData(n: Int, dimension: Int, seed: UInt64) -> [[Float]] {
     var generator = SeededGenerator(seed: seed)
@@ -67,23 +58,6 @@ struct HNSWIndexTests {
         let vectors = (0..<400).map { dataset.baseVector($0) }
         let (index, exact) = hnswPair(vectors, metric: .cosine)
         let r = recall(index, exact, queries: (0..<25).map { dataset.query($0) })
-        #expect(r >= 0.95, "recall@10 = \(r)")
-    }
-
-    @Test("recall@10 ≥ 0.95 at the defaults on the whole scifact-minilm base (dataset ground truth)",
-          .enabled(if: datasetsDirectory() != nil && hnswFullDatasetTests, "release builds or ARRWDB_FULL_RECALL=1"))
-    func scifactFullRecall() throws {
-        let dataset = try #require(try TexmexDataset.load("scifact-minilm", groundTruth: "angular"))
-        let index = HNSWIndex(dimension: dataset.dimension, metric: .cosine)
-        index.reserveCapacity(dataset.baseCount)
-        for row in 0..<dataset.baseCount { index.add(key: UInt64(row), vector: dataset.baseVector(row)) }
-        var total = 0.0
-        for q in 0..<dataset.queryCount {
-            let found = index.search(query: dataset.query(q), k: 10, filter: nil)
-            total += dataset.recall(query: q, k: 10,
-                                    returnedDistances: found.map { DistanceMetric.cosine.apiDistance(fromScore: $0.score) })
-        }
-        let r = total / Double(dataset.queryCount)
         #expect(r >= 0.95, "recall@10 = \(r)")
     }
 
