@@ -55,7 +55,7 @@ public final class HNSWIndex: SerializableIndex {
     /// The number of tombstoned nodes still in the graph.
     var tombstoneCount: Int
     /// Draws node levels; seeded, so equal inputs build equal graphs.
-    var random: SplitMix64
+    var random: SeededIndexRandom
     /// Visited sets and heaps for searches, reused across queries (see `SearchScratch`).
     let scratchPool = Mutex<[SearchScratch]>([])
 
@@ -84,7 +84,7 @@ public final class HNSWIndex: SerializableIndex {
         self.entryPoint = 0
         self.maxLevel = -1
         self.tombstoneCount = 0
-        self.random = SplitMix64(seed: seed)
+        self.random = SeededIndexRandom(seed: seed)
     }
 
     /// The number of live keys.
@@ -131,20 +131,5 @@ public final class HNSWIndex: SerializableIndex {
         maxLevel = -1
         tombstoneCount = 0
         scratchPool.withLock { $0.removeAll() }
-    }
-}
-
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator for node levels.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -5,8 +5,9 @@
 ///
 /// Not for cryptography. A value type: copies continue the same sequence independently.
 struct SeededIndexRandom: RandomNumberGenerator {
-    /// The generator's whole state; advances by a fixed odd constant per draw.
-    private var state: UInt64
+    /// The generator's whole state; advances by a fixed odd constant per draw. Index formats that
+    /// must continue the same sequence after loading store and restore it.
+    var state: UInt64
 
     init(seed: UInt64) {
         self.state = seed

@@ -169,16 +169,8 @@ struct IVFIndexTests {
             { $0[$0.count - 1] = 0x40 },             // last vector no longer unit length
         ]
         for change in changes {
-            #expect(throws: IndexFormatError.self) { try IndexCodec.decode(Self.resealed(bytes, change)) }
+            #expect(throws: IndexFormatError.self) { try IndexCodec.decode(resealed(bytes, change)) }
         }
     }
 
-    /// Applies `change` and recomputes the envelope's checksum, so only the change is wrong.
-    private static func resealed(_ bytes: [UInt8], _ change: (inout [UInt8]) -> Void) -> [UInt8] {
-        var body = Array(bytes.dropLast(4))
-        change(&body)
-        let checksum = body.withUnsafeBytes { arrw_crc32c(0, $0.baseAddress, $0.count) }
-        withUnsafeBytes(of: checksum.littleEndian) { body.append(contentsOf: $0) }
-        return body
-    }
 }

@@ -44,14 +44,6 @@ import Testing
         #expect(throws: IndexFormatError.self) { try IndexCodec.decode(resealed(bytes) { $0[16] = 0 }) }
     }
 
-    /// Applies `change` to the header or payload and recomputes the checksum, so only the change is wrong.
-    private func resealed(_ bytes: [UInt8], _ change: (inout [UInt8]) -> Void) -> [UInt8] {
-        var body = Array(bytes.dropLast(4))
-        change(&body)
-        let checksum = body.withUnsafeBytes { arrw_crc32c(0, $0.baseAddress, $0.count) }
-        withUnsafeBytes(of: checksum.littleEndian) { body.append(contentsOf: $0) }
-        return body
-    }
 
     @Test func crc32cMatchesTheKnownCheckValue() {
         let check = Array("123456789".utf8).withUnsafeBytes { arrw_crc32c(0, $0.baseAddress, $0.count) }

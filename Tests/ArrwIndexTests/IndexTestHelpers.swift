@@ -1,5 +1,6 @@
 import ArrwIndex
 import ArrwTestSupport
+import CArrwKernels
 
 /// Helpers the per-index test files share.
 
@@ -44,4 +45,14 @@ func searchConcurrently(_ index: any VectorIndex, queries: [[Float]], k: Int) as
         for await (i, result) in group { results[i] = result }
         return results
     }
+}
+
+/// Applies `change` to encoded index bytes and recomputes the envelope's CRC-32C, so only the
+/// change is wrong (to test a decoder's own validation behind the checksum).
+func resealed(_ bytes: [UInt8], _ change: (inout [UInt8]) -> Void) -> [UInt8] {
+    var body = Array(bytes.dropLast(4))
+    change(&body)
+    let checksum = body.withUnsafeBytes { arrw_crc32c(0, $0.baseAddress, $0.count) }
+    withUnsafeBytes(of: checksum.littleEndian) { body.append(contentsOf: $0) }
+    return body
 }

@@ -159,16 +159,8 @@ struct LSHIndexTests {
             { $0[codesStart - 1] = 0x3F; $0[codesStart - 2] = 0x80; $0[codesStart - 3] = 0; $0[codesStart - 4] = 0 }, // offset 1.0
         ]
         for change in changes {
-            #expect(throws: IndexFormatError.self) { try IndexCodec.decode(Self.resealed(bytes, change)) }
+            #expect(throws: IndexFormatError.self) { try IndexCodec.decode(resealed(bytes, change)) }
         }
     }
 
-    /// Applies `change` and recomputes the envelope's checksum, so only the change is wrong.
-    private static func resealed(_ bytes: [UInt8], _ change: (inout [UInt8]) -> Void) -> [UInt8] {
-        var body = Array(bytes.dropLast(4))
-        change(&body)
-        let checksum = body.withUnsafeBytes { arrw_crc32c(0, $0.baseAddress, $0.count) }
-        withUnsafeBytes(of: checksum.littleEndian) { body.append(contentsOf: $0) }
-        return body
-    }
 }
