@@ -130,8 +130,11 @@ public final class Database: Sendable {
             if let description { info.description = description }
             if let metadata { info.metadata = metadata }
         }
-        let rebuilding = target.map { store.changeIndex(to: $0, completion: completion) } ?? false
-        if !rebuilding { completion?() }
+        guard let target else {
+            completion?()
+            return (store.info, false)
+        }
+        let rebuilding = store.changeIndex(to: target, completion: completion)
         return (store.info, rebuilding)
     }
 
