@@ -94,19 +94,7 @@ public final class BruteForceIndex: VectorIndex {
         guard !keys.isEmpty else { return [] }
         var normalized = query
         if metric == .cosine { DistanceKernels.normalize(&normalized) }
-        var heap = TopKHeap(k: Swift.min(k, keys.count))
-        normalized.withUnsafeBufferPointer { q in
-            keys.withUnsafeBufferPointer { keyBuffer in
-                slab.withUnsafeRows { vectors in
-                    let scan = ExactScan(query: q, vectors: vectors, keys: keyBuffer, dimension: dimension)
-                    switch metric {
-                    case .cosine, .dot: scan.dot(into: &heap, filter: filter)
-                    case .l2: scan.squaredL2(into: &heap, filter: filter)
-                    }
-                }
-            }
-        }
-        return heap.sortedNearestFirst()
+        return ExactScan.nearest(to: normalized, k: Swift.min(k, keys.count), metric: metric, keys: keys, slab: slab, filter: filter)
     }
 }
 

@@ -15,7 +15,7 @@ extension LSHIndex {
             let candidates = searchCandidates(query: normalized, k: wanted, filter: filter)
             if candidates.count == wanted { return candidates.sortedNearestFirst() }
         }
-        return exactScan(query: normalized, k: wanted, filter: filter)
+        return ExactScan.nearest(to: normalized, k: wanted, metric: metric, keys: keys, slab: slab, filter: filter)
     }
 
     /// Scores the rows of the probed buckets of every table, each row once.
@@ -52,22 +52,5 @@ extension LSHIndex {
             }
         }
         return heap
-    }
-
-    /// Every row, exactly (as ``BruteForceIndex``).
-    private func exactScan(query: [Float], k: Int, filter: ((UInt64) -> Bool)?) -> [Neighbor] {
-        var heap = TopKHeap(k: k)
-        query.withUnsafeBufferPointer { q in
-            keys.withUnsafeBufferPointer { keyBuffer in
-                slab.withUnsafeRows { vectors in
-                    let scan = ExactScan(query: q, vectors: vectors, keys: keyBuffer, dimension: dimension)
-                    switch metric {
-                    case .cosine, .dot: scan.dot(into: &heap, filter: filter)
-                    case .l2: scan.squaredL2(into: &heap, filter: filter)
-                    }
-                }
-            }
-        }
-        return heap.sortedNearestFirst()
     }
 }
