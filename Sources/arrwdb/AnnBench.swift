@@ -19,7 +19,7 @@ import Foundation
 ///
 /// Sweeps: `hnsw` varies `efSearch` over the harness's EF sweep (10 … 400) unless
 /// `--param ef_search=a,b,…` names its own; `ivf` varies `nprobe` over the harness's NPROBE sweep
-/// (up to `nlist`); `brute_force` and `kd_tree` have the single point `exact`, `lsh` one point at
+/// with intermediate points (up to `nlist`); `brute_force` and `kd_tree` have the single point `exact`, `lsh` one point at
 /// its parameters.
 struct AnnBench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,8 +28,10 @@ struct AnnBench: ParsableCommand {
 
     /// The harness's EF sweep (`EF_SWEEP` in ann_peers.py).
     static let efSweep = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 400]
-    /// The harness's NPROBE sweep (`NPROBE_SWEEP` in ann_peers.py).
-    static let nprobeSweep = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 256]
+    /// IVF's `nprobe` sweep: the harness's (`NPROBE_SWEEP` in ann_peers.py) with points between
+    /// 32 and 256 added, so the recall targets are met at a nearby probe count rather than the
+    /// next power of two.
+    static let nprobeSweep = [1, 2, 4, 8, 12, 16, 24, 32, 40, 48, 64, 80, 96, 128, 160, 192, 256]
 
     @Option(help: "Index type: brute_force, kd_tree, lsh, hnsw or ivf.") var index: String
     @Option(help: "An index parameter NAME=VALUE (hnsw: m, ef_construction, ef_search=a,b,… for the sweep, seed; ivf: nlist, nprobe swept; lsh: tables, bits, probes; kd_tree: leaf_size); repeatable.")
