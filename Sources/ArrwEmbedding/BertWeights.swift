@@ -71,16 +71,4 @@ public struct BertWeights: Sendable {
                 outputNormBeta: try tensor("output.LayerNorm.bias", [h]))
         }
     }
-
-    /// Bytes held by the weights.
-    public var memoryBytes: Int {
-        let layerFloats = layers.reduce(0) { total, layer in
-            total + layer.qkvWeight.count + layer.qkvBias.count + layer.attentionOutputWeight.count
-                + layer.attentionOutputBias.count + layer.attentionNormGamma.count + layer.attentionNormBeta.count
-                + layer.intermediateWeight.count + layer.intermediateBias.count + layer.outputWeight.count
-                + layer.outputBias.count + layer.outputNormGamma.count + layer.outputNormBeta.count
-        }
-        return 4 * (wordEmbeddings.count + positionEmbeddings.count + tokenTypeEmbedding.count
-            + embeddingNormGamma.count + embeddingNormBeta.count + layerFloats)
-    }
 }

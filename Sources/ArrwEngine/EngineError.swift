@@ -9,9 +9,7 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidInput
         case notFound
         case conflict
-        case tooLarge
         case unavailable
-        case notImplemented
         case internalFailure
     }
 

@@ -62,17 +62,12 @@ extension LibraryStore {
         return passing.isEmpty ? [] : index.exactSearch(query: vector, k: k, among: passing)
     }
 
+    /// The share of the first `filterSampleSize` chunks in the dictionary's order that pass.
+    /// That order follows the keys' hashes, not insertion, so the first entries are an unbiased
+    /// sample, and taking them costs O(sample) rather than a walk over every chunk.
     private func estimatedPassRate(_ filter: Filter) -> Double {
         guard !chunks.isEmpty else { return 1 }
-        let step = max(1, chunks.count / Self.filterSampleSize)
-        var sampled = 0
-        var passed = 0
-        var position = chunks.startIndex
-        while position != chunks.endIndex && sampled < Self.filterSampleSize {
-            if filter.matches(chunks[position].value) { passed += 1 }
-            sampled += 1
-            position = chunks.index(position, offsetBy: step, limitedBy: chunks.endIndex) ?? chunks.endIndex
-        }
-        return Double(passed) / Double(sampled)
+        let sample = chunks.values.prefix(Self.filterSampleSize)
+        return Double(sample.count(where: filter.matches)) / Double(sample.count)
     }
 }

@@ -15,9 +15,7 @@ enum ErrorEnvelope {
         case .invalidInput: .badRequest
         case .notFound: .notFound
         case .conflict: .conflict
-        case .tooLarge: .contentTooLarge
         case .unavailable: .serviceUnavailable
-        case .notImplemented: .notImplemented
         case .internalFailure: .internalServerError
         }
     }

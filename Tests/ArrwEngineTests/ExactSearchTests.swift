@@ -97,3 +97,34 @@ import Testing
 }
 
 private func pow2(_ x: Double) -> Double { x * x }
+
+/// The planner on an approximate index: a filter few chunks pass is answered by exact scoring,
+/// a broad one by the index with the filter as allow-list; both return k matching hits.
+@Suite struct PlannerTests {
+    @Test(arguments: ["hnsw", "ivf", "lsh"])
+    func filteredSearchesReturnKMatchingHits(indexType: String) async throws {
+        let database = Database(embedder: HashEmbedder(dimension: 8))
+        let library = try database.createLibrary(.init(name: "planned", indexType: indexType)).id.uuidString
+        var generator = SeededGenerator(seed: 17)
+        let vectors = randomVectors(count: 800, dimension: 12, using: &generator)
+        let drafts = vectors.enumerated().map { index, vector -> Result<DocumentDraft, EngineError> in
+            .success(DocumentDraft(id: "d\(index)", metadata: ["rare": .bool(index % 50 == 0), "half": .bool(index % 2 == 0)],
+                                   chunks: [.init(text: "", embedding: vector)]))
+        }
+        #expect(try await database.addDocuments(libraryId: library, drafts).failed == 0)
+        let query = randomVector(dimension: 12, using: &generator)
+        let rare = try await database.search(libraryId: library, SearchQuery(vector: query, k: 10, filter: .field(path: ["rare"], .eq(.bool(true)))))
+        #expect(rare.hits.count == 10)
+        #expect(rare.hits.allSatisfy { Int($0.documentId.dropFirst())! % 50 == 0 })
+        let cosine = { (v: [Float]) -> Double in
+            let dot = zip(query, v).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            let norms = (query.reduce(0.0) { $0 + Double($1 * $1) } * v.reduce(0.0) { $0 + Double($1 * $1) }).squareRoot()
+            return 1 - dot / norms
+        }
+        let exact = (0..<800).filter { $0 % 50 == 0 }.sorted { cosine(vectors[$0]) < cosine(vectors[$1]) }.prefix(10).map { "d\($0)" }
+        #expect(rare.hits.map(\.documentId) == exact, "a rare filter is scored exactly")
+        let half = try await database.search(libraryId: library, SearchQuery(vector: query, k: 10, filter: .field(path: ["half"], .eq(.bool(true)))))
+        #expect(half.hits.count == 10)
+        #expect(half.hits.allSatisfy { Int($0.documentId.dropFirst())! % 2 == 0 })
+    }
+}
