@@ -88,12 +88,8 @@ public final class BruteForceIndex: VectorIndex {
 
     /// Exact: `options` do not apply.
     public func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?, options: SearchOptions) -> [Neighbor] {
-        precondition(k >= 1, "BruteForceIndex.search: k must be at least 1, got \(k)")
-        precondition(query.count == dimension, "BruteForceIndex.search: expected \(dimension) floats, got \(query.count)")
-        precondition(query.allSatisfy(\.isFinite), "BruteForceIndex.search: query has a non-finite component")
         guard !keys.isEmpty else { return [] }
-        var normalized = query
-        if metric == .cosine { DistanceKernels.normalize(&normalized) }
+        let normalized = searchableQuery(query, k: k)
         return ExactScan.nearest(to: normalized, k: Swift.min(k, keys.count), metric: metric, keys: keys, slab: slab, filter: filter)
     }
 }

@@ -12,9 +12,7 @@ extension HNSWIndex {
     /// - Complexity: see ``HNSWIndex``; a fallback adds O(n) filter calls and O(p·d) for the
     ///   p passing keys.
     public func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?, options: SearchOptions) -> [Neighbor] {
-        precondition(k >= 1, "HNSWIndex.search: k must be at least 1, got \(k)")
-        precondition(query.count == dimension, "HNSWIndex.search: expected \(dimension) floats, got \(query.count)")
-        precondition(query.allSatisfy(\.isFinite), "HNSWIndex.search: query has a non-finite component")
+        checkSearch(query, k: k)
         if let ef = options.efSearch { precondition(ef >= 1, "HNSWIndex.search: efSearch must be at least 1, got \(ef)") }
         guard !ids.isEmpty else { return [] }
         let ef = Swift.max(options.efSearch ?? efSearch, k)

@@ -6,12 +6,8 @@ extension IVFIndex {
     /// lists, in order, while fewer than `min(k, count)` passing vectors were found. Exact before
     /// training.
     public func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?, options: SearchOptions) -> [Neighbor] {
-        precondition(k >= 1, "IVFIndex.search: k must be at least 1, got \(k)")
-        precondition(query.count == dimension, "IVFIndex.search: expected \(dimension) floats, got \(query.count)")
-        precondition(query.allSatisfy(\.isFinite), "IVFIndex.search: query has a non-finite component")
         guard count > 0 else { return [] }
-        var normalized = query
-        if metric == .cosine { DistanceKernels.normalize(&normalized) }
+        let normalized = searchableQuery(query, k: k)
         let wanted = Swift.min(k, count)
         var heap = TopKHeap(k: wanted)
         normalized.withUnsafeBufferPointer { q in

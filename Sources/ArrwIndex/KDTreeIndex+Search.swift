@@ -9,12 +9,8 @@ extension KDTreeIndex {
     /// distance: per dimension, the largest offset of the query from a splitting plane on the
     /// path) does not exceed the current k-th distance. `dot` scans every row.
     public func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?, options: SearchOptions) -> [Neighbor] {
-        precondition(k >= 1, "KDTreeIndex.search: k must be at least 1, got \(k)")
-        precondition(query.count == dimension, "KDTreeIndex.search: expected \(dimension) floats, got \(query.count)")
-        precondition(query.allSatisfy(\.isFinite), "KDTreeIndex.search: query has a non-finite component")
         guard !keys.isEmpty else { return [] }
-        var normalized = query
-        if metric == .cosine { DistanceKernels.normalize(&normalized) }
+        let normalized = searchableQuery(query, k: k)
         var heap = TopKHeap(k: Swift.min(k, keys.count))
         normalized.withUnsafeBufferPointer { q in
             slab.withUnsafeRows { vectors in

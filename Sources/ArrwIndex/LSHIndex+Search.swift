@@ -4,12 +4,8 @@ extension LSHIndex {
     /// candidates hold fewer than `min(k, count)` rows passing `filter`. `options` do not apply
     /// (the number of probes is ``probes``).
     public func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?, options: SearchOptions) -> [Neighbor] {
-        precondition(k >= 1, "LSHIndex.search: k must be at least 1, got \(k)")
-        precondition(query.count == dimension, "LSHIndex.search: expected \(dimension) floats, got \(query.count)")
-        precondition(query.allSatisfy(\.isFinite), "LSHIndex.search: query has a non-finite component")
         guard !keys.isEmpty else { return [] }
-        var normalized = query
-        if metric == .cosine { DistanceKernels.normalize(&normalized) }
+        let normalized = searchableQuery(query, k: k)
         let wanted = Swift.min(k, keys.count)
         if isHashed {
             let candidates = searchCandidates(query: normalized, k: wanted, filter: filter)

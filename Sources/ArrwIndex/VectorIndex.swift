@@ -57,6 +57,21 @@ public struct SearchOptions: Sendable, Equatable {
 }
 
 extension VectorIndex {
+    /// Checks a search's preconditions: `k >= 1`, `query.count == dimension`, every component finite.
+    public func checkSearch(_ query: [Float], k: Int) {
+        precondition(k >= 1, "\(Self.self).search: k must be at least 1, got \(k)")
+        precondition(query.count == dimension, "\(Self.self).search: expected \(dimension) floats, got \(query.count)")
+        precondition(query.allSatisfy(\.isFinite), "\(Self.self).search: query has a non-finite component")
+    }
+
+    /// `checkSearch`, then the query as the index compares it: unit length for cosine.
+    public func searchableQuery(_ query: [Float], k: Int) -> [Float] {
+        checkSearch(query, k: k)
+        var normalized = query
+        if metric == .cosine { DistanceKernels.normalize(&normalized) }
+        return normalized
+    }
+
     /// `search` with the index's own settings.
     public func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?) -> [Neighbor] {
         search(query: query, k: k, filter: filter, options: SearchOptions())
@@ -70,10 +85,7 @@ extension VectorIndex {
     /// Preconditions: `k >= 1`, `query.count == dimension`.
     /// - Complexity: O(m·d + m log k) for m candidates, plus one `vector(for:)` per candidate.
     public func exactSearch(query: [Float], k: Int, among candidates: some Sequence<UInt64>) -> [Neighbor] {
-        precondition(k >= 1, "exactSearch: k must be at least 1, got \(k)")
-        precondition(query.count == dimension, "exactSearch: expected \(dimension) floats, got \(query.count)")
-        var normalized = query
-        if metric == .cosine { DistanceKernels.normalize(&normalized) }
+        let normalized = searchableQuery(query, k: k)
         var heap = TopKHeap(k: k)
         var seen = Set<UInt64>()
         normalized.withUnsafeBufferPointer { q in
