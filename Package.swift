@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// arrwDB: one package, one module per concern. Dependencies point from the server down to the
-/// leaves (`ArrwIndex`, `ArrwEmbedding`); see ARCHITECTURE.md and the README's module table.
+/// leaves (`ArrwIndex`, `ArrwStorage`, `ArrwEmbedding`); see ARCHITECTURE.md and the README's module table.
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -33,11 +33,17 @@ let package = Package(
             swiftSettings: strictSettings + [.unsafeFlags(["-O"])]
         ),
         .target(
+            name: "ArrwStorage",
+            dependencies: ["CArrwKernels"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "ArrwEmbedding",
             dependencies: ["CArrwKernels"],
             swiftSettings: strictSettings
         ),
-        // C kernels with run-time CPU dispatch (GEMM, transformer steps, CRC-32C); always
+        // C kernels with run-time CPU dispatch (GEMM, transformer steps, CRC-32C, which the
+        // index format and ArrwStorage share); always
         // optimised, even in debug builds, so the test suite's encoder runs at a usable speed.
         .target(
             name: "CArrwKernels",
@@ -93,6 +99,11 @@ let package = Package(
         .testTarget(
             name: "ArrwIndexTests",
             dependencies: ["ArrwIndex", "ArrwTestSupport", "CArrwKernels"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ArrwStorageTests",
+            dependencies: ["ArrwStorage"],
             swiftSettings: strictSettings
         ),
         .testTarget(
