@@ -54,6 +54,7 @@ let package = Package(
             name: "ArrwEngine",
             dependencies: [
                 "ArrwIndex",
+                "ArrwStorage",
                 "ArrwEmbedding",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -71,6 +72,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -113,7 +115,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ArrwEngineTests",
-            dependencies: ["ArrwEngine", "ArrwIndex", "ArrwEmbedding", "ArrwTestSupport"],
+            dependencies: ["ArrwEngine", "ArrwIndex", "ArrwEmbedding", "ArrwStorage", "ArrwTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -7,7 +7,9 @@ extension Database {
     public func addDocument(libraryId: String, _ draft: DocumentDraft) async throws -> Document {
         let store = try store(libraryId)
         let prepared = try await prepare([draft], for: store)
-        return try store.store(prepared[0].get(), replace: false).0
+        let (document, _, sequence) = try store.store(prepared[0].get(), replace: false)
+        try await journal.waitUntilDurable(sequence)
+        return document
     }
 
     /// Stores or replaces the document `documentId` (PUT semantics). Returns whether it was new.
@@ -20,11 +22,15 @@ extension Database {
         var draft = draft
         draft.id = documentId
         let prepared = try await prepare([draft], for: store)
-        return try store.store(prepared[0].get(), replace: true)
+        let (document, created, sequence) = try store.store(prepared[0].get(), replace: true)
+        try await journal.waitUntilDurable(sequence)
+        return (document, created)
     }
 
     /// Stores each document of a batch alone: an item fails with its own error (parse errors
     /// passed in as `.failure`) and the others are stored. Texts are embedded in one call.
+    /// Each document is its own logged change (atomic per document); the batch is acknowledged
+    /// once the last stored one is durable, which makes every earlier one durable too.
     public func addDocuments(libraryId: String, _ drafts: [Result<DocumentDraft, EngineError>]) async throws -> BatchOutcome {
         guard drafts.count <= limits.maxDocumentsPerBatch else {
             throw EngineError.limitExceeded(
@@ -35,15 +41,21 @@ extension Database {
         let valid = drafts.compactMap { try? $0.get() }
         var prepared = try await prepare(valid, for: store).makeIterator()
         var results: [BatchItemResult] = []
+        var lastSequence: UInt64?
         for (position, draft) in drafts.enumerated() {
             let outcome = draft.flatMap { _ in prepared.next()! }.flatMap { document in
-                Result { try store.store(document, replace: false).0.id }.mapError { $0 as? EngineError ?? .validation("\($0)") }
+                Result {
+                    let (stored, _, sequence) = try store.store(document, replace: false)
+                    lastSequence = sequence
+                    return stored.id
+                }.mapError { $0 as? EngineError ?? .validation("\($0)") }
             }
             switch outcome {
             case .success(let id): results.append(BatchItemResult(line: position + 1, documentId: id, error: nil))
             case .failure(let error): results.append(BatchItemResult(line: position + 1, documentId: try? draft.get().id, error: error))
             }
         }
+        if let lastSequence { try await journal.waitUntilDurable(lastSequence) }
         return BatchOutcome(results: results)
     }
 
@@ -67,12 +79,13 @@ extension Database {
         return store.page(limit: limit, after: after, includeEmbeddings: includeEmbeddings)
     }
 
-    public func deleteDocument(libraryId: String, documentId: String) throws {
-        try store(libraryId).removeDocument(documentId)
+    public func deleteDocument(libraryId: String, documentId: String) async throws {
+        let sequence = try store(libraryId).removeDocument(documentId)
+        try await journal.waitUntilDurable(sequence)
     }
 
     /// Deletes each listed document alone; a missing one fails with `document_not_found`.
-    public func deleteDocuments(libraryId: String, documentIds: [String]) throws -> BatchOutcome {
+    public func deleteDocuments(libraryId: String, documentIds: [String]) async throws -> BatchOutcome {
         guard !documentIds.isEmpty else {
             throw EngineError.validation("'document_ids' must not be empty", field: "document_ids")
         }
@@ -82,14 +95,16 @@ extension Database {
                 limit: limits.maxDocumentsPerBatch, field: "document_ids")
         }
         let store = try store(libraryId)
+        var lastSequence: UInt64?
         let results = documentIds.enumerated().map { position, id in
             do {
-                try store.removeDocument(id)
+                lastSequence = try store.removeDocument(id)
                 return BatchItemResult(line: position + 1, documentId: id, error: nil)
             } catch {
                 return BatchItemResult(line: position + 1, documentId: id, error: error as? EngineError ?? .documentNotFound(id))
             }
         }
+        if let lastSequence { try await journal.waitUntilDurable(lastSequence) }
         return BatchOutcome(results: results)
     }
 

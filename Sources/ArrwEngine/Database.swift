@@ -6,22 +6,42 @@ import Synchronization
 /// The arrwDB engine: the catalog of libraries and every operation on them, independent of
 /// any transport. All methods are safe to call concurrently; errors are `EngineError`s.
 ///
-/// Data lives in memory in this release (no write-ahead log yet).
+/// Durable when opened on a data directory (`open(directory:…)`): every change is logged in the
+/// write-ahead log before it is applied and acknowledged only once durable, snapshots hold the
+/// whole state including indexes, and reopening recovers it (see `Database+Recovery.swift`).
+/// `init(embedder:limits:)` makes an in-memory database with the same behaviour otherwise.
 ///
 /// Invariants: library names are unique (case-sensitive); a library's id never changes.
 public final class Database: Sendable {
     public let limits: EngineLimits
     public let embedder: any EmbeddingProvider
-    private let catalog = Mutex<Catalog>(Catalog())
+    let catalog: Mutex<Catalog>
+    let journal: Journal
+    /// The data directory's lock, snapshots and log, attached once recovery is done; nil in memory.
+    private let attachedStorage = Mutex<DurableStorage?>(nil)
+    var storage: DurableStorage? { attachedStorage.withLock { $0 } }
 
-    private struct Catalog {
+    struct Catalog {
         var libraries: [UUID: LibraryStore] = [:]
         var idsByName: [String: UUID] = [:]
     }
 
-    public init(embedder: any EmbeddingProvider, limits: EngineLimits = EngineLimits()) {
+    /// An in-memory database: nothing survives the process.
+    public convenience init(embedder: any EmbeddingProvider, limits: EngineLimits = EngineLimits()) {
+        self.init(embedder: embedder, limits: limits, catalog: Catalog(), journal: Journal())
+    }
+
+    init(embedder: any EmbeddingProvider, limits: EngineLimits, catalog: Catalog, journal: Journal) {
         self.embedder = embedder
         self.limits = limits
+        self.catalog = Mutex(catalog)
+        self.journal = journal
+    }
+
+    /// Makes the database durable from now on: changes go to `storage`'s log.
+    func attach(_ storage: DurableStorage) {
+        journal.attach(storage.log)
+        attachedStorage.withLock { $0 = storage }
     }
 
     /// A library as the user asked for it; every field is checked by `createLibrary`.
@@ -63,7 +83,7 @@ public final class Database: Sendable {
         }
     }
 
-    public func createLibrary(_ draft: LibraryDraft) throws -> LibraryInfo {
+    public func createLibrary(_ draft: LibraryDraft) async throws -> LibraryInfo {
         guard let name = draft.name else { throw EngineError.validation("'name' is required", field: "name") }
         guard !name.isEmpty, name.count <= limits.maxNameLength else {
             throw EngineError.validation("'name' must be 1-\(limits.maxNameLength) characters", field: "name")
@@ -84,13 +104,22 @@ public final class Database: Sendable {
             id: UUID(), name: name, description: description, index: index, metric: metric, dimension: draft.dimension, embeddingModel: embedder.modelName,
             metadata: try DocumentDraft.metadataObject(draft.metadata, field: "metadata"),
             createdAt: now, updatedAt: now, documentCount: 0, chunkCount: 0)
-        let store = LibraryStore(settings: info)
-        try catalog.withLock { catalog in
+        let sequence = try catalog.withLock { catalog in
             guard catalog.idsByName[name] == nil else { throw EngineError.duplicateLibraryName(name) }
-            catalog.idsByName[name] = info.id
-            catalog.libraries[info.id] = store
+            let sequence = try journal.append(.createLibrary(info))
+            applyCreate(info, sequence: sequence, to: &catalog)
+            return sequence
         }
+        try await journal.waitUntilDurable(sequence)
         return info
+    }
+
+    /// Adds a logged library to the catalog (a first write or a replay).
+    func applyCreate(_ info: LibraryInfo, sequence: UInt64, to catalog: inout Catalog) {
+        let store = LibraryStore(settings: info, journal: journal)
+        store.appliedThrough = sequence
+        catalog.idsByName[info.name] = info.id
+        catalog.libraries[info.id] = store
     }
 
     /// Every library, oldest first.
@@ -114,7 +143,7 @@ public final class Database: Sendable {
     /// superseded by a later change).
     public func updateLibrary(
         _ id: String, _ patch: LibraryPatch, completion: (@Sendable () -> Void)? = nil
-    ) throws -> (LibraryInfo, rebuilding: Bool) {
+    ) async throws -> (LibraryInfo, rebuilding: Bool) {
         let store = try store(id)
         let description = try checkedDescription(patch.description)
         let metadata = try patch.metadata.map { try DocumentDraft.metadataObject($0, field: "metadata") }
@@ -126,23 +155,32 @@ public final class Database: Sendable {
                 ?? (type == current.indexType ? current.indexParams : [:])
             target = try IndexSettings(type: type, parameters: parameters)
         }
-        _ = store.update { info in
-            if let description { info.description = description }
-            if let metadata { info.metadata = metadata }
-        }
-        guard let target else {
+        var (_, sequence) = try store.update(description: description, metadata: metadata)
+        var rebuilding = false
+        if let target {
+            let change = try store.changeIndex(to: target, completion: completion)
+            rebuilding = change.rebuilding
+            sequence = change.sequence ?? sequence
+        } else {
             completion?()
-            return (store.info, false)
         }
-        let rebuilding = store.changeIndex(to: target, completion: completion)
+        if let sequence { try await journal.waitUntilDurable(sequence) }
         return (store.info, rebuilding)
     }
 
-    public func deleteLibrary(_ id: String) throws {
-        let uuid = try parseLibraryId(id)
-        try catalog.withLock { catalog in
-            guard let store = catalog.libraries.removeValue(forKey: uuid) else { throw EngineError.libraryNotFound(id) }
-            catalog.idsByName.removeValue(forKey: store.info.name)
+    public func deleteLibrary(_ id: String) async throws {
+        let store = try store(id)
+        let sequence = try store.markDeleted()
+        applyDelete(store)
+        try await journal.waitUntilDurable(sequence)
+    }
+
+    /// Removes a library whose deletion was logged from the catalog.
+    func applyDelete(_ store: LibraryStore) {
+        catalog.withLock { catalog in
+            guard catalog.libraries[store.id] === store else { return }
+            catalog.libraries.removeValue(forKey: store.id)
+            catalog.idsByName.removeValue(forKey: store.settings.name)
         }
     }
 

@@ -8,7 +8,16 @@
 struct DocumentOrder {
     private(set) var entries: [(sequence: UInt64, id: String)] = []
     private var staleCount = 0
-    private var lastSequence: UInt64 = 0
+    private(set) var lastSequence: UInt64 = 0
+
+    init() {}
+
+    /// The order of a loaded snapshot: its live entries, sorted by sequence, and the last
+    /// sequence handed out.
+    init(restoring entries: [(sequence: UInt64, id: String)], lastSequence: UInt64) {
+        self.entries = entries
+        self.lastSequence = lastSequence
+    }
 
     mutating func append(_ id: String) -> UInt64 {
         lastSequence += 1

@@ -3,10 +3,12 @@ import Foundation
 
 extension LibraryStore {
     /// Stores `document`; `replace` allows overwriting an existing one (keeping its position
-    /// and creation time). Returns the stored document and whether it was new.
+    /// and creation time). Logs the change, applies it and returns the stored document, whether
+    /// it was new, and the change's sequence (wait for it to be durable before acknowledging).
     /// Nothing changes when it throws.
-    func store(_ document: PreparedDocument, replace: Bool) throws -> (Document, created: Bool) {
+    func store(_ document: PreparedDocument, replace: Bool) throws -> (Document, created: Bool, sequence: UInt64) {
         try lock.withWriteLock {
+            try checkLiveLocked()
             let existing = documents[document.id]
             if existing != nil && !replace { throw EngineError.duplicateDocument(document.id) }
             let dimension = document.chunks.first?.vector.count ?? 0
@@ -17,38 +19,63 @@ extension LibraryStore {
                 throw EngineError.validation(
                     "chunk \(zero) has a zero vector, which has no direction under the cosine metric", field: "embedding")
             }
-            if settings.dimension == nil {
-                settings.dimension = dimension
-                index = settings.index.makeIndex(dimension: dimension, metric: settings.metric)
-            }
             let now = Date()
-            var stored = StoredDocument(
-                id: document.id, title: document.title, metadata: document.metadata, chunkKeys: [],
-                createdAt: existing?.createdAt ?? now, updatedAt: now, sequence: existing?.sequence ?? 0)
-            if let existing { removeChunksLocked(of: existing) } else { stored.sequence = order.append(document.id) }
-            for chunk in document.chunks {
-                let key = nextKey
-                nextKey += 1
-                chunks[key] = StoredChunk(
-                    id: UUID().uuidString.lowercased(), documentId: document.id, text: chunk.text,
-                    metadata: chunk.metadata, documentMetadata: document.metadata,
-                    createdAt: stored.createdAt.timeIntervalSince1970)
-                index!.add(key: key, vector: chunk.vector)
-                rebuild?.pending.append(.add(key, chunk.vector))
-                stored.chunkKeys.append(key)
-            }
-            documents[document.id] = stored
-            return (makeDocument(stored, includeEmbeddings: false), existing == nil)
+            let record = DocumentRecord(
+                id: document.id, title: document.title, metadata: document.metadata,
+                createdAt: existing?.createdAt ?? now, updatedAt: now,
+                chunks: document.chunks.map { .init(id: UUID().uuidString.lowercased(), text: $0.text, metadata: $0.metadata, vector: $0.vector) })
+            let sequence = try journal.append(.putDocument(libraryId: id, record))
+            let stored = applyPutLocked(record, sequence: sequence)
+            return (makeDocument(stored, includeEmbeddings: false), existing == nil, sequence)
         }
     }
 
-    /// Removes a document and its chunks; throws `document_not_found` when absent.
-    func removeDocument(_ id: String) throws {
+    /// Applies a logged `putDocument` (a first write or a replay). Runs under the write lock.
+    @discardableResult
+    func applyPutLocked(_ record: DocumentRecord, sequence: UInt64) -> StoredDocument {
+        let existing = documents[record.id]
+        if settings.dimension == nil, let first = record.chunks.first {
+            settings.dimension = first.vector.count
+            index = settings.index.makeIndex(dimension: first.vector.count, metric: settings.metric)
+        }
+        var stored = StoredDocument(
+            id: record.id, title: record.title, metadata: record.metadata, chunkKeys: [],
+            createdAt: record.createdAt, updatedAt: record.updatedAt, sequence: existing?.sequence ?? 0)
+        if let existing { removeChunksLocked(of: existing) } else { stored.sequence = order.append(record.id) }
+        for chunk in record.chunks {
+            let key = nextKey
+            nextKey += 1
+            chunks[key] = StoredChunk(
+                id: chunk.id, documentId: record.id, text: chunk.text, metadata: chunk.metadata,
+                documentMetadata: record.metadata, createdAt: record.createdAt.timeIntervalSince1970)
+            index!.add(key: key, vector: chunk.vector)
+            rebuild?.pending.append(.add(key, chunk.vector))
+            stored.chunkKeys.append(key)
+        }
+        documents[record.id] = stored
+        appliedThrough = sequence
+        return stored
+    }
+
+    /// Removes a document and its chunks, logging the change; returns its sequence.
+    /// Throws `document_not_found` when absent.
+    func removeDocument(_ documentId: String) throws -> UInt64 {
         try lock.withWriteLock {
-            guard let existing = documents.removeValue(forKey: id) else { throw EngineError.documentNotFound(id) }
+            try checkLiveLocked()
+            guard documents[documentId] != nil else { throw EngineError.documentNotFound(documentId) }
+            let sequence = try journal.append(.deleteDocument(libraryId: id, documentId: documentId))
+            applyRemoveLocked(documentId, sequence: sequence)
+            return sequence
+        }
+    }
+
+    /// Applies a logged `deleteDocument`; a document already absent is left absent.
+    func applyRemoveLocked(_ documentId: String, sequence: UInt64) {
+        if let existing = documents.removeValue(forKey: documentId) {
             removeChunksLocked(of: existing)
             order.noteRemoval(liveCount: documents.count) { sequence, id in documents[id]?.sequence == sequence }
         }
+        appliedThrough = sequence
     }
 
     func removeChunksLocked(of document: StoredDocument) {

@@ -21,38 +21,61 @@ final class IndexRebuild: @unchecked Sendable {
     }
 }
 
+/// What a background build starts from: the chunk keys to copy and the build's identity.
+struct RebuildStart {
+    var keys: [UInt64]
+    var rebuild: IndexRebuild
+    var dimension: Int
+    var metric: DistanceMetric
+}
+
 extension LibraryStore {
-    /// Switches the library to `target`. An empty library (no dimension yet) switches at once;
-    /// otherwise the new index is built in the background and swapped in when complete (a later
-    /// call supersedes a build still running). Returns whether a background build started.
+    /// Switches the library to `target`, logging the change. An empty library (no dimension
+    /// yet) switches at once; otherwise the new index is built in the background and swapped in
+    /// when complete (a later call supersedes a build still running). Returns whether a
+    /// background build started and the change's sequence (nil when nothing changed).
     /// `completion` runs once the switch is done, or the build was superseded.
     @discardableResult
-    func changeIndex(to target: IndexSettings, completion: (@Sendable () -> Void)? = nil) -> Bool {
-        let snapshot: (keys: [UInt64], rebuild: IndexRebuild, dimension: Int, metric: DistanceMetric)? = lock.withWriteLock {
-            guard target != settings.index || rebuild != nil else { return nil }
-            guard let dimension = settings.dimension, index != nil else {
-                settings.index = target
-                settings.updatedAt = Date()
-                rebuild = nil
-                return nil
-            }
-            if target == settings.index {
-                rebuild = nil
-                return nil
-            }
-            let started = IndexRebuild(target: target)
-            rebuild = started
-            return (Array(chunks.keys), started, dimension, settings.metric)
+    func changeIndex(to target: IndexSettings, completion: (@Sendable () -> Void)? = nil) throws -> (rebuilding: Bool, sequence: UInt64?) {
+        let (start, sequence) = try lock.withWriteLock { () -> (RebuildStart?, UInt64?) in
+            try checkLiveLocked()
+            guard target != settings.index || rebuild != nil else { return (nil, nil) }
+            let now = Date()
+            let sequence = try journal.append(.changeIndex(id: id, target: target, at: now))
+            return (applyChangeIndexLocked(target, at: now, sequence: sequence), sequence)
         }
-        guard let snapshot else {
+        guard let start else {
             completion?()
-            return false
+            return (false, sequence)
         }
+        startBuild(start, completion: completion)
+        return (true, sequence)
+    }
+
+    /// Applies a logged index change (a first write or a replay) and returns the background
+    /// build to start, if one is needed. Runs under the write lock.
+    func applyChangeIndexLocked(_ target: IndexSettings, at date: Date, sequence: UInt64) -> RebuildStart? {
+        appliedThrough = sequence
+        guard let dimension = settings.dimension, index != nil else {
+            settings.index = target
+            settings.updatedAt = date
+            rebuild = nil
+            return nil
+        }
+        if target == settings.index {
+            rebuild = nil
+            return nil
+        }
+        let started = IndexRebuild(target: target)
+        rebuild = started
+        return RebuildStart(keys: Array(chunks.keys), rebuild: started, dimension: dimension, metric: settings.metric)
+    }
+
+    func startBuild(_ start: RebuildStart, completion: (@Sendable () -> Void)? = nil) {
         DispatchQueue.global(qos: .utility).async {
-            self.build(snapshot.rebuild, keys: snapshot.keys, dimension: snapshot.dimension, metric: snapshot.metric)
+            self.build(start.rebuild, keys: start.keys, dimension: start.dimension, metric: start.metric)
             completion?()
         }
-        return true
     }
 
     /// Fills the new index from the old one's vectors (read in slices under the read lock, so

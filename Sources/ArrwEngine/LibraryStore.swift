@@ -10,8 +10,12 @@ import Foundation
 /// exactly when `settings.dimension` is set, holds vectors of that dimension only, and is of
 /// the type `settings.index` names. While a rebuild runs, every change applied to `index` is
 /// also recorded in `rebuild.pending`, so the new index can catch up before it is swapped in.
+/// Every change is logged in `journal` and applied under the write lock in one step, so the
+/// store reflects exactly the logged changes up to `appliedThrough`; once `isDeleted` is set
+/// (the library's deletion was logged) it accepts no more changes.
 final class LibraryStore: @unchecked Sendable {
     let id: UUID
+    let journal: Journal
     let lock = ReadWriteLock()
     var settings: LibraryInfo
     var documents: [String: StoredDocument] = [:]
@@ -20,9 +24,13 @@ final class LibraryStore: @unchecked Sendable {
     var index: (any VectorIndex)?
     var rebuild: IndexRebuild?
     var nextKey: UInt64 = 1
+    /// The sequence of the last logged change applied to this library.
+    var appliedThrough: UInt64 = 0
+    var isDeleted = false
 
-    init(settings: LibraryInfo) {
+    init(settings: LibraryInfo, journal: Journal) {
         id = settings.id
+        self.journal = journal
         self.settings = settings
         if let dimension = settings.dimension {
             index = settings.index.makeIndex(dimension: dimension, metric: settings.metric)
@@ -37,12 +45,40 @@ final class LibraryStore: @unchecked Sendable {
         lock.withReadLock { settings.dimension }
     }
 
-    func update(_ body: (inout LibraryInfo) throws -> Void) rethrows -> LibraryInfo {
+    /// Changes the description and/or metadata (nil leaves a field as it is), logging the
+    /// change; returns the library and the change's sequence (nil when nothing was given).
+    func update(description: String?, metadata: [String: JSONValue]?) throws -> (LibraryInfo, sequence: UInt64?) {
         try lock.withWriteLock {
-            try body(&settings)
-            settings.updatedAt = Date()
-            return infoLocked()
+            try checkLiveLocked()
+            guard description != nil || metadata != nil else { return (infoLocked(), nil) }
+            let now = Date()
+            let sequence = try journal.append(.updateLibrary(id: id, description: description, metadata: metadata, updatedAt: now))
+            applyUpdateLocked(description: description, metadata: metadata, at: now, sequence: sequence)
+            return (infoLocked(), sequence)
         }
+    }
+
+    func applyUpdateLocked(description: String?, metadata: [String: JSONValue]?, at date: Date, sequence: UInt64) {
+        if let description { settings.description = description }
+        if let metadata { settings.metadata = metadata }
+        settings.updatedAt = date
+        appliedThrough = sequence
+    }
+
+    /// Logs the library's deletion and refuses changes from now on; returns the sequence.
+    func markDeleted() throws -> UInt64 {
+        try lock.withWriteLock {
+            try checkLiveLocked()
+            let sequence = try journal.append(.deleteLibrary(id: id))
+            isDeleted = true
+            appliedThrough = sequence
+            return sequence
+        }
+    }
+
+    /// Throws `library_not_found` once the library's deletion was logged. Under the write lock.
+    func checkLiveLocked() throws {
+        guard !isDeleted else { throw EngineError.libraryNotFound(id.uuidString.lowercased()) }
     }
 
     var statistics: LibraryStatistics {

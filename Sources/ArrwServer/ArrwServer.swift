@@ -4,6 +4,8 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
+import UnixSignals
 
 /// The composition root: builds the embedding provider, the engine and the HTTP application
 /// from a `ServerConfiguration`. `arrwdb serve` and the tests both start the server through it.
@@ -48,13 +50,40 @@ public enum ArrwServer {
         return router
     }
 
-    /// The whole server, ready for `runService()` (which stops cleanly on SIGTERM and SIGINT).
+    /// Opens the database `configuration` names: durable in `dataDirectory` (recovered from
+    /// its snapshot and write-ahead log), or in memory when that is nil.
+    public static func openDatabase(
+        configuration: ServerConfiguration, logger: Logger
+    ) throws -> Database {
+        let embedder = try makeEmbedder(configuration)
+        guard let directory = configuration.dataDirectory else {
+            logger.warning("DATA_DIR is :memory:; nothing will survive a restart")
+            return Database(embedder: embedder, limits: configuration.limits)
+        }
+        let policy: WALSyncPolicy = configuration.walSyncIntervalSeconds > 0 ? .interval(configuration.walSyncIntervalSeconds) : .always
+        let (database, report) = try Database.open(
+            directory: directory, embedder: embedder, limits: configuration.limits, syncPolicy: policy)
+        logger.info(
+            "recovered \(directory)",
+            metadata: [
+                "snapshot": "\(report.snapshotPath ?? "none")", "snapshot_sequence": "\(report.snapshotSequence)",
+                "snapshot_load_seconds": "\(report.snapshotLoadSeconds)", "wal_records_replayed": "\(report.walRecordsReplayed)",
+                "wal_replay_seconds": "\(report.walReplaySeconds)", "last_sequence": "\(report.lastSequence)",
+                "libraries": "\(report.libraries)", "documents": "\(report.documents)",
+            ])
+        for rejected in report.rejectedSnapshots { logger.error("skipped a damaged snapshot: \(rejected)") }
+        if let torn = report.tornTail { logger.warning("the write-ahead log had a torn tail (a crash mid-write): \(torn)") }
+        return database
+    }
+
+    /// The HTTP application over `database` (a fresh in-memory one when nil, as tests use).
     public static func makeApplication(
         configuration: ServerConfiguration,
+        database: Database? = nil,
         eventLoopGroup: (any EventLoopGroup)? = nil,
         logger: Logger
-    ) throws -> some ApplicationProtocol {
-        let database = Database(embedder: try makeEmbedder(configuration), limits: configuration.limits)
+    ) throws -> some ApplicationProtocol & Service {
+        let database = try database ?? Database(embedder: makeEmbedder(configuration), limits: configuration.limits)
         let router = makeRouter(database: database, configuration: configuration)
         return Application(
             router: router,
@@ -63,14 +92,23 @@ public enum ArrwServer {
             logger: logger)
     }
 
-    /// Runs the server on `configuration.workers` event-loop threads until SIGTERM or SIGINT,
-    /// then stops accepting, finishes in-flight requests and returns.
+    /// Recovers the database, then serves on `configuration.workers` event-loop threads until
+    /// SIGTERM or SIGINT; then stops accepting, finishes in-flight requests, writes a final
+    /// snapshot, closes the log and returns.
     public static func run(configuration: ServerConfiguration, logger: Logger) async throws {
+        let database = try openDatabase(configuration: configuration, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.workers)
-        let application = try makeApplication(configuration: configuration, eventLoopGroup: group, logger: logger)
+        let application = try makeApplication(configuration: configuration, database: database, eventLoopGroup: group, logger: logger)
+        let snapshots = SnapshotService(
+            database: database, interval: .seconds(configuration.snapshotIntervalSeconds), logger: logger)
+        let services = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: snapshots), .init(service: application)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info(
-            "arrwDB \(version) listening on http://\(configuration.host):\(configuration.port); data is held in memory only")
-        try await application.runService()
+            "arrwDB \(version) listening on http://\(configuration.host):\(configuration.port)",
+            metadata: ["data_dir": "\(configuration.dataDirectory ?? ":memory:")"])
+        try await services.run()
         try await group.shutdownGracefully()
         logger.info("arrwDB stopped")
     }

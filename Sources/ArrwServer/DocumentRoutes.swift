@@ -26,7 +26,7 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
             let id = try context.parameters.require("id")
             _ = try database.library(id)
             let ids = try await body.decode(BatchDeleteBody.self, from: request).documentIds
-            return try APIResponse.json(APIResponse.batch(try database.deleteDocuments(libraryId: id, documentIds: ids)))
+            return try APIResponse.json(APIResponse.batch(try await database.deleteDocuments(libraryId: id, documentIds: ids)))
         }
         group.get(":id/documents") { request, context in
             let page = try database.listDocuments(
@@ -53,7 +53,7 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
             return try APIResponse.json(APIResponse.document(document), status: created ? .created : .ok)
         }
         group.delete(":id/documents/:doc") { _, context in
-            try database.deleteDocument(libraryId: context.parameters.require("id"), documentId: context.parameters.require("doc"))
+            try await database.deleteDocument(libraryId: context.parameters.require("id"), documentId: context.parameters.require("doc"))
             return Response(status: .noContent)
         }
     }

@@ -9,7 +9,7 @@ struct LibraryRoutes<Context: RequestContext>: Sendable {
     func register(on group: RouterGroup<Context>) {
         group.post { request, _ in
             let draft = try await body.decode(CreateLibraryBody.self, from: request).draft()
-            return try APIResponse.json(APIResponse.library(try database.createLibrary(draft)), status: .created)
+            return try APIResponse.json(APIResponse.library(try await database.createLibrary(draft)), status: .created)
         }
         group.get { _, _ in
             try APIResponse.json(.object(["libraries": .array(database.listLibraries().map(APIResponse.library))]))
@@ -21,14 +21,14 @@ struct LibraryRoutes<Context: RequestContext>: Sendable {
             let id = try context.parameters.require("id")
             _ = try database.library(id)
             let patch = try await body.decode(PatchLibraryBody.self, from: request).patch
-            let (library, rebuilding) = try database.updateLibrary(id, patch)
+            let (library, rebuilding) = try await database.updateLibrary(id, patch)
             guard rebuilding else { return try APIResponse.json(APIResponse.library(library)) }
             var answer = APIResponse.library(library).object ?? [:]
             answer["build_state"] = .string("building")
             return try APIResponse.json(.object(answer), status: .accepted)
         }
         group.delete(":id") { _, context in
-            try database.deleteLibrary(context.parameters.require("id"))
+            try await database.deleteLibrary(context.parameters.require("id"))
             return Response(status: .noContent)
         }
         group.get(":id/statistics") { _, context in

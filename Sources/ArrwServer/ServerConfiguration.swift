@@ -41,12 +41,15 @@ public struct ServerConfiguration: Sendable {
     /// `API_KEYS`: comma-separated keys; when set every route but `/health` and `/readiness`
     /// needs `Authorization: Bearer KEY` or `X-API-Key: KEY`. Default none (open).
     public var apiKeys: [String] = []
-    /// `DATA_DIR`: where durable data will live. Default `./data`. Unused while data is in memory.
-    public var dataDirectory = "./data"
-    /// `SNAPSHOT_INTERVAL_SECONDS`: seconds between snapshots. Default 3600. Unused while data is in memory.
+    /// `DATA_DIR`: the data directory (write-ahead log, snapshots, lock file). Default `./data`.
+    /// The value `:memory:` (nil here) keeps everything in memory: nothing survives a restart.
+    public var dataDirectory: String? = "./data"
+    /// `SNAPSHOT_INTERVAL_SECONDS`: seconds between snapshots (one is also written on clean
+    /// shutdown). Default 3600.
     public var snapshotIntervalSeconds = 3600
-    /// `WAL_SYNC_INTERVAL_SECONDS`: 0 fsyncs every write before acknowledging it. Default 0.
-    /// Unused while data is in memory.
+    /// `WAL_SYNC_INTERVAL_SECONDS`: 0 (the default) fsyncs the log before acknowledging a write,
+    /// shared by concurrent writers; above 0, writes are acknowledged once handed to the OS and
+    /// the log is fsynced that often, so a power loss (not a crash) can lose that many seconds.
     public var walSyncIntervalSeconds = 0.0
     /// `JOB_WORKERS`: background job workers. Default 4. Unused until jobs land.
     public var jobWorkers = 4
@@ -88,7 +91,9 @@ public struct ServerConfiguration: Sendable {
         if let keys = try reader.string("API_KEYS", nonEmpty: false) {
             config.apiKeys = keys.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
         }
-        config.dataDirectory = try reader.string("DATA_DIR", nonEmpty: true) ?? config.dataDirectory
+        if let directory = try reader.string("DATA_DIR", nonEmpty: true) {
+            config.dataDirectory = directory == ":memory:" ? nil : directory
+        }
         config.snapshotIntervalSeconds = try reader.int("SNAPSHOT_INTERVAL_SECONDS", in: 1...(86_400 * 365)) ?? config.snapshotIntervalSeconds
         config.walSyncIntervalSeconds = try reader.double("WAL_SYNC_INTERVAL_SECONDS", in: 0...3600) ?? config.walSyncIntervalSeconds
         config.jobWorkers = try reader.int("JOB_WORKERS", in: 1...256) ?? config.jobWorkers

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// An exclusive `flock` on `<DATA_DIR>/LOCK`, held for the life of the server, so two
 /// processes never write one data directory. The kernel drops the lock when the process dies,
@@ -6,14 +7,15 @@ import Glibc
 /// for the error message of the one turned away.
 public final class DataDirectoryLock: Sendable {
     public let path: String
-    private let fd: Int32
+    /// The locked file, until `release`.
+    private let held: Mutex<Int32?>
 
     /// Takes the lock, creating the directory and the file as needed; throws
     /// `StorageError.locked` naming the holder when another process has it.
     public init(directory: String) throws {
         try FileIO.makeDirectory(directory)
         path = directory + "/LOCK"
-        fd = try FileIO.open(path, O_RDWR | O_CREAT)
+        let fd = try FileIO.open(path, O_RDWR | O_CREAT)
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let blocked = errno == EWOULDBLOCK
             let reason = FileIO.errnoText()
@@ -26,10 +28,20 @@ public final class DataDirectoryLock: Sendable {
         }
         try FileIO.truncate(fd, to: 0, path: path)
         try FileIO.writeAll(fd, Array(String(getpid()).utf8), path: path)
+        held = Mutex(fd)
+    }
+
+    /// Gives the lock up (also done when the lock is deallocated or the process dies).
+    public func release() {
+        held.withLock { fd in
+            guard let open = fd else { return }
+            flock(open, LOCK_UN)
+            close(open)
+            fd = nil
+        }
     }
 
     deinit {
-        flock(fd, LOCK_UN)
-        close(fd)
+        release()
     }
 }

@@ -72,6 +72,8 @@ public final class WriteAheadLog: @unchecked Sendable {
     let queue = DispatchQueue(label: "arrwdb.wal.flush")
     nonisolated(unsafe) var active: ActiveSegment
     nonisolated(unsafe) var segments: [UInt64]
+    /// Whether the active segment has writes not yet fsynced; touched only on `queue`.
+    nonisolated(unsafe) var unsynced = false
     private var syncTimer: (any DispatchSourceTimer)?
 
     init(directory: String, options: Options, recovery: WALRecoveryReport, active: ActiveSegment, segments: [UInt64], nextSequence: UInt64) {
@@ -174,6 +176,7 @@ public final class WriteAheadLog: @unchecked Sendable {
             }
             try FileIO.writeAll(active.fd, batch.bytes, path: active.path)
             active.size += batch.bytes.count
+            unsynced = true
             if forceSync || options.syncMode == .always { try syncActive() }
             complete(through: batch.last, failure: nil)
         } catch {
@@ -216,15 +219,19 @@ public final class WriteAheadLog: @unchecked Sendable {
         Glibc.close(active.fd)
         active = ActiveSegment(fd: fd, path: path, firstSequence: firstSequence, size: WALFormat.segmentHeaderSize)
         segments.append(firstSequence)
+        unsynced = false
     }
 
     /// `fdatasync` of the active segment, counted. Runs on `queue`.
     func syncActive() throws {
         try FileIO.syncData(active.fd, path: active.path)
+        unsynced = false
         state.withLock { $0.syncs += 1 }
     }
 
+    /// The relaxed mode's timer: syncs when anything was written since the last sync.
     private func syncActiveSegment() {
+        guard unsynced else { return }
         do {
             try syncActive()
         } catch {

@@ -24,7 +24,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (overrides PORT; default 8000).")
     var port: Int?
 
-    @Option(name: .customLong("data-dir"), help: "Data directory (overrides DATA_DIR; default ./data).")
+    @Option(name: .customLong("data-dir"), help: "Data directory (overrides DATA_DIR; default ./data; :memory: keeps nothing).")
     var dataDir: String?
 
     func run() async throws {
@@ -39,7 +39,7 @@ struct Serve: AsyncParsableCommand {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
             configuration.port = port
         }
-        if let dataDir { configuration.dataDirectory = dataDir }
+        if let dataDir { configuration.dataDirectory = dataDir == ":memory:" ? nil : dataDir }
 
         let json = configuration.logJSONFormat
         LoggingSystem.bootstrap { label in

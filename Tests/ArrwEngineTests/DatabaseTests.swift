@@ -11,61 +11,61 @@ private func json(_ text: String) throws -> JSONValue {
 @Suite struct DatabaseTests {
     let database = Database(embedder: HashEmbedder(dimension: 32))
 
-    private func library(_ name: String = "lib", metric: String? = nil) throws -> String {
-        try database.createLibrary(.init(name: name, metric: metric)).id.uuidString
+    private func library(_ name: String = "lib", metric: String? = nil) async throws -> String {
+        try await database.createLibrary(.init(name: name, metric: metric)).id.uuidString
     }
 
     private func add(_ library: String, _ body: String) async throws -> Document {
         try await database.addDocument(libraryId: library, DocumentDraft.parse(json(body), limits: database.limits))
     }
 
-    @Test func libraryLifecycle() throws {
-        let created = try database.createLibrary(.init(name: "papers", description: "d", metadata: .object(["team": .string("a")])))
+    @Test func libraryLifecycle() async throws {
+        let created = try await database.createLibrary(.init(name: "papers", description: "d", metadata: .object(["team": .string("a")])))
         #expect(created.metric == .cosine)
         #expect(created.indexType == .bruteForce)
         #expect(created.dimension == nil)
         #expect(created.embeddingModel == "hash-32")
         let id = created.id.uuidString
         #expect(try database.library(id).name == "papers")
-        let (patched, rebuilding) = try database.updateLibrary(id, .init(description: "new", metadata: .object(["team": .string("b")])))
+        let (patched, rebuilding) = try await database.updateLibrary(id, .init(description: "new", metadata: .object(["team": .string("b")])))
         #expect(!rebuilding)
         #expect(patched.description == "new")
         #expect(patched.metadata["team"] == .string("b"))
         #expect(database.listLibraries().map(\.name) == ["papers"])
-        try database.deleteLibrary(id)
+        try await database.deleteLibrary(id)
         #expect(throws: EngineError.libraryNotFound(id)) { try database.library(id) }
-        #expect(throws: EngineError.libraryNotFound(id)) { try database.deleteLibrary(id) }
+        await #expect(throws: EngineError.libraryNotFound(id)) { try await database.deleteLibrary(id) }
         #expect(database.listLibraries().isEmpty)
     }
 
-    @Test func libraryValidation() throws {
-        _ = try library("taken")
-        #expect(throws: EngineError.duplicateLibraryName("taken")) { try database.createLibrary(.init(name: "taken")) }
+    @Test func libraryValidation() async throws {
+        _ = try await library("taken")
+        await #expect(throws: EngineError.duplicateLibraryName("taken")) { try await database.createLibrary(.init(name: "taken")) }
         for bad: Database.LibraryDraft in [
             .init(name: nil), .init(name: ""), .init(name: String(repeating: "x", count: 129)),
             .init(name: "a\u{7}"), .init(name: "m", metric: "hamming"), .init(name: "i", indexType: "annoy"),
             .init(name: "p", indexParams: .object(["m": .int(16)])), .init(name: "d", dimension: 0),
             .init(name: "md", metadata: .array([])),
         ] {
-            let error = try #require(throws: EngineError.self) { try database.createLibrary(bad) }
+            let error = try await #require(throws: EngineError.self) { try await database.createLibrary(bad) }
             #expect(error.kind == .invalidInput)
         }
         for params: JSONValue in [.object(["m": .int(1)]), .object(["m": .double(2.5)]), .object(["ef": .int(3)]), .object(["m": .string("8")])] {
-            let error = try #require(throws: EngineError.self) { try database.createLibrary(.init(name: "h", indexType: "hnsw", indexParams: params)) }
+            let error = try await #require(throws: EngineError.self) { try await database.createLibrary(.init(name: "h", indexType: "hnsw", indexParams: params)) }
             #expect(error.code == "validation_error")
             #expect(error.details?["field"]?.string?.hasPrefix("index_params.") == true)
         }
-        let ivf = try #require(throws: EngineError.self) {
-            try database.createLibrary(.init(name: "i", indexType: "ivf", indexParams: .object(["nlist": .int(4), "nprobe": .int(8)])))
+        let ivf = try await #require(throws: EngineError.self) {
+            try await database.createLibrary(.init(name: "i", indexType: "ivf", indexParams: .object(["nlist": .int(4), "nprobe": .int(8)])))
         }
         #expect(ivf.details?["field"] == .string("index_params.nprobe"))
         #expect(database.listLibraries().count == 1)
-        let hnsw = try database.createLibrary(.init(name: "h", indexType: "hnsw", indexParams: .object(["m": .int(8)])))
+        let hnsw = try await database.createLibrary(.init(name: "h", indexType: "hnsw", indexParams: .object(["m": .int(8)])))
         #expect(hnsw.indexParams == ["m": .int(8), "ef_construction": .int(200), "ef_search": .int(64)])
     }
 
     @Test func everyDocumentInputForm() async throws {
-        let lib = try library()
+        let lib = try await library()
         let one = try await add(lib, #"{"title": "One", "text": "alpha beta", "metadata": {"k": 1}}"#)
         #expect(one.chunks.count == 1)
         #expect(one.title == "One")
@@ -83,7 +83,7 @@ private func json(_ text: String) throws -> JSONValue {
     }
 
     @Test func broughtVectorsFixTheDimension() async throws {
-        let lib = try library()
+        let lib = try await library()
         _ = try await add(lib, #"{"chunks": [{"text": "v", "embedding": [1, 0, 0]}]}"#)
         #expect(try database.library(lib).dimension == 3)
         let wrong = try await #require(throws: EngineError.self) { try await add(lib, #"{"chunks": [{"embedding": [1, 0]}]}"#) }
@@ -94,7 +94,7 @@ private func json(_ text: String) throws -> JSONValue {
     }
 
     @Test func chunkMetadataIsMergedOverTheDocumentsForFilters() async throws {
-        let lib = try library()
+        let lib = try await library()
         _ = try await add(lib, #"{"id": "d1", "metadata": {"lang": "en", "kind": "paper"}, "chunks": [{"text": "a", "metadata": {"kind": "figure"}}, {"text": "b"}]}"#)
         _ = try await add(lib, #"{"id": "d2", "metadata": {"lang": "fr"}, "text": "c"}"#)
         func count(_ filter: String) async throws -> Int {
@@ -108,7 +108,7 @@ private func json(_ text: String) throws -> JSONValue {
     }
 
     @Test func duplicateIdsReplaceAndDelete() async throws {
-        let lib = try library()
+        let lib = try await library()
         let first = try await add(lib, #"{"id": "d", "texts": ["one", "two"]}"#)
         let duplicate = try await #require(throws: EngineError.self) { try await add(lib, #"{"id": "d", "text": "again"}"#) }
         #expect(duplicate == .duplicateDocument("d"))
@@ -120,14 +120,14 @@ private func json(_ text: String) throws -> JSONValue {
         #expect(try database.library(lib).chunkCount == 1)
         let (_, fresh) = try await database.replaceDocument(libraryId: lib, documentId: "e", draft)
         #expect(fresh)
-        try database.deleteDocument(libraryId: lib, documentId: "d")
-        #expect(throws: EngineError.documentNotFound("d")) { try database.deleteDocument(libraryId: lib, documentId: "d") }
+        try await database.deleteDocument(libraryId: lib, documentId: "d")
+        await #expect(throws: EngineError.documentNotFound("d")) { try await database.deleteDocument(libraryId: lib, documentId: "d") }
         let hits = try await database.search(libraryId: lib, SearchQuery(text: "three", k: 10)).hits
         #expect(hits.map(\.documentId) == ["e"])
     }
 
     @Test func batchesFailPerItem() async throws {
-        let lib = try library()
+        let lib = try await library()
         let drafts: [Result<DocumentDraft, EngineError>] = [
             .success(DocumentDraft(id: "a", chunks: [.init(text: "a")])),
             .failure(.validation("bad line")),
@@ -140,16 +140,16 @@ private func json(_ text: String) throws -> JSONValue {
         #expect(outcome.failed == 3)
         #expect(outcome.results.map(\.line) == [1, 2, 3, 4, 5])
         #expect(outcome.results.map { $0.error?.code } == [nil, "validation_error", "duplicate_document", "dimension_mismatch", nil])
-        let deleted = try database.deleteDocuments(libraryId: lib, documentIds: ["a", "zzz", "c"])
+        let deleted = try await database.deleteDocuments(libraryId: lib, documentIds: ["a", "zzz", "c"])
         #expect(deleted.successful == 2)
         #expect(deleted.results[1].error?.code == "document_not_found")
         #expect(try database.library(lib).documentCount == 0)
     }
 
     @Test func pagingVisitsEveryDocumentExactlyOnce() async throws {
-        let lib = try library()
+        let lib = try await library()
         for index in 0..<53 { _ = try await add(lib, #"{"id": "d\#(index)", "text": "t \#(index)"}"#) }
-        for index in stride(from: 0, to: 53, by: 4) { try database.deleteDocument(libraryId: lib, documentId: "d\(index)") }
+        for index in stride(from: 0, to: 53, by: 4) { try await database.deleteDocument(libraryId: lib, documentId: "d\(index)") }
         var seen: [String] = []
         var cursor: String?
         repeat {
@@ -164,7 +164,7 @@ private func json(_ text: String) throws -> JSONValue {
         #expect(throws: EngineError.self) { try database.listDocuments(libraryId: lib, limit: 10, cursor: "garbage") }
     }
 
-    @Test func documentLimitsAreEnforced() throws {
+    @Test func documentLimitsAreEnforced() async throws {
         var limits = EngineLimits()
         limits.maxChunksPerDocument = 3
         limits.maxTextLengthPerChunk = 10
@@ -191,7 +191,7 @@ private func json(_ text: String) throws -> JSONValue {
     }
 
     @Test func searchValidation() async throws {
-        let lib = try library()
+        let lib = try await library()
         _ = try await add(lib, #"{"text": "hello"}"#)
         for query in [
             SearchQuery(text: "a", k: 0), SearchQuery(text: "a", k: 101), SearchQuery(k: 5),
@@ -201,16 +201,16 @@ private func json(_ text: String) throws -> JSONValue {
             let error = try await #require(throws: EngineError.self) { try await database.search(libraryId: lib, query) }
             #expect(error.kind == .invalidInput)
         }
-        let empty = try library("empty")
+        let empty = try await library("empty")
         #expect(try await database.search(libraryId: empty, SearchQuery(text: "a", k: 3)).hits.isEmpty)
     }
 
     @Test func zeroVectorsAreRejectedUnderCosineOnly() async throws {
-        let cosine = try library("c")
+        let cosine = try await library("c")
         let error = try await #require(throws: EngineError.self) { try await add(cosine, #"{"chunks": [{"embedding": [0, 0]}]}"#) }
         #expect(error.code == "validation_error")
         #expect(try database.library(cosine).dimension == nil)
-        let l2 = try library("l", metric: "l2")
+        let l2 = try await library("l", metric: "l2")
         _ = try await add(l2, #"{"chunks": [{"embedding": [0, 0]}]}"#)
         #expect(try database.library(l2).chunkCount == 1)
     }

@@ -13,7 +13,7 @@ import Testing
     /// Stores `count` single-chunk documents with seeded random vectors and a `group` (i % 5).
     private func makeLibrary(metric: DistanceMetric) async throws -> (Database, String, [[Float]]) {
         let database = Database(embedder: HashEmbedder(dimension: 8))
-        let library = try database.createLibrary(.init(name: "exact-\(metric)", metric: metric.rawValue))
+        let library = try await database.createLibrary(.init(name: "exact-\(metric)", metric: metric.rawValue))
         var generator = SeededGenerator(seed: 42)
         let vectors = randomVectors(count: Self.count, dimension: Self.dimension, using: &generator)
         let drafts = vectors.enumerated().map { index, vector -> Result<DocumentDraft, EngineError> in
@@ -104,7 +104,7 @@ private func pow2(_ x: Double) -> Double { x * x }
     @Test(arguments: ["hnsw", "ivf", "lsh"])
     func filteredSearchesReturnKMatchingHits(indexType: String) async throws {
         let database = Database(embedder: HashEmbedder(dimension: 8))
-        let library = try database.createLibrary(.init(name: "planned", indexType: indexType)).id.uuidString
+        let library = try await database.createLibrary(.init(name: "planned", indexType: indexType)).id.uuidString
         var generator = SeededGenerator(seed: 17)
         let vectors = randomVectors(count: 800, dimension: 12, using: &generator)
         let drafts = vectors.enumerated().map { index, vector -> Result<DocumentDraft, EngineError> in

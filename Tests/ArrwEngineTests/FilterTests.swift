@@ -32,7 +32,7 @@ private func matches(_ filter: String, _ metadata: [String: JSONValue]) throws -
         "draft": .bool(false),
     ]
 
-    @Test func equalityAndComparisons() throws {
+    @Test func equalityAndComparisons() async throws {
         #expect(try matches(#"{"category": "science"}"#, item))
         #expect(try !matches(#"{"category": "art"}"#, item))
         #expect(try matches(#"{"year": 2021.0}"#, item))
@@ -46,7 +46,7 @@ private func matches(_ filter: String, _ metadata: [String: JSONValue]) throws -
         #expect(try matches(#"{"draft": false}"#, item))
     }
 
-    @Test func setMembershipExistenceAndContains() throws {
+    @Test func setMembershipExistenceAndContains() async throws {
         #expect(try matches(#"{"category": {"$in": ["art", "science"]}}"#, item))
         #expect(try !matches(#"{"category": {"$nin": ["art", "science"]}}"#, item))
         #expect(try matches(#"{"missing": {"$nin": ["x"]}}"#, item), "$nin matches a missing field")
@@ -61,7 +61,7 @@ private func matches(_ filter: String, _ metadata: [String: JSONValue]) throws -
         #expect(try !matches(#"{"year": {"$contains": "20"}}"#, item))
     }
 
-    @Test func logicalOperatorsAndDottedPaths() throws {
+    @Test func logicalOperatorsAndDottedPaths() async throws {
         #expect(try matches(#"{"$and": [{"year": 2021}, {"category": "science"}]}"#, item))
         #expect(try !matches(#"{"$and": [{"year": 2021}, {"category": "art"}]}"#, item))
         #expect(try matches(#"{"$or": [{"year": 1999}, {"category": "science"}]}"#, item))
@@ -94,14 +94,14 @@ private func matches(_ filter: String, _ metadata: [String: JSONValue]) throws -
         #expect(error.message.contains(named), "\(error.message) should name \(named)")
     }
 
-    @Test func deepNestingIsRejectedNotRecursed() throws {
+    @Test func deepNestingIsRejectedNotRecursed() async throws {
         var filter = #"{"a": 1}"#
         for _ in 0..<40 { filter = #"{"$not": "# + filter + "}" }
         let error = try #require(throws: EngineError.self) { try Filter.parse(json(filter)) }
         #expect(error.code == "invalid_filter")
     }
 
-    @Test func createdAtTakesISO8601OrSeconds() throws {
+    @Test func createdAtTakesISO8601OrSeconds() async throws {
         let subject = Subject(metadata: ["created_at": .double(1_700_000_000)])
         #expect(try Filter.parse(json(#"{"created_at": {"$gt": "2023-01-01T00:00:00Z"}}"#)).matches(subject))
         #expect(try !Filter.parse(json(#"{"created_at": {"$gt": "2024-01-01"}}"#)).matches(subject))

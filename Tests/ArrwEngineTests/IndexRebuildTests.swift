@@ -11,7 +11,7 @@ import Testing
     @Test(arguments: ["hnsw", "ivf", "kd_tree", "lsh"])
     func searchesAndWritesDuringARebuild(target: String) async throws {
         let database = Database(embedder: HashEmbedder(dimension: 8))
-        let library = try database.createLibrary(.init(name: "load")).id.uuidString
+        let library = try await database.createLibrary(.init(name: "load")).id.uuidString
         var generator = SeededGenerator(seed: 3)
         let vectors = randomVectors(count: 3000, dimension: 16, using: &generator)
         let drafts = vectors.enumerated().map { index, vector -> Result<DocumentDraft, EngineError> in
@@ -22,7 +22,7 @@ import Testing
         }
 
         let finished = AsyncStream<Void>.makeStream()
-        let (_, rebuilding) = try database.updateLibrary(library, .init(indexType: target)) { finished.continuation.yield() }
+        let (_, rebuilding) = try await database.updateLibrary(library, .init(indexType: target)) { finished.continuation.yield() }
         #expect(rebuilding)
         let queries = randomVectors(count: 40, dimension: 16, using: &generator)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -42,7 +42,7 @@ import Testing
                     _ = try await database.addDocument(
                         libraryId: library, DocumentDraft(id: "late\(index)", chunks: [.init(text: "", embedding: queries[index])]))
                 }
-                for index in 0..<20 { try database.deleteDocument(libraryId: library, documentId: "v\(index)") }
+                for index in 0..<20 { try await database.deleteDocument(libraryId: library, documentId: "v\(index)") }
             }
             try await group.waitForAll()
         }

@@ -85,6 +85,7 @@ func testConfiguration(_ change: (inout ServerConfiguration) -> Void = { _ in })
     configuration.port = 0
     configuration.embeddingProvider = "hash"
     configuration.embeddingDimension = 64
+    configuration.dataDirectory = nil
     change(&configuration)
     return configuration
 }

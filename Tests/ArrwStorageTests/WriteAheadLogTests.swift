@@ -85,9 +85,9 @@ struct WriteAheadLogTests {
     func relaxedSync() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let log = try WriteAheadLog.open(directory: directory.path, options: .init(syncMode: .interval(0.05))) { _, _ in }
+        let log = try WriteAheadLog.open(directory: directory.path, options: .init(syncMode: .interval(3600))) { _, _ in }
         try await appendAll(log, (1...30).map { payload($0) })
-        #expect(log.statistics.syncs < 30)
+        #expect(log.statistics.syncs == 0)
         try log.close()
         let (_, replayed) = try openLog(directory.path)
         #expect(replayed.count == 30)

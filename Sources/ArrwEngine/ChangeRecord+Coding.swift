@@ -1,0 +1,166 @@
+import ArrwIndex
+import Foundation
+
+/// The payload of a WAL data record (the WAL frames it with length, sequence and CRC-32C):
+///
+/// | field | encoding |
+/// | --- | --- |
+/// | record version | UInt8 (1) |
+/// | kind | UInt8: 1 create library, 2 update library, 3 change index, 4 delete library, 5 put document, 6 delete document |
+/// | body | per kind, in the order of the enum case's fields (see `encode`), using `BinaryCoding` |
+///
+/// A library is its id, name, description, index settings (type string, parameters as a JSON
+/// object), metric string, dimension (Int64, −1 for none), embedding model, metadata, created
+/// and updated dates. A document is its id, title, metadata, dates and chunks (UInt32 count;
+/// each id, text, metadata, UInt32 vector length and Float32 components).
+extension ChangeRecord {
+    static let version: UInt8 = 1
+
+    func encode() -> [UInt8] {
+        var writer = ByteWriter()
+        writer.write(Self.version)
+        switch self {
+        case .createLibrary(let info):
+            writer.write(UInt8(1))
+            writer.write(library: info)
+        case .updateLibrary(let id, let description, let metadata, let updatedAt):
+            writer.write(UInt8(2))
+            writer.write(uuid: id)
+            writer.write(UInt8(description == nil ? 0 : 1))
+            if let description { writer.write(string: description) }
+            writer.write(UInt8(metadata == nil ? 0 : 1))
+            if let metadata { writer.write(object: metadata) }
+            writer.write(date: updatedAt)
+        case .changeIndex(let id, let target, let at):
+            writer.write(UInt8(3))
+            writer.write(uuid: id)
+            writer.write(indexSettings: target)
+            writer.write(date: at)
+        case .deleteLibrary(let id):
+            writer.write(UInt8(4))
+            writer.write(uuid: id)
+        case .putDocument(let libraryId, let document):
+            writer.write(UInt8(5))
+            writer.write(uuid: libraryId)
+            writer.write(document: document)
+        case .deleteDocument(let libraryId, let documentId):
+            writer.write(UInt8(6))
+            writer.write(uuid: libraryId)
+            writer.write(string: documentId)
+        }
+        return writer.bytes
+    }
+
+    /// Decodes a payload written by `encode`; damage throws (the WAL's CRC makes that rare).
+    static func decode(_ bytes: [UInt8]) throws -> ChangeRecord {
+        var reader = ByteReader(bytes)
+        let version = try reader.read(UInt8.self)
+        guard version == Self.version else { throw IndexFormatError.corrupt("unknown change record version \(version)") }
+        let record: ChangeRecord
+        switch try reader.read(UInt8.self) {
+        case 1: record = .createLibrary(try reader.readLibrary())
+        case 2:
+            let id = try reader.readUUID()
+            let description = try reader.read(UInt8.self) == 1 ? try reader.readString() : nil
+            let metadata = try reader.read(UInt8.self) == 1 ? try reader.readObject() : nil
+            record = .updateLibrary(id: id, description: description, metadata: metadata, updatedAt: try reader.readDate())
+        case 3: record = .changeIndex(id: try reader.readUUID(), target: try reader.readIndexSettings(), at: try reader.readDate())
+        case 4: record = .deleteLibrary(id: try reader.readUUID())
+        case 5: record = .putDocument(libraryId: try reader.readUUID(), try reader.readDocument())
+        case 6: record = .deleteDocument(libraryId: try reader.readUUID(), documentId: try reader.readString())
+        case let kind: throw IndexFormatError.corrupt("unknown change record kind \(kind)")
+        }
+        guard reader.isAtEnd else { throw IndexFormatError.corrupt("\(reader.remaining) bytes after a change record") }
+        return record
+    }
+
+    /// A one-line description for `arrwdb inspect-wal`.
+    var summary: String {
+        switch self {
+        case .createLibrary(let info): "create library \(info.id) '\(info.name)'"
+        case .updateLibrary(let id, _, _, _): "update library \(id)"
+        case .changeIndex(let id, let target, _): "change index of \(id) to \(target.type.rawValue)"
+        case .deleteLibrary(let id): "delete library \(id)"
+        case .putDocument(let id, let document): "put document '\(document.id)' (\(document.chunks.count) chunks) in \(id)"
+        case .deleteDocument(let id, let documentId): "delete document '\(documentId)' in \(id)"
+        }
+    }
+}
+
+extension ByteWriter {
+    mutating func write(indexSettings: IndexSettings) {
+        write(string: indexSettings.type.rawValue)
+        write(object: indexSettings.json)
+    }
+
+    mutating func write(library info: LibraryInfo) {
+        write(uuid: info.id)
+        write(string: info.name)
+        write(string: info.description)
+        write(indexSettings: info.index)
+        write(string: info.metric.rawValue)
+        write(Int64(info.dimension ?? -1))
+        write(string: info.embeddingModel)
+        write(object: info.metadata)
+        write(date: info.createdAt)
+        write(date: info.updatedAt)
+    }
+
+    mutating func write(document: DocumentRecord) {
+        write(string: document.id)
+        write(string: document.title)
+        write(object: document.metadata)
+        write(date: document.createdAt)
+        write(date: document.updatedAt)
+        write(UInt32(document.chunks.count))
+        for chunk in document.chunks {
+            write(string: chunk.id)
+            write(string: chunk.text)
+            write(object: chunk.metadata)
+            write(UInt32(chunk.vector.count))
+            write(floats: chunk.vector)
+        }
+    }
+}
+
+extension ByteReader {
+    mutating func readIndexSettings() throws -> IndexSettings {
+        let name = try readString()
+        guard let type = IndexType(rawValue: name) else { throw IndexFormatError.corrupt("unknown index type '\(name)'") }
+        return try IndexSettings(type: type, parameters: readObject())
+    }
+
+    mutating func readLibrary() throws -> LibraryInfo {
+        let id = try readUUID()
+        let name = try readString()
+        let description = try readString()
+        let index = try readIndexSettings()
+        let metricName = try readString()
+        guard let metric = DistanceMetric(rawValue: metricName) else { throw IndexFormatError.corrupt("unknown metric '\(metricName)'") }
+        let dimension = try read(Int64.self)
+        return LibraryInfo(
+            id: id, name: name, description: description, index: index, metric: metric,
+            dimension: dimension < 0 ? nil : Int(dimension), embeddingModel: try readString(), metadata: try readObject(),
+            createdAt: try readDate(), updatedAt: try readDate(), documentCount: 0, chunkCount: 0)
+    }
+
+    mutating func readDocument() throws -> DocumentRecord {
+        let id = try readString()
+        let title = try readString()
+        let metadata = try readObject()
+        let createdAt = try readDate()
+        let updatedAt = try readDate()
+        let count = Int(try read(UInt32.self))
+        guard count <= remaining else { throw IndexFormatError.truncated }
+        var chunks: [DocumentRecord.ChunkRecord] = []
+        chunks.reserveCapacity(count)
+        for _ in 0..<count {
+            let chunkId = try readString()
+            let text = try readString()
+            let chunkMetadata = try readObject()
+            let length = Int(try read(UInt32.self))
+            chunks.append(.init(id: chunkId, text: text, metadata: chunkMetadata, vector: try readFloats(count: length)))
+        }
+        return DocumentRecord(id: id, title: title, metadata: metadata, createdAt: createdAt, updatedAt: updatedAt, chunks: chunks)
+    }
+}

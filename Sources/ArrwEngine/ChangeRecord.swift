@@ -1,0 +1,43 @@
+import Foundation
+
+/// One change to the database, as logged in the write-ahead log before it is applied. Every
+/// value a change decides (ids, timestamps) is in the record, so replaying it rebuilds exactly
+/// the state the original write produced. Its WAL sequence is the change's event sequence.
+enum ChangeRecord: Equatable {
+    case createLibrary(LibraryInfo)
+    /// `nil` fields were left as they were.
+    case updateLibrary(id: UUID, description: String?, metadata: [String: JSONValue]?, updatedAt: Date)
+    /// A new index type or parameters (the rebuild itself is not logged: it follows from this).
+    case changeIndex(id: UUID, target: IndexSettings, at: Date)
+    case deleteLibrary(id: UUID)
+    /// Stores a document, replacing any with the same id.
+    case putDocument(libraryId: UUID, DocumentRecord)
+    case deleteDocument(libraryId: UUID, documentId: String)
+
+    /// The library the change is about.
+    var libraryId: UUID {
+        switch self {
+        case .createLibrary(let info): info.id
+        case .updateLibrary(let id, _, _, _), .changeIndex(let id, _, _), .deleteLibrary(let id): id
+        case .putDocument(let id, _), .deleteDocument(let id, _): id
+        }
+    }
+}
+
+/// A document exactly as stored: chunk ids, texts, metadata and vectors as received (a cosine
+/// library normalises them when they enter its index, on first write and on replay alike).
+struct DocumentRecord: Equatable {
+    struct ChunkRecord: Equatable {
+        var id: String
+        var text: String
+        var metadata: [String: JSONValue]
+        var vector: [Float]
+    }
+
+    var id: String
+    var title: String
+    var metadata: [String: JSONValue]
+    var createdAt: Date
+    var updatedAt: Date
+    var chunks: [ChunkRecord]
+}

@@ -1,0 +1,148 @@
+import ArrwEmbedding
+import ArrwIndex
+import ArrwStorage
+import Foundation
+import Synchronization
+
+extension Database {
+    /// Opens the durable database in `directory` (created when missing): takes the lock file,
+    /// loads the newest snapshot that reads back whole (indexes included, nothing rebuilt),
+    /// replays the write-ahead log after it, and from then on logs every change there.
+    ///
+    /// A damaged newer snapshot is skipped for an older one (reported) as long as the log still
+    /// reaches back to it; a torn log tail is cut and reported; anything else that would lose
+    /// acknowledged data (damage mid-log, a missing segment) throws a `StorageError` or
+    /// `EngineError` that says what is wrong, and nothing is served.
+    public static func open(
+        directory: String, embedder: any EmbeddingProvider, limits: EngineLimits = EngineLimits(),
+        syncPolicy: WALSyncPolicy = .always, segmentBytes: Int = 64 << 20
+    ) throws -> (Database, RecoveryReport) {
+        let lock = try DataDirectoryLock(directory: directory)
+        let snapshots = try SnapshotStore(directory: DurableStorage.snapshotDirectory(directory))
+        let journal = Journal()
+        var report = RecoveryReport()
+        var catalog = Catalog()
+        var replay = ReplayContext()
+
+        let loadStart = Date()
+        for entry in try snapshots.entries() {
+            do {
+                let (sequence, payload) = try SnapshotStore.read(entry.path)
+                (catalog, replay) = try decodeSnapshot(payload, journal: journal)
+                report.snapshotPath = entry.path
+                report.snapshotSequence = sequence
+                break
+            } catch {
+                report.rejectedSnapshots.append("\(entry.path): \(error)")
+            }
+        }
+        report.snapshotLoadSeconds = Date().timeIntervalSince(loadStart)
+
+        let database = Database(embedder: embedder, limits: limits, catalog: catalog, journal: journal)
+        var rebuilds: [(LibraryStore, RebuildStart)] = replay.rebuilds
+        let replayStart = Date()
+        let mode: WriteAheadLog.SyncMode = switch syncPolicy {
+        case .always: .always
+        case .interval(let seconds): .interval(seconds)
+        }
+        let log: WriteAheadLog
+        do {
+            log = try WriteAheadLog.open(
+                directory: DurableStorage.walDirectory(directory), options: .init(syncMode: mode, segmentBytes: segmentBytes),
+                replayAfter: report.snapshotSequence
+            ) { sequence, payload in
+                let record: ChangeRecord
+                do {
+                    record = try ChangeRecord.decode(payload)
+                } catch {
+                    throw EngineError.recoveryFailed("WAL record \(sequence) cannot be decoded: \(error)")
+                }
+                if let start = try database.replay(record, sequence: sequence, context: &replay) { rebuilds.append(start) }
+            }
+        } catch let error where !report.rejectedSnapshots.isEmpty {
+            throw EngineError.recoveryFailed(
+                "\(error); the newer snapshots could not be used: \(report.rejectedSnapshots.joined(separator: "; "))")
+        }
+        database.attach(DurableStorage(directory: directory, lock: lock, snapshots: snapshots, log: log))
+        report.walReplaySeconds = Date().timeIntervalSince(replayStart)
+        report.walRecordsReplayed = log.recovery.replayed
+        report.lastSequence = log.lastSequence
+        report.tornTail = log.recovery.tornTail.map {
+            "cut \($0.bytesCut) bytes at offset \($0.offset) of \($0.path): \($0.reason)"
+        }
+        let stores = database.catalog.withLock { Array($0.libraries.values) }
+        report.libraries = stores.count
+        report.documents = stores.reduce(0) { total, store in total + store.lock.withReadLock { store.documents.count } }
+        for (store, start) in rebuilds where store.lock.withReadLock({ store.rebuild === start.rebuild }) {
+            store.startBuild(start)
+        }
+        return (database, report)
+    }
+
+    /// Flushes the log, closes it (later writes fail with `storage_unavailable`) and releases
+    /// the data directory. Call `writeSnapshot` first for a fast next start.
+    public func close() throws {
+        guard let storage else { return }
+        defer { storage.lock.release() }
+        try storage.log.close()
+    }
+}
+
+/// What replay needs to know beyond the catalog: libraries deleted after the snapshot's
+/// sequence (whose records up to their deletion are skipped) and rebuilds to restart.
+struct ReplayContext {
+    var deleted: [UUID: UInt64] = [:]
+    var rebuilds: [(LibraryStore, RebuildStart)] = []
+}
+
+extension Database {
+    /// Applies one logged change during recovery, unless the snapshot already holds it (its
+    /// library's `appliedThrough` is at or past `sequence`). Returns an index build to start
+    /// once recovery is done. A record for a library that does not exist means the log and the
+    /// snapshot disagree: recovery stops.
+    func replay(_ record: ChangeRecord, sequence: UInt64, context: inout ReplayContext) throws -> (LibraryStore, RebuildStart)? {
+        let libraryId = record.libraryId
+        if let deletedThrough = context.deleted[libraryId], sequence <= deletedThrough { return nil }
+        if case .createLibrary(let info) = record {
+            try catalog.withLock { catalog in
+                guard catalog.libraries[info.id] == nil, catalog.idsByName[info.name] == nil else {
+                    throw EngineError.recoveryFailed("WAL record \(sequence) creates library \(info.id) '\(info.name)', which exists")
+                }
+                applyCreate(info, sequence: sequence, to: &catalog)
+            }
+            return nil
+        }
+        guard let store = catalog.withLock({ $0.libraries[libraryId] }) else {
+            throw EngineError.recoveryFailed("WAL record \(sequence) (\(record.summary)) refers to a library that does not exist")
+        }
+        let start: RebuildStart? = try store.lock.withWriteLock {
+            guard sequence > store.appliedThrough else { return nil }
+            switch record {
+            case .createLibrary: return nil
+            case .updateLibrary(_, let description, let metadata, let updatedAt):
+                store.applyUpdateLocked(description: description, metadata: metadata, at: updatedAt, sequence: sequence)
+            case .changeIndex(_, let target, let at):
+                return store.applyChangeIndexLocked(target, at: at, sequence: sequence)
+            case .deleteLibrary:
+                store.isDeleted = true
+                store.appliedThrough = sequence
+            case .putDocument(_, let document):
+                if let dimension = store.settings.dimension, document.chunks.contains(where: { $0.vector.count != dimension }) {
+                    throw EngineError.recoveryFailed("WAL record \(sequence) holds vectors that are not \(dimension)-dimensional")
+                }
+                store.applyPutLocked(document, sequence: sequence)
+            case .deleteDocument(_, let documentId):
+                store.applyRemoveLocked(documentId, sequence: sequence)
+            }
+            return nil
+        }
+        if case .deleteLibrary = record { applyDelete(store) }
+        return start.map { (store, $0) }
+    }
+}
+
+extension EngineError {
+    static func recoveryFailed(_ message: String) -> EngineError {
+        EngineError(kind: .internalFailure, code: "recovery_failed", message: "recovery failed: \(message)")
+    }
+}

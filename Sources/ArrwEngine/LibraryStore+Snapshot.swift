@@ -1,0 +1,122 @@
+import ArrwIndex
+import Foundation
+
+/// A library's section of a snapshot payload (see `Database+Snapshot.swift` for the whole):
+///
+/// | field | encoding |
+/// | --- | --- |
+/// | state | UInt8: 0 live, 1 deleted (its deletion is logged after the snapshot's sequence) |
+/// | id, applied-through sequence | UUID, UInt64 |
+/// | library | as in a create-library change record (live only, as are the fields below) |
+/// | rebuild target | UInt8 flag, then index settings when 1 |
+/// | next chunk key, last document order sequence | UInt64, UInt64 |
+/// | documents | UInt64 count; each id, title, metadata, created, updated, order sequence UInt64, UInt32 chunk count, then per chunk key UInt64, id, text, metadata |
+/// | index | UInt8 flag, then UInt64 length and the index in its own envelope (`IndexCodec`) |
+///
+/// Documents are written in their insertion order; vectors live only in the index bytes.
+extension LibraryStore {
+    /// Encodes the library under the read lock (writers to this library wait; searches run).
+    func encodeSnapshotSection() throws -> [UInt8] {
+        try lock.withReadLock {
+            var writer = ByteWriter()
+            writer.write(UInt8(isDeleted ? 1 : 0))
+            writer.write(uuid: id)
+            writer.write(appliedThrough)
+            guard !isDeleted else { return writer.bytes }
+            writer.write(library: settings)
+            writer.write(UInt8(rebuild == nil ? 0 : 1))
+            if let target = rebuild?.target { writer.write(indexSettings: target) }
+            writer.write(nextKey)
+            writer.write(order.lastSequence)
+            writer.write(UInt64(documents.count))
+            for entry in order.entries {
+                guard let document = documents[entry.id], document.sequence == entry.sequence else { continue }
+                writer.write(string: document.id)
+                writer.write(string: document.title)
+                writer.write(object: document.metadata)
+                writer.write(date: document.createdAt)
+                writer.write(date: document.updatedAt)
+                writer.write(document.sequence)
+                writer.write(UInt32(document.chunkKeys.count))
+                for key in document.chunkKeys {
+                    let chunk = chunks[key]!
+                    writer.write(key)
+                    writer.write(string: chunk.id)
+                    writer.write(string: chunk.text)
+                    writer.write(object: chunk.metadata)
+                }
+            }
+            writer.write(UInt8(index == nil ? 0 : 1))
+            if let index {
+                let bytes = try IndexCodec.encode(any: index)
+                writer.write(UInt64(bytes.count))
+                writer.write(integers: bytes)
+            }
+            return writer.bytes
+        }
+    }
+
+    /// A library read back from its snapshot section.
+    enum Loaded {
+        case live(LibraryStore, rebuildTarget: IndexSettings?)
+        case deleted(UUID, appliedThrough: UInt64)
+    }
+
+    /// Reads one section written by `encodeSnapshotSection`; throws on damage.
+    static func decodeSnapshotSection(_ reader: inout ByteReader, journal: Journal) throws -> Loaded {
+        let state = try reader.read(UInt8.self)
+        let id = try reader.readUUID()
+        let appliedThrough = try reader.read(UInt64.self)
+        if state == 1 { return .deleted(id, appliedThrough: appliedThrough) }
+        guard state == 0 else { throw IndexFormatError.corrupt("unknown library state \(state)") }
+        var settings = try reader.readLibrary()
+        guard settings.id == id else { throw IndexFormatError.corrupt("library section ids disagree") }
+        let target = try reader.read(UInt8.self) == 1 ? try reader.readIndexSettings() : nil
+        let nextKey = try reader.read(UInt64.self)
+        let lastOrder = try reader.read(UInt64.self)
+        let count = try reader.readCount(limit: reader.remaining)
+        var documents: [String: StoredDocument] = Dictionary(minimumCapacity: count)
+        var chunks: [UInt64: StoredChunk] = Dictionary(minimumCapacity: count)
+        var entries: [(sequence: UInt64, id: String)] = []
+        entries.reserveCapacity(count)
+        for _ in 0..<count {
+            let documentId = try reader.readString()
+            let title = try reader.readString()
+            let metadata = try reader.readObject()
+            let createdAt = try reader.readDate()
+            let updatedAt = try reader.readDate()
+            let sequence = try reader.read(UInt64.self)
+            let chunkCount = Int(try reader.read(UInt32.self))
+            var keys: [UInt64] = []
+            keys.reserveCapacity(chunkCount)
+            for _ in 0..<chunkCount {
+                let key = try reader.read(UInt64.self)
+                chunks[key] = StoredChunk(
+                    id: try reader.readString(), documentId: documentId, text: try reader.readString(),
+                    metadata: try reader.readObject(), documentMetadata: metadata, createdAt: createdAt.timeIntervalSince1970)
+                keys.append(key)
+            }
+            documents[documentId] = StoredDocument(
+                id: documentId, title: title, metadata: metadata, chunkKeys: keys, createdAt: createdAt, updatedAt: updatedAt,
+                sequence: sequence)
+            entries.append((sequence, documentId))
+        }
+        var index: (any VectorIndex)?
+        if try reader.read(UInt8.self) == 1 {
+            let length = try reader.readCount(limit: reader.remaining)
+            index = try IndexCodec.decode(reader.readIntegers(UInt8.self, count: length))
+        }
+        guard (index == nil) == (settings.dimension == nil), index.map({ $0.count == chunks.count }) ?? chunks.isEmpty else {
+            throw IndexFormatError.corrupt("library \(id): the index does not match its \(chunks.count) chunks")
+        }
+        settings.documentCount = 0
+        let store = LibraryStore(settings: settings, journal: journal)
+        store.index = index
+        store.documents = documents
+        store.chunks = chunks
+        store.order = DocumentOrder(restoring: entries, lastSequence: lastOrder)
+        store.nextKey = nextKey
+        store.appliedThrough = appliedThrough
+        return .live(store, rebuildTarget: target)
+    }
+}

@@ -1,0 +1,54 @@
+import ArrwEngine
+import Dispatch
+import Logging
+import ServiceLifecycle
+
+/// Writes a snapshot every `interval` and a last one on graceful shutdown, then closes the
+/// write-ahead log. Runs in the server's service group after the HTTP server, so at shutdown
+/// the server has stopped taking requests before the final snapshot is taken.
+struct SnapshotService: Service {
+    let database: Database
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                break
+            }
+            guard !Task.isShuttingDownGracefully else { break }
+            await snapshot(reason: "scheduled")
+        }
+        await snapshot(reason: "shutdown")
+        do {
+            try database.close()
+        } catch {
+            logger.error("closing the write-ahead log failed: \(error)")
+        }
+    }
+
+    /// Writes one snapshot on a background thread (it is CPU and disk work), logging the outcome.
+    func snapshot(reason: String) async {
+        let outcome: Result<Database.SnapshotSummary?, any Error> = await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                continuation.resume(returning: Result { try database.writeSnapshot() })
+            }
+        }
+        switch outcome {
+        case .success(let summary?):
+            logger.info(
+                "snapshot written",
+                metadata: [
+                    "reason": "\(reason)", "path": "\(summary.path)", "sequence": "\(summary.sequence)",
+                    "libraries": "\(summary.libraries)", "bytes": "\(summary.bytes)",
+                    "seconds": "\(summary.seconds)", "wal_segments_removed": "\(summary.segmentsRemoved)",
+                ])
+        case .success(nil):
+            break
+        case .failure(let error):
+            logger.error("snapshot failed; the write-ahead log still holds every change", metadata: ["error": "\(error)"])
+        }
+    }
+}
