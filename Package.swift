@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "arrwdb", targets: ["arrwdb"]),
         .executable(name: "arrw-bench", targets: ["ArrwBenchmarks"]),
+        .executable(name: "arrw-recovery-bench", targets: ["ArrwRecoveryBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -80,6 +81,7 @@ let package = Package(
             name: "arrwdb",
             dependencies: [
                 "ArrwServer",
+                "ArrwEngine",
                 "ArrwEmbedding",
                 "ArrwIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -95,6 +97,12 @@ let package = Package(
             name: "ArrwBenchmarks",
             dependencies: ["ArrwIndex", "ArrwTestSupport"],
             path: "Benchmarks/ScanBenchmark",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "ArrwRecoveryBenchmark",
+            dependencies: ["ArrwEngine", "ArrwEmbedding", "ArrwTestSupport"],
+            path: "Benchmarks/RecoveryBenchmark",
             swiftSettings: strictSettings
         ),
 

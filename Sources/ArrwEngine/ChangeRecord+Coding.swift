@@ -77,14 +77,19 @@ extension ChangeRecord {
     /// A one-line description for `arrwdb inspect-wal`.
     var summary: String {
         switch self {
-        case .createLibrary(let info): "create library \(info.id) '\(info.name)'"
-        case .updateLibrary(let id, _, _, _): "update library \(id)"
-        case .changeIndex(let id, let target, _): "change index of \(id) to \(target.type.rawValue)"
-        case .deleteLibrary(let id): "delete library \(id)"
-        case .putDocument(let id, let document): "put document '\(document.id)' (\(document.chunks.count) chunks) in \(id)"
-        case .deleteDocument(let id, let documentId): "delete document '\(documentId)' in \(id)"
+        case .createLibrary(let info): "create library \(info.id.lowercased) '\(info.name)'"
+        case .updateLibrary(let id, _, _, _): "update library \(id.lowercased)"
+        case .changeIndex(let id, let target, _): "change index of \(id.lowercased) to \(target.type.rawValue)"
+        case .deleteLibrary(let id): "delete library \(id.lowercased)"
+        case .putDocument(let id, let document): "put document '\(document.id)' (\(document.chunks.count) chunks) in \(id.lowercased)"
+        case .deleteDocument(let id, let documentId): "delete document '\(documentId)' in \(id.lowercased)"
         }
     }
+}
+
+extension UUID {
+    /// The id as the API shows it.
+    var lowercased: String { uuidString.lowercased() }
 }
 
 extension ByteWriter {

@@ -53,3 +53,36 @@ public struct RecoveryReport: Sendable {
     public var libraries = 0
     public var documents = 0
 }
+
+/// The storage component's state, for `/health/detailed`.
+public struct StorageStatus: Sendable {
+    /// False for an in-memory database.
+    public var durable: Bool
+    public var dataDirectory: String?
+    /// The sequence of the last change logged, and of the last one known durable.
+    public var lastSequence: UInt64
+    public var durableThrough: UInt64
+    public var walSegments: Int
+    public var walSyncs: Int
+    /// The newest snapshot on disk and the sequence it covers.
+    public var snapshotPath: String?
+    public var snapshotSequence: UInt64?
+    /// Set once the log failed: writes are refused until restart.
+    public var failure: String?
+}
+
+extension Database {
+    public var storageStatus: StorageStatus {
+        guard let storage else {
+            let last = journal.lastSequence
+            return StorageStatus(
+                durable: false, dataDirectory: nil, lastSequence: last, durableThrough: last, walSegments: 0, walSyncs: 0)
+        }
+        let statistics = storage.log.statistics
+        let newest = try? storage.snapshots.entries().first
+        return StorageStatus(
+            durable: true, dataDirectory: storage.directory, lastSequence: storage.log.lastSequence,
+            durableThrough: statistics.durableThrough, walSegments: storage.log.segmentFirstSequences.count,
+            walSyncs: statistics.syncs, snapshotPath: newest?.path, snapshotSequence: newest?.sequence, failure: statistics.failure)
+    }
+}

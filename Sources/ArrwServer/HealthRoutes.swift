@@ -17,6 +17,7 @@ struct HealthRoutes<Context: RequestContext>: Sendable {
         }
         router.get("health/detailed") { _, _ in
             let libraries = database.listLibraries()
+            let storage = database.storageStatus
             let components: [String: JSONValue] = [
                 "engine": .object([
                     "status": .string("healthy"),
@@ -30,13 +31,19 @@ struct HealthRoutes<Context: RequestContext>: Sendable {
                     "dimension": .int(Int64(database.embedder.dimension)),
                 ]),
                 "storage": .object([
-                    "status": .string("healthy"),
-                    "mode": .string("memory"),
-                    "durable": .bool(false),
+                    "status": .string(storage.failure == nil ? "healthy" : "failed"),
+                    "durable": .bool(storage.durable),
+                    "data_dir": storage.dataDirectory.map(JSONValue.string) ?? .null,
+                    "last_sequence": .int(Int64(storage.lastSequence)),
+                    "durable_through": .int(Int64(storage.durableThrough)),
+                    "wal_segments": .int(Int64(storage.walSegments)),
+                    "wal_fsyncs": .int(Int64(storage.walSyncs)),
+                    "snapshot_sequence": storage.snapshotSequence.map { .int(Int64($0)) } ?? .null,
+                    "error": storage.failure.map(JSONValue.string) ?? .null,
                 ]),
             ]
             return try APIResponse.json(.object([
-                "status": .string("healthy"), "version": .string(version), "components": .object(components),
+                "status": .string(storage.failure == nil ? "healthy" : "degraded"), "version": .string(version), "components": .object(components),
             ]))
         }
     }

@@ -49,11 +49,13 @@ public final class WriteAheadLog: @unchecked Sendable {
         var syncs = 0
     }
 
-    /// Counters for metrics and tests: records appended since open, and fsyncs issued.
+    /// Counters for metrics and tests: records appended since open, fsyncs issued, the last
+    /// durable sequence, and why the log stopped accepting records, if it did.
     public struct Statistics: Sendable, Equatable {
         public var records: Int
         public var syncs: Int
         public var durableThrough: UInt64
+        public var failure: String?
     }
 
     /// The segment being appended to; touched only on `queue`.
@@ -97,7 +99,7 @@ public final class WriteAheadLog: @unchecked Sendable {
     }
 
     public var statistics: Statistics {
-        state.withLock { Statistics(records: $0.appended, syncs: $0.syncs, durableThrough: $0.durableThrough) }
+        state.withLock { Statistics(records: $0.appended, syncs: $0.syncs, durableThrough: $0.durableThrough, failure: $0.failure) }
     }
 
     /// The sequence the last `append` received (0 before any).

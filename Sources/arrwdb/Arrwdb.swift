@@ -10,7 +10,7 @@ struct Arrwdb: AsyncParsableCommand {
         commandName: "arrwdb",
         abstract: "arrwDB, a vector database server.",
         version: ArrwServer.version,
-        subcommands: [Serve.self, Embed.self, AnnBench.self],
+        subcommands: [Serve.self, InspectWAL.self, VerifySnapshot.self, Embed.self, AnnBench.self],
         defaultSubcommand: Serve.self)
 }
 

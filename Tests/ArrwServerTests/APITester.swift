@@ -72,10 +72,11 @@ struct API: Sendable {
 /// Runs `body` against a fresh server (in-process router unless `setup` says otherwise).
 func withAPI(
     _ configuration: ServerConfiguration = testConfiguration(),
+    database: Database? = nil,
     setup: TestingSetup = .router,
     _ body: @Sendable @escaping (API) async throws -> Void
 ) async throws {
-    let application = try ArrwServer.makeApplication(configuration: configuration, logger: Logger(label: "test"))
+    let application = try ArrwServer.makeApplication(configuration: configuration, database: database, logger: Logger(label: "test"))
     try await application.test(setup) { client in try await body(API(client: client)) }
 }
 

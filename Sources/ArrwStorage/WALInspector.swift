@@ -1,0 +1,30 @@
+/// A read-only look at a log directory, for `arrwdb inspect-wal`: every segment with its
+/// records and any damage, found as recovery would find it, without changing a byte.
+public enum WALInspector {
+    /// One segment file as found on disk.
+    public struct Segment: Sendable, Equatable {
+        public var path: String
+        public var firstSequence: UInt64
+        public var records: Int
+        public var sealed: Bool
+        public var bytes: Int
+        /// The first damage found, with its offset; nil when every byte is a whole record.
+        public var damage: String?
+        /// Whether the damage is a torn tail (nothing whole after it), which recovery cuts.
+        public var damageIsTornTail: Bool
+    }
+
+    /// The segments of `directory` in order; `visit` sees each whole data record.
+    public static func inspect(directory: String, visit: (UInt64, [UInt8]) -> Void = { _, _ in }) throws -> [Segment] {
+        let firsts = try FileIO.listDirectory(directory).compactMap(WALFormat.firstSequence(ofSegmentNamed:)).sorted()
+        return try firsts.map { first in
+            let path = directory + "/" + WALFormat.segmentName(firstSequence: first)
+            let scan = WALSegmentScan(path: path, bytes: try FileIO.readFile(path), expectedFirst: first)
+            for record in scan.records { visit(record.sequence, Array(scan.bytes[record.payload])) }
+            return Segment(
+                path: path, firstSequence: first, records: scan.records.count, sealed: scan.sealedNext != nil,
+                bytes: scan.fileSize, damage: scan.damage.map { "at byte \($0.offset): \($0.reason)" },
+                damageIsTornTail: scan.damage.map { !$0.wholeRecordFollows } ?? false)
+        }
+    }
+}
