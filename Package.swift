@@ -15,10 +15,12 @@ let package = Package(
         .executable(name: "arrwdb", targets: ["arrwdb"]),
         .executable(name: "arrw-bench", targets: ["ArrwBenchmarks"]),
         .executable(name: "arrw-recovery-bench", targets: ["ArrwRecoveryBenchmark"]),
+        .executable(name: "arrw-write-bench", targets: ["ArrwWriteBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -103,6 +105,18 @@ let package = Package(
             name: "ArrwRecoveryBenchmark",
             dependencies: ["ArrwEngine", "ArrwEmbedding", "ArrwTestSupport"],
             path: "Benchmarks/RecoveryBenchmark",
+            swiftSettings: strictSettings
+        ),
+        // Drives a real server over HTTP, so it needs an HTTP client (async-http-client, the
+        // stack's outbound HTTP choice).
+        .executableTarget(
+            name: "ArrwWriteBenchmark",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Benchmarks/WriteBenchmark",
             swiftSettings: strictSettings
         ),
 
