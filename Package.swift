@@ -149,6 +149,10 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                // The crash test drives a child `arrwdb` over real HTTP with AsyncHTTPClient (ARCHITECTURE.md,
+                // "Tests": live tests use real clients); NIOHTTP1 names its request methods.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
