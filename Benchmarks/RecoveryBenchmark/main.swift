@@ -10,15 +10,24 @@ import Foundation
 /// the index insert by insert). Release build:
 ///
 ///     swift build -c release --product arrw-recovery-bench && .build/release/arrw-recovery-bench [--vectors N] [--directory DIR]
+///
+/// `--keep` leaves the built directory in place (and skips the WAL-only restart);
+/// `--restart-only [--attempts N]` then times restarts from it again without rebuilding.
 var vectors = 1_000_000
 var directory = NSTemporaryDirectory() + "arrw-recovery-bench"
+var keep = false
+var restartOnly = false
+var attempts = 3
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let flag = arguments.next() {
-    switch (flag, arguments.next()) {
-    case ("--vectors", let value?) where Int(value) != nil: vectors = Int(value)!
-    case ("--directory", let value?): directory = value
+    switch flag {
+    case "--keep": keep = true
+    case "--restart-only": restartOnly = true
+    case "--attempts": if let value = arguments.next().flatMap(Int.init) { attempts = value } else { fallthrough }
+    case "--vectors": if let value = arguments.next().flatMap(Int.init) { vectors = value } else { fallthrough }
+    case "--directory": if let value = arguments.next() { directory = value } else { fallthrough }
     default:
-        print("usage: arrw-recovery-bench [--vectors N] [--directory DIR]")
+        print("usage: arrw-recovery-bench [--vectors N] [--directory DIR] [--keep | --restart-only [--attempts N]]")
         exit(2)
     }
 }
@@ -41,6 +50,31 @@ func directorySize(_ path: String) -> Int {
         total += ((try? FileManager.default.attributesOfItem(atPath: path + "/" + name))?[.size] as? Int) ?? 0
     }
     return total
+}
+
+/// Reopens the directory, checks the library answers as before, and returns the open time.
+@MainActor func restart(_ label: String, library: String?, query: [Float], expected: [String]) async throws -> Double {
+    let rssBefore = residentMiB()
+    let start = ContinuousClock.now
+    let (reopened, report) = try Database.open(directory: directory, embedder: HashEmbedder(dimension: query.count))
+    let seconds = elapsed(since: start)
+    let library = library ?? reopened.listLibraries()[0].id.uuidString
+    let count = try reopened.statistics(library).documentCount
+    let found = try await reopened.search(libraryId: library, SearchQuery(vector: query, k: 10)).hits.map(\.documentId)
+    print(String(
+        format: "%@: %.2f s (snapshot load %.2f s, WAL replay %.2f s of %d records), %d documents, same top-10: %@, RSS +%d MiB",
+        label, seconds, report.snapshotLoadSeconds, report.walReplaySeconds, report.walRecordsReplayed, count,
+        expected.isEmpty ? "not checked" : found == expected ? "yes" : "NO", residentMiB() - rssBefore))
+    precondition(expected.isEmpty || count == vectors, "documents lost")
+    try reopened.close()
+    return seconds
+}
+
+if restartOnly {
+    for attempt in 1...attempts {
+        _ = try await restart("restart from snapshot #\(attempt)", library: nil, query: [Float](repeating: 0.1, count: 50), expected: [])
+    }
+    exit(0)
 }
 
 guard let glove = try TexmexDataset.load("glove-50", groundTruth: "euclidean") else {
@@ -75,26 +109,10 @@ print(String(format: "snapshot: %.2f s, %.1f MB, sequence %llu", snapshot.second
 try database.close()
 print(String(format: "on disk: WAL %.1f MB, snapshots %.1f MB", Double(directorySize(directory + "/wal")) / 1e6, Double(directorySize(directory + "/snapshots")) / 1e6))
 
-/// Reopens the directory, checks the library answers as before, and returns the open time.
-@MainActor func restart(_ label: String) async throws -> Double {
-    let rssBefore = residentMiB()
-    let start = ContinuousClock.now
-    let (reopened, report) = try Database.open(directory: directory, embedder: embedder)
-    let seconds = elapsed(since: start)
-    let count = try reopened.statistics(library).documentCount
-    let found = try await reopened.search(libraryId: library, SearchQuery(vector: query, k: 10)).hits.map(\.documentId)
-    print(String(
-        format: "%@: %.2f s (snapshot load %.2f s, WAL replay %.2f s of %d records), %d documents, same top-10: %@, RSS +%d MiB",
-        label, seconds, report.snapshotLoadSeconds, report.walReplaySeconds, report.walRecordsReplayed, count,
-        found == expected ? "yes" : "NO", residentMiB() - rssBefore))
-    precondition(count == vectors, "documents lost")
-    try reopened.close()
-    return seconds
-}
-
 database = Database(embedder: embedder)
-let fromSnapshot = try await restart("restart from snapshot")
+let fromSnapshot = try await restart("restart from snapshot", library: library, query: query, expected: expected)
+if keep { exit(0) }
 try FileManager.default.moveItem(atPath: directory + "/snapshots", toPath: directory + "/snapshots-aside")
-let fromLog = try await restart("restart by WAL replay only")
+let fromLog = try await restart("restart by WAL replay only", library: library, query: query, expected: expected)
 print(String(format: "snapshot restart is %.1f× faster than WAL replay", fromLog / fromSnapshot))
 try? FileManager.default.removeItem(atPath: directory)

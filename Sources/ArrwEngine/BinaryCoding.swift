@@ -61,9 +61,7 @@ extension ByteWriter {
 
 extension ByteReader {
     mutating func readString() throws -> String {
-        let count = Int(try read(UInt32.self))
-        guard count <= remaining else { throw IndexFormatError.truncated }
-        return String(decoding: try readIntegers(UInt8.self, count: count), as: UTF8.self)
+        try readUTF8(count: Int(try read(UInt32.self)))
     }
 
     mutating func readDate() throws -> Date {

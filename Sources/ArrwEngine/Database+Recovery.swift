@@ -27,10 +27,10 @@ extension Database {
         let loadStart = Date()
         for entry in try snapshots.entries() {
             do {
-                let (sequence, payload) = try SnapshotStore.read(entry.path)
-                (catalog, replay) = try decodeSnapshot(payload, journal: journal)
+                let contents = try SnapshotStore.read(entry.path)
+                (catalog, replay) = try decodeSnapshot(contents, journal: journal)
                 report.snapshotPath = entry.path
-                report.snapshotSequence = sequence
+                report.snapshotSequence = contents.sequence
                 break
             } catch {
                 report.rejectedSnapshots.append("\(entry.path): \(error)")

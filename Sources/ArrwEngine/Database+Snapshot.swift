@@ -73,8 +73,8 @@ extension Database {
     }
 
     /// Reads a snapshot payload back into a catalog, with the tombstones and rebuilds replay needs.
-    static func decodeSnapshot(_ payload: [UInt8], journal: Journal) throws -> (Catalog, ReplayContext) {
-        var reader = ByteReader(payload)
+    static func decodeSnapshot(_ contents: SnapshotStore.Contents, journal: Journal) throws -> (Catalog, ReplayContext) {
+        var reader = ByteReader(contents.bytes, offset: contents.payload.lowerBound, end: contents.payload.upperBound)
         let version = try reader.read(UInt8.self)
         guard version == snapshotVersion else { throw IndexFormatError.corrupt("unknown snapshot payload version \(version)") }
         let count = Int(try reader.read(UInt32.self))

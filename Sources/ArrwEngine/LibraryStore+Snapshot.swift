@@ -104,7 +104,8 @@ extension LibraryStore {
         var index: (any VectorIndex)?
         if try reader.read(UInt8.self) == 1 {
             let length = try reader.readCount(limit: reader.remaining)
-            index = try IndexCodec.decode(reader.readIntegers(UInt8.self, count: length))
+            var indexBytes = try reader.subReader(count: length)
+            index = try IndexCodec.decode(from: &indexBytes)
         }
         guard (index == nil) == (settings.dimension == nil), index.map({ $0.count == chunks.count }) ?? chunks.isEmpty else {
             throw IndexFormatError.corrupt("library \(id): the index does not match its \(chunks.count) chunks")

@@ -69,11 +69,11 @@ public enum StorageInspection {
         for file in files {
             do {
                 let start = Date()
-                let (sequence, payload) = try SnapshotStore.read(file)
-                let (catalog, context) = try Database.decodeSnapshot(payload, journal: Journal())
+                let contents = try SnapshotStore.read(file)
+                let (catalog, context) = try Database.decodeSnapshot(contents, journal: Journal())
                 report.lines.append(String(
                     format: "%@: OK, covers sequence %llu, %d bytes, %d library(ies), %d deleted after it, decoded in %.2f s",
-                    file, sequence, payload.count, catalog.libraries.count, context.deleted.count, Date().timeIntervalSince(start)))
+                    file, contents.sequence, contents.payload.count, catalog.libraries.count, context.deleted.count, Date().timeIntervalSince(start)))
                 for store in catalog.libraries.values.sorted(by: { $0.settings.name < $1.settings.name }) {
                     let info = store.infoLocked()
                     report.lines.append(

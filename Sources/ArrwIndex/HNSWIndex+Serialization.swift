@@ -68,20 +68,10 @@ extension HNSWIndex {
         let maxLevel = Int(try reader.read(Int32.self))
         let keys = try reader.readIntegers(UInt64.self, count: n)
         let tombstones = try reader.readIntegers(UInt64.self, count: (n + 63) / 64)
-        let vectors = try reader.readFloats(count: n * dimension)
+        // The vectors are copied row by row straight into the index below (no n × d copy).
+        var vectorBytes = try reader.subReader(count: n * dimension * 4)
         let levels = try reader.readIntegers(UInt8.self, count: n)
 
-        guard vectors.allSatisfy(\.isFinite) else { throw IndexFormatError.corrupt("a stored vector is not finite") }
-        if metric == .cosine && n > 0 {
-            let unit = vectors.withUnsafeBufferPointer { rows in
-                (0..<n).allSatisfy { id in
-                    // Safe: row id lies inside the n × dimension floats.
-                    let row = rows.baseAddress! + id * dimension
-                    return abs(DistanceKernels.dot(row, row, count: dimension) - 1) <= 1e-3
-                }
-            }
-            guard unit else { throw IndexFormatError.corrupt("a cosine vector is not unit length") }
-        }
         if n % 64 != 0, let last = tombstones.last, last >> UInt64(n % 64) != 0 {
             throw IndexFormatError.corrupt("tombstone bits beyond the node count")
         }
@@ -105,18 +95,28 @@ extension HNSWIndex {
         index.random.state = randomState
         index.reserveCapacity(n)
         var tombstoneCount = 0
-        try vectors.withUnsafeBufferPointer { rows in
-            for id in 0..<n {
-                // Safe: rows holds n × dimension floats, so row id lies inside it.
-                let stored = rows.baseAddress! + id * dimension
-                _ = index.store.append(key: keys[id], vector: stored, level: Int(levels[id]))
-                if isTombstone(id) {
-                    index.store.setTombstone(UInt32(id))
-                    tombstoneCount += 1
-                } else {
-                    guard index.ids.updateValue(UInt32(id), forKey: keys[id]) == nil else {
-                        throw IndexFormatError.corrupt("live key \(keys[id]) appears twice")
-                    }
+        var row = [Float](repeating: 0, count: dimension)
+        for id in 0..<n {
+            try row.withUnsafeMutableBytes { target in
+                try vectorBytes.withBytes(count: 4 * dimension) { target.copyMemory(from: $0) }
+            }
+            #if _endian(big)
+            row = row.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
+            #endif
+            try row.withUnsafeBufferPointer { stored in
+                guard stored.allSatisfy(\.isFinite) else { throw IndexFormatError.corrupt("a stored vector is not finite") }
+                // Safe: `stored` holds exactly `dimension` floats.
+                if metric == .cosine, abs(DistanceKernels.dot(stored.baseAddress!, stored.baseAddress!, count: dimension) - 1) > 1e-3 {
+                    throw IndexFormatError.corrupt("a cosine vector is not unit length")
+                }
+                _ = index.store.append(key: keys[id], vector: stored.baseAddress!, level: Int(levels[id]))
+            }
+            if isTombstone(id) {
+                index.store.setTombstone(UInt32(id))
+                tombstoneCount += 1
+            } else {
+                guard index.ids.updateValue(UInt32(id), forKey: keys[id]) == nil else {
+                    throw IndexFormatError.corrupt("live key \(keys[id]) appears twice")
                 }
             }
         }
@@ -129,13 +129,15 @@ extension HNSWIndex {
                 let size = Int(try reader.read(UInt32.self))
                 guard size <= limit else { throw IndexFormatError.corrupt("node \(id) has \(size) links on layer \(level)") }
                 let list = view.links(UInt32(id), level: level)
-                for j in 0..<size {
-                    let neighbor = try reader.read(UInt32.self)
-                    guard Int(neighbor) < n, Int(levels[Int(neighbor)]) >= level else {
-                        throw IndexFormatError.corrupt("node \(id) links to \(neighbor) on layer \(level)")
+                try reader.withBytes(count: 4 * size) { raw in
+                    for j in 0..<size {
+                        let neighbor = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * j, as: UInt32.self))
+                        guard Int(neighbor) < n, Int(levels[Int(neighbor)]) >= level else {
+                            throw IndexFormatError.corrupt("node \(id) links to \(neighbor) on layer \(level)")
+                        }
+                        // Safe: j < size <= limit, the list's slots on this layer.
+                        list[1 + j] = neighbor
                     }
-                    // Safe: j < size <= limit, the list's slots on this layer.
-                    list[1 + j] = neighbor
                 }
                 // Safe: the count slot leads every list.
                 list[0] = UInt32(size)

@@ -1,53 +1,100 @@
 /// Appends little-endian values to a byte buffer: the writing half of every index format.
 public struct ByteWriter {
-    public private(set) var bytes: [UInt8] = []
+    @usableFromInline var storage: [UInt8] = []
+    /// What has been written so far.
+    public var bytes: [UInt8] { storage }
 
     public init() {}
 
+    @inlinable
     public mutating func write<T: FixedWidthInteger>(_ value: T) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: value.littleEndian) { storage.append(contentsOf: $0) }
     }
 
+    @inlinable
     public mutating func write(_ value: Float) {
         write(value.bitPattern)
     }
 
     /// Floats as raw little-endian float32 (the count is not written; write it first if needed).
+    @inlinable
     public mutating func write(floats: UnsafeBufferPointer<Float>) {
         #if _endian(little)
-        bytes.append(contentsOf: UnsafeRawBufferPointer(floats))
+        storage.append(contentsOf: UnsafeRawBufferPointer(floats))
         #else
         for value in floats { write(value) }
         #endif
     }
 
+    @inlinable
     public mutating func write(floats: [Float]) {
         floats.withUnsafeBufferPointer { write(floats: $0) }
     }
 
+    @inlinable
     public mutating func write<T: FixedWidthInteger>(integers: [T]) {
         #if _endian(little)
-        integers.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        integers.withUnsafeBytes { storage.append(contentsOf: $0) }
         #else
         for value in integers { write(value) }
         #endif
     }
 }
 
-/// Reads little-endian values written by `ByteWriter`; every read past the end throws
-/// `IndexFormatError.truncated` instead of trapping.
+/// Reads little-endian values written by `ByteWriter` from `bytes[offset..<end]`; every read
+/// past `end` throws `IndexFormatError.truncated` instead of trapping. Readers over parts of one
+/// buffer share it (no copy).
 public struct ByteReader {
-    private let bytes: [UInt8]
-    public private(set) var offset: Int
+    @usableFromInline let bytes: [UInt8]
+    @usableFromInline var position: Int
+    /// Where the next read starts.
+    public var offset: Int { position }
+    @usableFromInline let end: Int
 
-    public init(_ bytes: [UInt8], offset: Int = 0) {
+    /// Reads `bytes` from `offset` to `end` (the end of the buffer when nil).
+    public init(_ bytes: [UInt8], offset: Int = 0, end: Int? = nil) {
+        precondition(offset >= 0 && (end ?? bytes.count) <= bytes.count, "reader bounds outside the buffer")
         self.bytes = bytes
-        self.offset = offset
+        self.position = offset
+        self.end = end ?? bytes.count
     }
 
-    public var remaining: Int { bytes.count - offset }
-    public var isAtEnd: Bool { offset == bytes.count }
+    @inlinable
+    public var remaining: Int { end - offset }
+    @inlinable
+    public var isAtEnd: Bool { offset == end }
 
+    /// A reader over the next `count` bytes (sharing the buffer), which this one skips.
+    @inlinable
+    public mutating func subReader(count: Int) throws -> ByteReader {
+        guard count >= 0, remaining >= count else { throw IndexFormatError.truncated }
+        defer { position += count }
+        return ByteReader(bytes, offset: offset, end: offset + count)
+    }
+
+    /// The next `count` bytes as UTF-8 text (invalid sequences become U+FFFD).
+    @inlinable
+    public mutating func readUTF8(count: Int) throws -> String {
+        guard count >= 0, remaining >= count else { throw IndexFormatError.truncated }
+        defer { position += count }
+        return bytes.withUnsafeBytes { raw in
+            // Safe: remaining >= count was checked.
+            String(decoding: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count)]), as: UTF8.self)
+        }
+    }
+
+    /// Calls `body` with the next `count` bytes, which are then skipped.
+    @inlinable
+    public mutating func withBytes<R>(count: Int, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        guard count >= 0, remaining >= count else { throw IndexFormatError.truncated }
+        defer { position += count }
+        return try bytes.withUnsafeBytes { raw in
+            // Safe: remaining >= count was checked.
+            try body(UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count)]))
+        }
+    }
+
+    @inlinable
     public mutating func read<T: FixedWidthInteger>(_: T.Type) throws -> T {
         let size = MemoryLayout<T>.size
         guard remaining >= size else { throw IndexFormatError.truncated }
@@ -58,22 +105,25 @@ public struct ByteReader {
                 target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<(offset + size)]))
             }
         }
-        offset += size
+        position += size
         return T(littleEndian: value)
     }
 
+    @inlinable
     public mutating func readFloat() throws -> Float {
         Float(bitPattern: try read(UInt32.self))
     }
 
     /// A count written as UInt64, checked to be at most `limit` (so corrupt input cannot ask for
     /// a huge allocation).
+    @inlinable
     public mutating func readCount(limit: Int) throws -> Int {
         let value = try read(UInt64.self)
         guard value <= UInt64(limit) else { throw IndexFormatError.corrupt("a count of \(value) exceeds \(limit)") }
         return Int(value)
     }
 
+    @inlinable
     public mutating func readFloats(count: Int) throws -> [Float] {
         guard count >= 0, remaining >= count * 4 else { throw IndexFormatError.truncated }
         var values = [Float](repeating: 0, count: count)
@@ -86,10 +136,11 @@ public struct ByteReader {
         #if _endian(big)
         values = values.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
         #endif
-        offset += count * 4
+        position += count * 4
         return values
     }
 
+    @inlinable
     public mutating func readIntegers<T: FixedWidthInteger>(_: T.Type, count: Int) throws -> [T] {
         let size = MemoryLayout<T>.size
         guard count >= 0, remaining >= count * size else { throw IndexFormatError.truncated }
@@ -100,8 +151,11 @@ public struct ByteReader {
                 target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<(offset + count * size)]))
             }
         }
-        offset += count * size
-        return values.map { T(littleEndian: $0) }
+        position += count * size
+        #if _endian(big)
+        values = values.map { T(littleEndian: $0) }
+        #endif
+        return values
     }
 }
 

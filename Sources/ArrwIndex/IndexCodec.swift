@@ -53,21 +53,30 @@ public enum IndexCodec {
     }
 
     public static func decode(_ bytes: [UInt8]) throws -> any VectorIndex {
-        guard bytes.count >= 20 else { throw IndexFormatError.truncated }
-        guard Array(bytes[0..<4]) == magic else { throw IndexFormatError.badMagic }
-        var header = ByteReader(bytes, offset: 4)
+        var reader = ByteReader(bytes)
+        return try decode(from: &reader)
+    }
+
+    /// Decodes one envelope from `source`, which must hold exactly that envelope (no copy of
+    /// the bytes is made).
+    public static func decode(from source: inout ByteReader) throws -> any VectorIndex {
+        let count = source.remaining
+        guard count >= 20 else { throw IndexFormatError.truncated }
+        var whole = try source.subReader(count: count)
+        var header = whole
+        guard try header.readIntegers(UInt8.self, count: 4) == magic else { throw IndexFormatError.badMagic }
         let version = try header.read(UInt16.self)
         guard version == Self.version else { throw IndexFormatError.unsupportedVersion(version) }
         let tag = try header.read(UInt8.self)
         _ = try header.read(UInt8.self)
         let length = try header.read(UInt64.self)
-        guard length <= UInt64(bytes.count - 20) else { throw IndexFormatError.truncated }
+        guard length <= UInt64(count - 20) else { throw IndexFormatError.truncated }
         let end = 16 + Int(length)
-        var trailer = ByteReader(bytes, offset: end)
-        let stored = try trailer.read(UInt32.self)
-        let actual = bytes.withUnsafeBytes { arrw_crc32c(0, $0.baseAddress, end) }
+        let actual = try whole.withBytes(count: end) { arrw_crc32c(0, $0.baseAddress, $0.count) }
+        let stored = try whole.read(UInt32.self)
         guard stored == actual else { throw IndexFormatError.checksumMismatch }
-        var reader = ByteReader(Array(bytes[16..<end]))
+        guard whole.isAtEnd else { throw IndexFormatError.corrupt("\(whole.remaining) bytes after the index") }
+        var reader = try header.subReader(count: Int(length))
         let index: any VectorIndex
         switch tag {
         case BruteForceIndex.typeTag: index = try BruteForceIndex.readPayload(from: &reader)

@@ -58,21 +58,18 @@ enum FileIO {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw StorageError.io(operation: "stat", path: path, reason: errnoText()) }
         let size = Int(info.st_size)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var offset = 0
-        try bytes.withUnsafeMutableBytes { buffer in
-            while offset < size {
-                // Safe: offset < size = buffer.count.
-                let count = read(fd, buffer.baseAddress! + offset, size - offset)
+        return try [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            while initialized < size {
+                // Safe: initialized < size = the buffer's capacity; read fills what it returns.
+                let count = read(fd, buffer.baseAddress! + initialized, size - initialized)
                 if count < 0 {
                     if errno == EINTR { continue }
                     throw StorageError.io(operation: "read", path: path, reason: errnoText())
                 }
                 if count == 0 { break }
-                offset += count
+                initialized += count
             }
         }
-        return offset == size ? bytes : Array(bytes[0..<offset])
     }
 
     static func makeDirectory(_ path: String) throws {

@@ -83,9 +83,16 @@ public final class SnapshotStore: Sendable {
         return Entry(path: path, sequence: sequence)
     }
 
-    /// Reads and checks one snapshot: its sequence and payload, or `StorageError.badSnapshot`
-    /// saying what is wrong (truncated, bad magic, version, checksum).
-    public static func read(_ path: String) throws -> (sequence: UInt64, payload: [UInt8]) {
+    /// A snapshot file read back and checked: the payload is `bytes[payload]` (not copied out).
+    public struct Contents: Sendable {
+        public var sequence: UInt64
+        public var bytes: [UInt8]
+        public var payload: Range<Int>
+    }
+
+    /// Reads and checks one snapshot, or throws `StorageError.badSnapshot` saying what is wrong
+    /// (truncated, bad magic, version, checksum).
+    public static func read(_ path: String) throws -> Contents {
         let bytes = try FileIO.readFile(path)
         func bad(_ reason: String) -> StorageError { .badSnapshot(path: path, reason: reason) }
         guard bytes.count >= 28 else { throw bad("the file is cut short (\(bytes.count) bytes)") }
@@ -100,7 +107,7 @@ public final class SnapshotStore: Sendable {
             let stored = raw.littleEndian(UInt32.self, at: raw.count - 4)
             let computed = FileIO.crc32c(UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 4)]))
             guard stored == computed else { throw bad("checksum mismatch (stored \(stored), computed \(computed))") }
-            return (raw.littleEndian(UInt64.self, at: 8), Array(raw[16..<(raw.count - 12)]))
+            return Contents(sequence: raw.littleEndian(UInt64.self, at: 8), bytes: bytes, payload: 16..<(raw.count - 12))
         }
     }
 }

@@ -47,8 +47,14 @@ extension WriteAheadLog {
     public var segmentFirstSequences: [UInt64] { queue.sync { segments } }
 
     /// Writes and syncs what is pending, then closes the file; later appends throw `closed`.
+    /// Closing a closed log does nothing.
     public func close() throws {
-        defer { state.withLock { $0.closed = true } }
+        let wasClosed = state.withLock { state in
+            defer { state.closed = true }
+            return state.closed
+        }
+        guard !wasClosed else { return }
+        syncTimer?.cancel()
         try queue.sync {
             try drainLocked()
             try syncActive()

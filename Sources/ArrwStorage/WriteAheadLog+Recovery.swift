@@ -42,10 +42,14 @@ extension WriteAheadLog {
                 "the log begins at sequence \(start) but the snapshot covers only through \(replayAfter); "
                     + "records \(replayAfter + 1)...\(start - 1) are gone (a deleted segment?)")
         }
-        // First pass: check every segment, chain and seal before anything is replayed.
+        // Segments wholly covered by the snapshot are not read: they matter only if a damaged
+        // snapshot sends recovery further back (then `replayAfter` is lower and they are read).
+        var skipped = 0
+        while skipped < firsts.count - 1 && firsts[skipped + 1] <= replayAfter + 1 { skipped += 1 }
+        // First pass: check every other segment, chain and seal before anything is replayed.
         var scans: [WALSegmentScan] = []
-        var expected = start
-        for first in firsts {
+        var expected = firsts[skipped]
+        for first in firsts[skipped...] {
             let path = directory + "/" + WALFormat.segmentName(firstSequence: first)
             guard first == expected else {
                 throw StorageError.missingRecords(
@@ -60,7 +64,7 @@ extension WriteAheadLog {
             expected = scan.nextSequence ?? first
             scans.append(scan.summary)
         }
-        report.segments = scans.count
+        report.segments = firsts.count
         report.lastSequence = expected - 1
         try checkDamageAndSeals(scans, report: &report)
         guard report.lastSequence >= replayAfter else {
@@ -82,7 +86,7 @@ extension WriteAheadLog {
         while kept.count > 1 && kept[kept.count - 1].records.isEmpty && kept[kept.count - 2].sealedNext == nil {
             try FileIO.remove(kept.removeLast().path)
         }
-        var firstsKept = Array(firsts.prefix(kept.count))
+        var firstsKept = Array(firsts.prefix(skipped + kept.count))
         let last = kept[kept.count - 1]
         if last.firstSequence == nil {
             try FileIO.remove(last.path)

@@ -76,7 +76,7 @@ public final class WriteAheadLog: @unchecked Sendable {
     nonisolated(unsafe) var segments: [UInt64]
     /// Whether the active segment has writes not yet fsynced; touched only on `queue`.
     nonisolated(unsafe) var unsynced = false
-    private var syncTimer: (any DispatchSourceTimer)?
+    var syncTimer: (any DispatchSourceTimer)?
 
     init(directory: String, options: Options, recovery: WALRecoveryReport, active: ActiveSegment, segments: [UInt64], nextSequence: UInt64) {
         self.directory = directory

@@ -21,8 +21,8 @@ struct SnapshotStoreTests {
         }
         let entries = try store.entries()
         #expect(entries.map(\.sequence) == [12, 9])
-        let (sequence, bytes) = try SnapshotStore.read(entries[0].path)
-        #expect(sequence == 12 && bytes == payload(12) + big + payload(1))
+        let contents = try SnapshotStore.read(entries[0].path)
+        #expect(contents.sequence == 12 && Array(contents.bytes[contents.payload]) == payload(12) + big + payload(1))
     }
 
     @Test("a truncated snapshot and a flipped byte are reported, not loaded")

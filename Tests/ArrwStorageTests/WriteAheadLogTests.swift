@@ -93,11 +93,12 @@ struct WriteAheadLogTests {
         #expect(replayed.count == 30)
     }
 
-    @Test("appending to a closed log fails clearly")
+    @Test("appending to a closed log fails clearly; closing twice is harmless")
     func closedLog() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let (log, _) = try openLog(directory.path)
+        try log.close()
         try log.close()
         #expect(throws: StorageError.closed) { try log.append(payload(1)) }
     }
