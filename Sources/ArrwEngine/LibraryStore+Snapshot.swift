@@ -1,5 +1,21 @@
 import ArrwIndex
+import Dispatch
 import Foundation
+
+/// A value computed on another thread of a `concurrentPerform`, or nil when never set.
+/// Unchecked: `result` is only touched under `lock`, and read after the threads joined.
+final class ParallelResult<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<Value, any Error>?
+
+    func set(_ value: Result<Value, any Error>) {
+        lock.withLock { result = value }
+    }
+
+    func get() throws -> Value? {
+        try lock.withLock { result }?.get()
+    }
+}
 
 /// A library's section of a snapshot payload (see `Database+Snapshot.swift` for the whole):
 ///
@@ -10,10 +26,12 @@ import Foundation
 /// | library | as in a create-library change record (live only, as are the fields below) |
 /// | rebuild target | UInt8 flag, then index settings when 1 |
 /// | next chunk key, last document order sequence | UInt64, UInt64 |
+/// | documents block length | UInt64, so the index can be found without reading the documents |
 /// | documents | UInt64 count; each id, title, metadata, created, updated, order sequence UInt64, UInt32 chunk count, then per chunk key UInt64, id, text, metadata |
 /// | index | UInt8 flag, then UInt64 length and the index in its own envelope (`IndexCodec`) |
 ///
-/// Documents are written in their insertion order; vectors live only in the index bytes.
+/// Documents are written in their insertion order; vectors live only in the index bytes. On
+/// load the documents and the index are decoded in parallel.
 extension LibraryStore {
     /// Encodes the library under the read lock (writers to this library wait; searches run).
     func encodeSnapshotSection() throws -> [UInt8] {
@@ -28,24 +46,9 @@ extension LibraryStore {
             if let target = rebuild?.target { writer.write(indexSettings: target) }
             writer.write(nextKey)
             writer.write(order.lastSequence)
-            writer.write(UInt64(documents.count))
-            for entry in order.entries {
-                guard let document = documents[entry.id], document.sequence == entry.sequence else { continue }
-                writer.write(string: document.id)
-                writer.write(string: document.title)
-                writer.write(object: document.metadata)
-                writer.write(date: document.createdAt)
-                writer.write(date: document.updatedAt)
-                writer.write(document.sequence)
-                writer.write(UInt32(document.chunkKeys.count))
-                for key in document.chunkKeys {
-                    let chunk = chunks[key]!
-                    writer.write(key)
-                    writer.write(string: chunk.id)
-                    writer.write(string: chunk.text)
-                    writer.write(object: chunk.metadata)
-                }
-            }
+            let block = encodeDocumentsLocked()
+            writer.write(UInt64(block.count))
+            writer.write(integers: block)
             writer.write(UInt8(index == nil ? 0 : 1))
             if let index {
                 let bytes = try IndexCodec.encode(any: index)
@@ -56,24 +59,39 @@ extension LibraryStore {
         }
     }
 
+    private func encodeDocumentsLocked() -> [UInt8] {
+        var writer = ByteWriter()
+        writer.write(UInt64(documents.count))
+        for entry in order.entries {
+            guard let document = documents[entry.id], document.sequence == entry.sequence else { continue }
+            writer.write(string: document.id)
+            writer.write(string: document.title)
+            writer.write(object: document.metadata)
+            writer.write(date: document.createdAt)
+            writer.write(date: document.updatedAt)
+            writer.write(document.sequence)
+            writer.write(UInt32(document.chunkKeys.count))
+            for key in document.chunkKeys {
+                let chunk = chunks[key]!
+                writer.write(key)
+                writer.write(string: chunk.id)
+                writer.write(string: chunk.text)
+                writer.write(object: chunk.metadata)
+            }
+        }
+        return writer.bytes
+    }
+
     /// A library read back from its snapshot section.
     enum Loaded {
         case live(LibraryStore, rebuildTarget: IndexSettings?)
         case deleted(UUID, appliedThrough: UInt64)
     }
 
-    /// Reads one section written by `encodeSnapshotSection`; throws on damage.
-    static func decodeSnapshotSection(_ reader: inout ByteReader, journal: Journal) throws -> Loaded {
-        let state = try reader.read(UInt8.self)
-        let id = try reader.readUUID()
-        let appliedThrough = try reader.read(UInt64.self)
-        if state == 1 { return .deleted(id, appliedThrough: appliedThrough) }
-        guard state == 0 else { throw IndexFormatError.corrupt("unknown library state \(state)") }
-        var settings = try reader.readLibrary()
-        guard settings.id == id else { throw IndexFormatError.corrupt("library section ids disagree") }
-        let target = try reader.read(UInt8.self) == 1 ? try reader.readIndexSettings() : nil
-        let nextKey = try reader.read(UInt64.self)
-        let lastOrder = try reader.read(UInt64.self)
+    typealias DecodedDocuments = (documents: [String: StoredDocument], chunks: [UInt64: StoredChunk], entries: [(sequence: UInt64, id: String)])
+
+    /// Reads the documents block of a section.
+    private static func decodeDocuments(_ reader: inout ByteReader) throws -> DecodedDocuments {
         let count = try reader.readCount(limit: reader.remaining)
         var documents: [String: StoredDocument] = Dictionary(minimumCapacity: count)
         var chunks: [UInt64: StoredChunk] = Dictionary(minimumCapacity: count)
@@ -101,12 +119,38 @@ extension LibraryStore {
                 sequence: sequence)
             entries.append((sequence, documentId))
         }
-        var index: (any VectorIndex)?
-        if try reader.read(UInt8.self) == 1 {
-            let length = try reader.readCount(limit: reader.remaining)
-            var indexBytes = try reader.subReader(count: length)
-            index = try IndexCodec.decode(from: &indexBytes)
+        guard reader.isAtEnd else { throw IndexFormatError.corrupt("\(reader.remaining) bytes after the documents") }
+        return (documents, chunks, entries)
+    }
+
+    /// Reads one section written by `encodeSnapshotSection`; throws on damage.
+    static func decodeSnapshotSection(_ reader: inout ByteReader, journal: Journal) throws -> Loaded {
+        let state = try reader.read(UInt8.self)
+        let id = try reader.readUUID()
+        let appliedThrough = try reader.read(UInt64.self)
+        if state == 1 { return .deleted(id, appliedThrough: appliedThrough) }
+        guard state == 0 else { throw IndexFormatError.corrupt("unknown library state \(state)") }
+        var settings = try reader.readLibrary()
+        guard settings.id == id else { throw IndexFormatError.corrupt("library section ids disagree") }
+        let target = try reader.read(UInt8.self) == 1 ? try reader.readIndexSettings() : nil
+        let nextKey = try reader.read(UInt64.self)
+        let lastOrder = try reader.read(UInt64.self)
+        let documentBlock = try reader.subReader(count: reader.readCount(limit: reader.remaining))
+        let indexBlock: ByteReader? = try reader.read(UInt8.self) == 1
+            ? try reader.subReader(count: reader.readCount(limit: reader.remaining)) : nil
+        // The index (most of the bytes) decodes on a second thread while the documents do here.
+        let decodedIndex = ParallelResult<any VectorIndex>()
+        let decodedDocuments = ParallelResult<DecodedDocuments>()
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                if var block = indexBlock { decodedIndex.set(Result { try IndexCodec.decode(from: &block) }) }
+            } else {
+                var block = documentBlock
+                decodedDocuments.set(Result { try decodeDocuments(&block) })
+            }
         }
+        let index = try decodedIndex.get()
+        let (documents, chunks, entries) = try decodedDocuments.get()!
         guard (index == nil) == (settings.dimension == nil), index.map({ $0.count == chunks.count }) ?? chunks.isEmpty else {
             throw IndexFormatError.corrupt("library \(id): the index does not match its \(chunks.count) chunks")
         }

@@ -44,7 +44,7 @@ public struct ByteWriter {
 /// Reads little-endian values written by `ByteWriter` from `bytes[offset..<end]`; every read
 /// past `end` throws `IndexFormatError.truncated` instead of trapping. Readers over parts of one
 /// buffer share it (no copy).
-public struct ByteReader {
+public struct ByteReader: Sendable {
     @usableFromInline let bytes: [UInt8]
     @usableFromInline var position: Int
     /// Where the next read starts.
