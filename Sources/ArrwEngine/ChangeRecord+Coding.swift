@@ -7,7 +7,7 @@ import Foundation
 /// | --- | --- |
 /// | record version | UInt8 (1) |
 /// | kind | UInt8: 1 create library, 2 update library, 3 change index, 4 delete library, 5 put document, 6 delete document |
-/// | body | per kind, in the order of the enum case's fields (see `encode`), using `BinaryCoding` |
+/// | body | per kind, in the order of the enum case's fields (see `encode`), using `BinaryCoding`; every kind carries the change's time |
 ///
 /// A library is its id, name, description, index settings (type string, parameters as a JSON
 /// object), metric string, dimension (Int64, −1 for none), embedding model, metadata, created
@@ -36,17 +36,19 @@ extension ChangeRecord {
             writer.write(uuid: id)
             writer.write(indexSettings: target)
             writer.write(date: at)
-        case .deleteLibrary(let id):
+        case .deleteLibrary(let id, let at):
             writer.write(UInt8(4))
             writer.write(uuid: id)
+            writer.write(date: at)
         case .putDocument(let libraryId, let document):
             writer.write(UInt8(5))
             writer.write(uuid: libraryId)
             writer.write(document: document)
-        case .deleteDocument(let libraryId, let documentId):
+        case .deleteDocument(let libraryId, let documentId, let at):
             writer.write(UInt8(6))
             writer.write(uuid: libraryId)
             writer.write(string: documentId)
+            writer.write(date: at)
         }
         return writer.bytes
     }
@@ -65,9 +67,9 @@ extension ChangeRecord {
             let metadata = try reader.read(UInt8.self) == 1 ? try reader.readObject() : nil
             record = .updateLibrary(id: id, description: description, metadata: metadata, updatedAt: try reader.readDate())
         case 3: record = .changeIndex(id: try reader.readUUID(), target: try reader.readIndexSettings(), at: try reader.readDate())
-        case 4: record = .deleteLibrary(id: try reader.readUUID())
+        case 4: record = .deleteLibrary(id: try reader.readUUID(), at: try reader.readDate())
         case 5: record = .putDocument(libraryId: try reader.readUUID(), try reader.readDocument())
-        case 6: record = .deleteDocument(libraryId: try reader.readUUID(), documentId: try reader.readString())
+        case 6: record = .deleteDocument(libraryId: try reader.readUUID(), documentId: try reader.readString(), at: try reader.readDate())
         case let kind: throw IndexFormatError.corrupt("unknown change record kind \(kind)")
         }
         guard reader.isAtEnd else { throw IndexFormatError.corrupt("\(reader.remaining) bytes after a change record") }
@@ -80,9 +82,9 @@ extension ChangeRecord {
         case .createLibrary(let info): "create library \(info.id.lowercased) '\(info.name)'"
         case .updateLibrary(let id, _, _, _): "update library \(id.lowercased)"
         case .changeIndex(let id, let target, _): "change index of \(id.lowercased) to \(target.type.rawValue)"
-        case .deleteLibrary(let id): "delete library \(id.lowercased)"
+        case .deleteLibrary(let id, _): "delete library \(id.lowercased)"
         case .putDocument(let id, let document): "put document '\(document.id)' (\(document.chunks.count) chunks) in \(id.lowercased)"
-        case .deleteDocument(let id, let documentId): "delete document '\(documentId)' in \(id.lowercased)"
+        case .deleteDocument(let id, let documentId, _): "delete document '\(documentId)' in \(id.lowercased)"
         }
     }
 }

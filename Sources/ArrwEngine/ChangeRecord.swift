@@ -9,17 +9,17 @@ enum ChangeRecord: Equatable {
     case updateLibrary(id: UUID, description: String?, metadata: [String: JSONValue]?, updatedAt: Date)
     /// A new index type or parameters (the rebuild itself is not logged: it follows from this).
     case changeIndex(id: UUID, target: IndexSettings, at: Date)
-    case deleteLibrary(id: UUID)
+    case deleteLibrary(id: UUID, at: Date)
     /// Stores a document, replacing any with the same id.
     case putDocument(libraryId: UUID, DocumentRecord)
-    case deleteDocument(libraryId: UUID, documentId: String)
+    case deleteDocument(libraryId: UUID, documentId: String, at: Date)
 
     /// The library the change is about.
     var libraryId: UUID {
         switch self {
         case .createLibrary(let info): info.id
-        case .updateLibrary(let id, _, _, _), .changeIndex(let id, _, _), .deleteLibrary(let id): id
-        case .putDocument(let id, _), .deleteDocument(let id, _): id
+        case .updateLibrary(let id, _, _, _), .changeIndex(let id, _, _), .deleteLibrary(let id, _): id
+        case .putDocument(let id, _), .deleteDocument(let id, _, _): id
         }
     }
 }

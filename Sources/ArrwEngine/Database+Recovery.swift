@@ -15,11 +15,11 @@ extension Database {
     /// `EngineError` that says what is wrong, and nothing is served.
     public static func open(
         directory: String, embedder: any EmbeddingProvider, limits: EngineLimits = EngineLimits(),
-        syncPolicy: WALSyncPolicy = .always, segmentBytes: Int = 64 << 20
+        syncPolicy: WALSyncPolicy = .always, segmentBytes: Int = 64 << 20, eventRetention: Int = EventBus.defaultRetention
     ) throws -> (Database, RecoveryReport) {
         let lock = try DataDirectoryLock(directory: directory)
         let snapshots = try SnapshotStore(directory: DurableStorage.snapshotDirectory(directory))
-        let journal = Journal()
+        let journal = Journal(bus: EventBus(retention: eventRetention))
         var report = RecoveryReport()
         var catalog = Catalog()
         var replay = ReplayContext()
@@ -131,7 +131,7 @@ extension Database {
                     throw EngineError.recoveryFailed("WAL record \(sequence) holds vectors that are not \(dimension)-dimensional")
                 }
                 store.applyPutLocked(document, sequence: sequence)
-            case .deleteDocument(_, let documentId):
+            case .deleteDocument(_, let documentId, _):
                 store.applyRemoveLocked(documentId, sequence: sequence)
             }
             return nil

@@ -1,5 +1,6 @@
 import ArrwEmbedding
 import ArrwIndex
+import Foundation
 
 /// A nearest-neighbour query: exactly one of `text` (embedded as a query) or `vector`.
 public struct SearchQuery: Sendable {
@@ -77,6 +78,12 @@ extension Database {
             includeEmbeddings: query.includeEmbeddings, options: query.options)
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        events.publish(ChangeEvent(
+            sequence: 0, kind: .searchPerformed, libraryId: store.id, timestamp: Date(),
+            data: [
+                "query": query.text.map(JSONValue.string) ?? .string("<vector>"), "k": .int(Int64(query.k)),
+                "results": .int(Int64(hits.count)), "query_time_ms": .double(milliseconds),
+            ]))
         return SearchOutcome(hits: hits, queryTimeMs: milliseconds)
     }
 }

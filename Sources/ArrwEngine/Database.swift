@@ -26,9 +26,12 @@ public final class Database: Sendable {
         var idsByName: [String: UUID] = [:]
     }
 
-    /// An in-memory database: nothing survives the process.
-    public convenience init(embedder: any EmbeddingProvider, limits: EngineLimits = EngineLimits()) {
-        self.init(embedder: embedder, limits: limits, catalog: Catalog(), journal: Journal())
+    /// An in-memory database: nothing survives the process. The event bus keeps the last
+    /// `eventRetention` changes for subscribers resuming with `since`.
+    public convenience init(
+        embedder: any EmbeddingProvider, limits: EngineLimits = EngineLimits(), eventRetention: Int = EventBus.defaultRetention
+    ) {
+        self.init(embedder: embedder, limits: limits, catalog: Catalog(), journal: Journal(bus: EventBus(retention: eventRetention)))
     }
 
     init(embedder: any EmbeddingProvider, limits: EngineLimits, catalog: Catalog, journal: Journal) {

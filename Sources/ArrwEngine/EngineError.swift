@@ -9,6 +9,8 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidInput
         case notFound
         case conflict
+        /// What was asked for existed once but is no longer kept (an old resume point).
+        case expired
         case unavailable
         case internalFailure
     }

@@ -13,14 +13,24 @@ import Synchronization
 ///
 /// A durable database attaches its log after recovery (replay applies records without
 /// logging them again); until then, and forever in memory, sequences come from the counter.
+/// Events go to `bus` once their change is durable, in sequence order: the log reports each
+/// durable point and the journal publishes the changes up to it (in memory, at once, under
+/// the counter's lock).
 final class Journal: Sendable {
+    let bus: EventBus
     private let attached = Mutex<WriteAheadLog?>(nil)
     private let counter = Mutex<UInt64>(0)
+    /// Events of logged changes not yet durable, in sequence order.
+    private let pending = Mutex<[ChangeEvent]>([])
 
-    init() {}
+    init(bus: EventBus = EventBus()) {
+        self.bus = bus
+    }
 
-    /// From now on changes go to `log`.
+    /// From now on changes go to `log`, and their events follow its durability.
     func attach(_ log: WriteAheadLog) {
+        bus.start(after: log.lastSequence)
+        log.onDurable { [weak self] durable in self?.publish(through: durable) }
         attached.withLock { $0 = log }
     }
 
@@ -28,12 +38,31 @@ final class Journal: Sendable {
 
     /// Logs `record` and returns its sequence; throws `storage_unavailable` once the log failed.
     func append(_ record: ChangeRecord) throws -> UInt64 {
-        guard let log else { return counter.withLock { $0 += 1; return $0 } }
+        guard let log else {
+            return counter.withLock { counter in
+                counter += 1
+                bus.publish(record.event(sequence: counter))
+                return counter
+            }
+        }
         do {
-            return try log.append(record.encode())
+            return try log.append(record.encode()) { sequence in
+                let event = record.event(sequence: sequence)
+                pending.withLock { $0.append(event) }
+            }
         } catch {
             throw EngineError.storageUnavailable("\(error)")
         }
+    }
+
+    private func publish(through durable: UInt64) {
+        let ready = pending.withLock { pending -> ArraySlice<ChangeEvent> in
+            let count = pending.firstIndex { $0.sequence > durable } ?? pending.count
+            let ready = pending[..<count]
+            pending.removeFirst(count)
+            return ready
+        }
+        for event in ready { bus.publish(event) }
     }
 
     /// Returns once `sequence` survives a crash (at once in memory).

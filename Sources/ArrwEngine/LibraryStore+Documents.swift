@@ -63,7 +63,7 @@ extension LibraryStore {
         try lock.withWriteLock {
             try checkLiveLocked()
             guard documents[documentId] != nil else { throw EngineError.documentNotFound(documentId) }
-            let sequence = try journal.append(.deleteDocument(libraryId: id, documentId: documentId))
+            let sequence = try journal.append(.deleteDocument(libraryId: id, documentId: documentId, at: Date()))
             applyRemoveLocked(documentId, sequence: sequence)
             return sequence
         }

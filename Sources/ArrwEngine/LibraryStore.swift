@@ -69,7 +69,7 @@ final class LibraryStore: @unchecked Sendable {
     func markDeleted() throws -> UInt64 {
         try lock.withWriteLock {
             try checkLiveLocked()
-            let sequence = try journal.append(.deleteLibrary(id: id))
+            let sequence = try journal.append(.deleteLibrary(id: id, at: Date()))
             isDeleted = true
             appliedThrough = sequence
             return sequence

@@ -15,6 +15,7 @@ enum ErrorEnvelope {
         case .invalidInput: .badRequest
         case .notFound: .notFound
         case .conflict: .conflict
+        case .expired: .gone
         case .unavailable: .serviceUnavailable
         case .internalFailure: .internalServerError
         }

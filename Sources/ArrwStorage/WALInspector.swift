@@ -14,9 +14,13 @@ public enum WALInspector {
         public var damageIsTornTail: Bool
     }
 
-    /// The segments of `directory` in order; `visit` sees each whole data record.
-    public static func inspect(directory: String, visit: (UInt64, [UInt8]) -> Void = { _, _ in }) throws -> [Segment] {
-        let firsts = try FileIO.listDirectory(directory).compactMap(WALFormat.firstSequence(ofSegmentNamed:)).sorted()
+    /// The segments of `directory` in order; `visit` sees each whole data record. Segments
+    /// that end before sequence `from` are skipped unread.
+    public static func inspect(
+        directory: String, from: UInt64 = 0, visit: (UInt64, [UInt8]) -> Void = { _, _ in }
+    ) throws -> [Segment] {
+        var firsts = try FileIO.listDirectory(directory).compactMap(WALFormat.firstSequence(ofSegmentNamed:)).sorted()
+        while firsts.count > 1 && firsts[1] <= from { firsts.removeFirst() }
         return try firsts.map { first in
             let path = directory + "/" + WALFormat.segmentName(firstSequence: first)
             let scan = WALSegmentScan(path: path, bytes: try FileIO.readFile(path), expectedFirst: first)

@@ -47,6 +47,7 @@ public final class WriteAheadLog: @unchecked Sendable {
         var waiters: [(sequence: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
         var appended = 0
         var syncs = 0
+        var onDurable: (@Sendable (UInt64) -> Void)?
     }
 
     /// Counters for metrics and tests: records appended since open, fsyncs issued, the last
@@ -105,9 +106,16 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// The sequence the last `append` received (0 before any).
     public var lastSequence: UInt64 { state.withLock { $0.nextSequence - 1 } }
 
-    /// Frames `payload` as the next record and returns its sequence. The record is not yet
-    /// durable: call `waitUntilDurable` before acknowledging the change it describes.
-    public func append(_ payload: [UInt8]) throws -> UInt64 {
+    /// Calls `handler` (on the log's flush queue, in order, before the waiters wake) each time
+    /// records become durable, with the last durable sequence.
+    public func onDurable(_ handler: @escaping @Sendable (UInt64) -> Void) {
+        state.withLock { $0.onDurable = handler }
+    }
+
+    /// Frames `payload` as the next record and returns its sequence; `assigned` sees the
+    /// sequence first, under the log's lock (so before the record can become durable). The
+    /// record is not yet durable: call `waitUntilDurable` before acknowledging its change.
+    public func append(_ payload: [UInt8], assigned: (UInt64) -> Void = { _ in }) throws -> UInt64 {
         guard payload.count <= WALFormat.maxPayloadBytes else {
             throw StorageError.logFailed("a record of \(payload.count) bytes exceeds the \(WALFormat.maxPayloadBytes)-byte limit")
         }
@@ -117,6 +125,7 @@ public final class WriteAheadLog: @unchecked Sendable {
             let sequence = state.nextSequence
             state.nextSequence += 1
             state.appended += 1
+            assigned(sequence)
             if state.batch.isEmpty { state.batchFirstSequence = sequence }
             payload.withUnsafeBytes { WALFormat.appendRecord(kind: .data, sequence: sequence, payload: $0, to: &state.batch) }
             let schedule = !state.flushScheduled
@@ -188,6 +197,7 @@ public final class WriteAheadLog: @unchecked Sendable {
     }
 
     private func complete(through sequence: UInt64, failure: String?) {
+        if failure == nil, let handler = state.withLock({ $0.onDurable }) { handler(sequence) }
         let ready = state.withLock { state in
             if let failure {
                 state.failure = failure
