@@ -24,15 +24,6 @@ public struct ChangeEvent: Sendable, Equatable {
 
     /// Whether the event is a logged change (kept for resumption) rather than a live-only search.
     public var isChange: Bool { kind != .searchPerformed }
-
-    /// The event as clients receive it: `{"sequence", "type", "library_id", "timestamp", "data"}`.
-    public var json: JSONValue {
-        .object([
-            "sequence": .int(Int64(sequence)), "type": .string(kind.rawValue),
-            "library_id": .string(libraryId.uuidString.lowercased()),
-            "timestamp": .string(timestamp.formatted(.iso8601)), "data": .object(data),
-        ])
-    }
 }
 
 extension ChangeRecord {

@@ -21,6 +21,20 @@ enum APIResponse {
         return encoder
     }()
 
+    /// `value` as compact JSON text (one line), for NDJSON and SSE frames.
+    static func text(_ value: JSONValue) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// An event as subscribers receive it: `{"sequence", "type", "library_id", "timestamp", "data"}`.
+    static func event(_ event: ChangeEvent) -> JSONValue {
+        .object([
+            "sequence": .int(Int64(event.sequence)), "type": .string(event.kind.rawValue),
+            "library_id": .string(event.libraryId.uuidString.lowercased()), "timestamp": timestamp(event.timestamp),
+            "data": .object(event.data),
+        ])
+    }
+
     static func timestamp(_ date: Date) -> JSONValue {
         .string(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
     }

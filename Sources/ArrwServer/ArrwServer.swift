@@ -43,6 +43,7 @@ public enum ArrwServer {
         }
         let body = JSONBodyReader(maxBytes: configuration.maxRequestBodyBytes)
         HealthRoutes(database: database, version: version).register(on: router)
+        EventRoutes(database: database, queueLimit: configuration.eventQueueLimit).register(on: router)
         let libraries = router.group("v1/libraries")
         LibraryRoutes(database: database, body: body).register(on: libraries)
         DocumentRoutes(database: database, body: body).register(on: libraries)
@@ -54,11 +55,11 @@ public enum ArrwServer {
     /// its snapshot and write-ahead log), or in memory when that is nil.
     public static func openDatabase(
         configuration: ServerConfiguration, logger: Logger
-    ) throws -> Database {
+    ) throws -> (Database, RecoveryReport?) {
         let embedder = try makeEmbedder(configuration)
         guard let directory = configuration.dataDirectory else {
             logger.warning("DATA_DIR is :memory:; nothing will survive a restart")
-            return Database(embedder: embedder, limits: configuration.limits)
+            return (Database(embedder: embedder, limits: configuration.limits), nil)
         }
         let policy: WALSyncPolicy = configuration.walSyncIntervalSeconds > 0 ? .interval(configuration.walSyncIntervalSeconds) : .always
         let (database, report) = try Database.open(
@@ -73,7 +74,7 @@ public enum ArrwServer {
             ])
         for rejected in report.rejectedSnapshots { logger.error("skipped a damaged snapshot: \(rejected)") }
         if let torn = report.tornTail { logger.warning("the write-ahead log had a torn tail (a crash mid-write): \(torn)") }
-        return database
+        return (database, report)
     }
 
     /// The HTTP application over `database` (a fresh in-memory one when nil, as tests use).
@@ -96,11 +97,12 @@ public enum ArrwServer {
     /// SIGTERM or SIGINT; then stops accepting, finishes in-flight requests, writes a final
     /// snapshot, closes the log and returns.
     public static func run(configuration: ServerConfiguration, logger: Logger) async throws {
-        let database = try openDatabase(configuration: configuration, logger: logger)
+        let (database, recovery) = try openDatabase(configuration: configuration, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.workers)
         let application = try makeApplication(configuration: configuration, database: database, eventLoopGroup: group, logger: logger)
         let snapshots = SnapshotService(
-            database: database, interval: .seconds(configuration.snapshotIntervalSeconds), logger: logger)
+            database: database, interval: .seconds(configuration.snapshotIntervalSeconds),
+            afterRecovery: (recovery?.walRecordsReplayed ?? 0) > 0, logger: logger)
         let services = ServiceGroup(
             configuration: .init(
                 services: [.init(service: snapshots), .init(service: application)],

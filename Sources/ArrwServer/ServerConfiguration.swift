@@ -53,6 +53,12 @@ public struct ServerConfiguration: Sendable {
     public var walSyncIntervalSeconds = 0.0
     /// `JOB_WORKERS`: background job workers. Default 4. Unused until jobs land.
     public var jobWorkers = 4
+    /// `EVENT_QUEUE_LIMIT`: events that may wait unread for one SSE or WebSocket subscriber
+    /// before it is disconnected as too slow. Default 4096.
+    public var eventQueueLimit = 4096
+    /// `WS_OUTBOUND_QUEUE_LIMIT`: messages (responses and events) that may wait unsent to one
+    /// WebSocket client before it is closed as not reading. Default 256.
+    public var webSocketOutboundLimit = 256
 
     public init() {}
 
@@ -97,6 +103,8 @@ public struct ServerConfiguration: Sendable {
         config.snapshotIntervalSeconds = try reader.int("SNAPSHOT_INTERVAL_SECONDS", in: 1...(86_400 * 365)) ?? config.snapshotIntervalSeconds
         config.walSyncIntervalSeconds = try reader.double("WAL_SYNC_INTERVAL_SECONDS", in: 0...3600) ?? config.walSyncIntervalSeconds
         config.jobWorkers = try reader.int("JOB_WORKERS", in: 1...256) ?? config.jobWorkers
+        config.eventQueueLimit = try reader.int("EVENT_QUEUE_LIMIT", in: 16...1_000_000) ?? config.eventQueueLimit
+        config.webSocketOutboundLimit = try reader.int("WS_OUTBOUND_QUEUE_LIMIT", in: 4...100_000) ?? config.webSocketOutboundLimit
         return config
     }
 }

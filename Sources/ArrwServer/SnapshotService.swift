@@ -5,13 +5,17 @@ import ServiceLifecycle
 
 /// Writes a snapshot every `interval` and a last one on graceful shutdown, then closes the
 /// write-ahead log. Runs in the server's service group after the HTTP server, so at shutdown
-/// the server has stopped taking requests before the final snapshot is taken.
+/// the server has stopped taking requests before the final snapshot is taken. After a
+/// recovery that replayed WAL records (a crash), one is written at once, so repeated crashes
+/// never make the replay grow.
 struct SnapshotService: Service {
     let database: Database
     let interval: Duration
+    let afterRecovery: Bool
     let logger: Logger
 
     func run() async throws {
+        if afterRecovery { await snapshot(reason: "recovery") }
         while !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }

@@ -14,7 +14,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let configuration = testConfiguration { $0.dataDirectory = directory }
         let logger = Logger(label: "test")
-        let first = try ArrwServer.openDatabase(configuration: configuration, logger: logger)
+        let (first, _) = try ArrwServer.openDatabase(configuration: configuration, logger: logger)
         try await withAPI(configuration, database: first) { api in
             let library = try await api.createLibrary("kept")
             try await api.addDocument(library, #"{"id": "a", "text": "alpha"}"#)
@@ -28,7 +28,8 @@ import Testing
         }
         try first.close()
 
-        let second = try ArrwServer.openDatabase(configuration: configuration, logger: logger)
+        let (second, recovery) = try ArrwServer.openDatabase(configuration: configuration, logger: logger)
+        #expect(recovery?.walRecordsReplayed == 4)
         try await withAPI(configuration, database: second) { api in
             let libraries = try await api.call(.get, "/v1/libraries")
             let library = try #require(libraries["libraries"]?.array?.first?.object?["id"]?.string)

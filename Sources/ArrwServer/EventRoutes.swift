@@ -1,0 +1,105 @@
+import ArrwEngine
+import Foundation
+import Hummingbird
+import HTTPTypes
+import ServiceLifecycle
+
+/// `GET /v1/events` (Server-Sent Events) and `GET /v1/events/stats`.
+///
+/// A stream frames each change as `id: <sequence>`, `event: <type>`, `data: <event JSON>`;
+/// `search.performed` events carry no `id` (they are live only and cannot be resumed). Query
+/// parameters: `library_id`, `types` (comma-separated), `since` (deliver sequences after it);
+/// a `Last-Event-ID` header, as browsers send on reconnect, takes precedence over `since`.
+/// A resume point no longer kept answers 410 before the stream starts. A subscriber that
+/// stops reading gets a final `event: error` frame and is disconnected; streams end when the
+/// server shuts down.
+struct EventRoutes<Context: RequestContext>: Sendable {
+    let database: Database
+    /// Events that may wait unread per subscriber before it is dropped.
+    let queueLimit: Int
+
+    func register(on router: Router<Context>) {
+        router.get("v1/events/stats") { _, _ in
+            let statistics = database.events.statistics
+            return try APIResponse.json(.object([
+                "total_published": .int(Int64(statistics.totalPublished)),
+                "total_delivered": .int(Int64(statistics.totalDelivered)),
+                "active_subscribers": .int(Int64(statistics.activeSubscribers)),
+                "queue_size": .int(Int64(statistics.queueSize)),
+                "last_sequence": .int(Int64(database.events.lastSequence)),
+            ]))
+        }
+        router.get("v1/events") { request, _ in
+            let subscription = try database.subscribe(
+                filter: try Self.filter(request), since: try Self.resumePoint(request), queueLimit: queueLimit)
+            let body = ResponseBody { writer in
+                try await withGracefulShutdownHandler {
+                    defer { subscription.cancel() }
+                    try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+                    do {
+                        for try await event in subscription { try await writer.write(Self.frame(event)) }
+                    } catch let end as SubscriptionEnd {
+                        let error: JSONValue = .object(["error": .object([
+                            "code": .string("subscriber_too_slow"), "message": .string(end.description),
+                        ])])
+                        try await writer.write(ByteBuffer(string: "event: error\ndata: \(try APIResponse.text(error))\n\n"))
+                    }
+                    try await writer.finish(nil)
+                } onGracefulShutdown: {
+                    subscription.cancel()
+                }
+            }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+                body: body)
+        }
+    }
+
+    /// One SSE frame for `event`.
+    static func frame(_ event: ChangeEvent) throws -> ByteBuffer {
+        let id = event.isChange ? "id: \(event.sequence)\n" : ""
+        return ByteBuffer(string: "\(id)event: \(event.kind.rawValue)\ndata: \(try APIResponse.text(APIResponse.event(event)))\n\n")
+    }
+
+    /// `library_id` and `types` from the query string, each checked.
+    static func filter(_ request: Request) throws -> EventFilter {
+        var filter = EventFilter()
+        if let text = request.uri.queryParameters.get("library_id") {
+            guard let id = UUID(uuidString: text) else {
+                throw EngineError.validation("'library_id' must be a library id (a UUID)", field: "library_id")
+            }
+            filter.libraryId = id
+        }
+        if let text = request.uri.queryParameters.get("types") {
+            filter.kinds = try Self.kinds(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }, field: "types")
+        }
+        return filter
+    }
+
+    /// Event types by name, or a 400 naming the unknown one and listing the known.
+    static func kinds(_ names: [String], field: String) throws -> Set<ChangeEvent.Kind> {
+        try Set(names.filter { !$0.isEmpty }.map { name in
+            guard let kind = ChangeEvent.Kind(rawValue: name) else {
+                let known = ChangeEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+                throw EngineError.validation("unknown event type '\(name)'; known: \(known)", field: field)
+            }
+            return kind
+        })
+    }
+
+    /// `Last-Event-ID`, else `since`; nil for a fresh subscription.
+    static func resumePoint(_ request: Request) throws -> UInt64? {
+        if let header = request.headers[HTTPField.Name("Last-Event-ID")!] {
+            guard let sequence = UInt64(header.trimmingCharacters(in: .whitespaces)) else {
+                throw EngineError.validation("the Last-Event-ID header must be a sequence number", field: "Last-Event-ID")
+            }
+            return sequence
+        }
+        guard let text = request.uri.queryParameters.get("since") else { return nil }
+        guard let sequence = UInt64(text) else {
+            throw EngineError.validation("'since' must be a sequence number (a non-negative integer)", field: "since")
+        }
+        return sequence
+    }
+}
