@@ -43,12 +43,6 @@ struct PatchLibraryBody: Decodable {
     }
 }
 
-/// `POST /v1/libraries/{id}/documents/batch` body; each document is parsed alone so one bad
-/// document fails alone.
-struct BatchDocumentsBody: Decodable {
-    var documents: [JSONValue]
-}
-
 /// `DELETE /v1/libraries/{id}/documents/batch` body.
 struct BatchDeleteBody: Decodable {
     var documentIds: [String]

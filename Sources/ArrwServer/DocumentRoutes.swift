@@ -16,7 +16,9 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
         group.post(":id/documents/batch") { request, context in
             let id = try context.parameters.require("id")
             _ = try database.library(id)
-            let documents = try await body.decode(BatchDocumentsBody.self, from: request).documents
+            guard let documents = try await body.json(from: request).object?["documents"]?.array else {
+                throw EngineError.validation("the body must be an object with a 'documents' array", field: "documents")
+            }
             let drafts = documents.map { json in
                 Result { try DocumentDraft.parse(json, limits: database.limits) }.mapError { $0 as? EngineError ?? .validation("\($0)") }
             }

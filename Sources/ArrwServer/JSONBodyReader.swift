@@ -13,7 +13,21 @@ struct JSONBodyReader: Sendable {
         return Data(buffer.readableBytesView)
     }
 
+    /// The body parsed as JSON (the fast path for documents and their vectors).
+    func json(from request: Request) async throws -> JSONValue {
+        let buffer = try await request.body.collect(upTo: maxBytes)
+        guard buffer.readableBytes > 0 else {
+            throw EngineError(kind: .invalidInput, code: "invalid_json", message: "the request body is empty; send a JSON object")
+        }
+        do {
+            return try buffer.withUnsafeReadableBytes { try JSONValue.parse($0) }
+        } catch let error as JSONSyntaxError {
+            throw EngineError(kind: .invalidInput, code: "invalid_json", message: "the request body is not valid JSON: \(error)")
+        }
+    }
+
     func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        if T.self == JSONValue.self { return try await json(from: request) as! T }
         let data = try await bytes(of: request)
         guard !data.isEmpty else {
             throw EngineError(kind: .invalidInput, code: "invalid_json", message: "the request body is empty; send a JSON object")

@@ -1,0 +1,284 @@
+import Foundation
+
+/// Why a text is not JSON: what was wrong and at which byte.
+public struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
+    public var offset: Int
+    public var reason: String
+
+    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+}
+
+extension JSONValue {
+    /// Parses RFC 8259 JSON straight into a `JSONValue` (much faster than `JSONDecoder` for
+    /// long number arrays such as embeddings). Integers that fit in `Int64` stay `.int`; other
+    /// numbers are `.double`. Nesting deeper than `maxDepth` is an error, never a stack
+    /// overflow. Only whitespace may follow the value.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 128) throws -> JSONValue {
+        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
+        parser.skipWhitespace()
+        let value = try parser.value(depth: 0)
+        parser.skipWhitespace()
+        guard parser.offset == bytes.count else { throw parser.error("unexpected text after the JSON value") }
+        return value
+    }
+
+    /// Parses the bytes of `data` (see `parse(_:maxDepth:)`).
+    public static func parse(_ data: some ContiguousBytes, maxDepth: Int = 128) throws -> JSONValue {
+        try data.withUnsafeBytes { try parse($0, maxDepth: maxDepth) }
+    }
+}
+
+/// A recursive-descent JSON reader over raw bytes; `offset` is the next unread byte.
+private struct JSONParser {
+    let bytes: UnsafeRawBufferPointer
+    let maxDepth: Int
+    var offset = 0
+
+    init(bytes: UnsafeRawBufferPointer, maxDepth: Int) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
+
+    func error(_ reason: String) -> JSONSyntaxError { JSONSyntaxError(offset: offset, reason: reason) }
+
+    var current: UInt8? { offset < bytes.count ? bytes[offset] : nil }
+
+    mutating func skipWhitespace() {
+        while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { offset += 1 }
+    }
+
+    mutating func value(depth: Int) throws -> JSONValue {
+        guard let byte = current else { throw error("unexpected end of input") }
+        switch byte {
+        case UInt8(ascii: "{"): return try object(depth: depth + 1)
+        case UInt8(ascii: "["): return try array(depth: depth + 1)
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): return try literal("true", .bool(true))
+        case UInt8(ascii: "f"): return try literal("false", .bool(false))
+        case UInt8(ascii: "n"): return try literal("null", .null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+        default: throw error("unexpected character '\(Unicode.Scalar(byte))'")
+        }
+    }
+
+    mutating func literal(_ word: StaticString, _ value: JSONValue) throws -> JSONValue {
+        let count = word.utf8CodeUnitCount
+        guard bytes.count - offset >= count,
+            (0..<count).allSatisfy({ bytes[offset + $0] == word.utf8Start[$0] })
+        else { throw error("expected '\(word)'") }
+        offset += count
+        return value
+    }
+
+    mutating func object(depth: Int) throws -> JSONValue {
+        guard depth <= maxDepth else { throw error("nested deeper than \(maxDepth) levels") }
+        offset += 1
+        var members: [String: JSONValue] = [:]
+        skipWhitespace()
+        if current == UInt8(ascii: "}") {
+            offset += 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard current == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let key = try string()
+            skipWhitespace()
+            guard current == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
+            offset += 1
+            skipWhitespace()
+            members[key] = try value(depth: depth)
+            skipWhitespace()
+            switch current {
+            case UInt8(ascii: ","): offset += 1
+            case UInt8(ascii: "}"):
+                offset += 1
+                return .object(members)
+            default: throw error("expected ',' or '}' in an object")
+            }
+        }
+    }
+
+    mutating func array(depth: Int) throws -> JSONValue {
+        guard depth <= maxDepth else { throw error("nested deeper than \(maxDepth) levels") }
+        offset += 1
+        var items: [JSONValue] = []
+        skipWhitespace()
+        if current == UInt8(ascii: "]") {
+            offset += 1
+            return .array(items)
+        }
+        while true {
+            skipWhitespace()
+            items.append(try value(depth: depth))
+            skipWhitespace()
+            switch current {
+            case UInt8(ascii: ","): offset += 1
+            case UInt8(ascii: "]"):
+                offset += 1
+                return .array(items)
+            default: throw error("expected ',' or ']' in an array")
+            }
+        }
+    }
+
+    mutating func string() throws -> String {
+        offset += 1
+        let start = offset
+        // Fast path: no escapes.
+        while let byte = current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+            guard byte >= 0x20 else { throw error("a control character inside a string") }
+            offset += 1
+        }
+        guard let stop = current else { throw error("an unterminated string") }
+        if stop == UInt8(ascii: "\"") {
+            defer { offset += 1 }
+            return try validated(start..<offset)
+        }
+        var utf8 = Array(bytes[start..<offset])
+        while let byte = current {
+            switch byte {
+            case UInt8(ascii: "\""):
+                offset += 1
+                guard let text = String(validating: utf8, as: UTF8.self) else { throw error("a string that is not valid UTF-8") }
+                return text
+            case UInt8(ascii: "\\"):
+                offset += 1
+                try escape(into: &utf8)
+            case 0..<0x20:
+                throw error("a control character inside a string")
+            default:
+                utf8.append(byte)
+                offset += 1
+            }
+        }
+        throw error("an unterminated string")
+    }
+
+    func validated(_ range: Range<Int>) throws -> String {
+        guard let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
+            throw error("a string that is not valid UTF-8")
+        }
+        return text
+    }
+
+    mutating func escape(into utf8: inout [UInt8]) throws {
+        guard let byte = current else { throw error("an unterminated escape") }
+        offset += 1
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(byte)
+        case UInt8(ascii: "b"): utf8.append(0x08)
+        case UInt8(ascii: "f"): utf8.append(0x0C)
+        case UInt8(ascii: "n"): utf8.append(0x0A)
+        case UInt8(ascii: "r"): utf8.append(0x0D)
+        case UInt8(ascii: "t"): utf8.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = try hex4()
+            if (0xD800...0xDBFF).contains(scalar) {
+                guard bytes.count - offset >= 6, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u") else {
+                    throw error("a lone high surrogate")
+                }
+                offset += 2
+                let low = try hex4()
+                guard (0xDC00...0xDFFF).contains(low) else { throw error("a high surrogate without its low half") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00...0xDFFF).contains(scalar) {
+                throw error("a lone low surrogate")
+            }
+            utf8.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
+        default:
+            throw error("an unknown escape '\\\(Unicode.Scalar(byte))'")
+        }
+    }
+
+    mutating func hex4() throws -> UInt32 {
+        guard bytes.count - offset >= 4 else { throw error("a short \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[offset]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw error("a bad hex digit in a \\u escape")
+            }
+            value = value << 4 | UInt32(digit)
+            offset += 1
+        }
+        return value
+    }
+
+    /// RFC 8259 number grammar; integers that fit in Int64 stay exact. Short decimals use the
+    /// exact fast path (at most 15 significant digits and a power of ten up to 22, so one
+    /// correctly rounded multiply or divide); anything else goes to `strtod`.
+    mutating func number() throws -> JSONValue {
+        let start = offset
+        let negative = current == UInt8(ascii: "-")
+        if negative { offset += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        guard let first = current, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") else {
+            throw error("a number needs a digit")
+        }
+        if first == UInt8(ascii: "0") {
+            offset += 1
+        } else {
+            while let byte = current, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                if digits < 19 { mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0")) } else { exponent += 1 }
+                digits += 1
+                offset += 1
+            }
+        }
+        var integral = true
+        if current == UInt8(ascii: ".") {
+            integral = false
+            offset += 1
+            guard let byte = current, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
+                throw error("a digit must follow the decimal point")
+            }
+            while let byte = current, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                if digits < 19 {
+                    mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+                    exponent -= 1
+                }
+                digits += mantissa == 0 ? 0 : 1
+                offset += 1
+            }
+        }
+        if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+            integral = false
+            offset += 1
+            var exponentNegative = false
+            if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") {
+                exponentNegative = current == UInt8(ascii: "-")
+                offset += 1
+            }
+            guard let byte = current, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
+                throw error("a digit must follow the exponent")
+            }
+            var value = 0
+            while let byte = current, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                value = min(value * 10 + Int(byte - UInt8(ascii: "0")), 100_000)
+                offset += 1
+            }
+            exponent += exponentNegative ? -value : value
+        }
+        if integral, digits <= 18 {
+            return .int(negative ? -Int64(mantissa) : Int64(mantissa))
+        }
+        if !integral, digits <= 15, (-22...22).contains(exponent) {
+            let value = exponent < 0 ? Double(mantissa) / Self.powersOfTen[-exponent] : Double(mantissa) * Self.powersOfTen[exponent]
+            return .double(negative ? -value : value)
+        }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+        if integral, let exact = Int64(text) { return .int(exact) }
+        guard let value = Double(text), value.isFinite else {
+            throw JSONSyntaxError(offset: start, reason: "the number \(text) is out of range")
+        }
+        return .double(value)
+    }
+
+    static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
+}
