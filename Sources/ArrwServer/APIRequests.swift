@@ -71,6 +71,36 @@ struct SearchBody: Decodable {
         case includeEmbeddings = "include_embeddings"
     }
 
+    /// Reads the fields from parsed JSON (the WebSocket `search` action's `data`, where the
+    /// text query may also be called `query_text`), each type-checked with a 400 naming it.
+    init(json: JSONValue) throws {
+        guard let object = json.object else { throw EngineError.validation("the search must be a JSON object", field: "data") }
+        func number(_ key: String) throws -> Double? {
+            switch object[key] {
+            case nil, .null?: return nil
+            case let value?:
+                guard let number = value.number else { throw EngineError.validation("'\(key)' must be a number", field: key) }
+                return number
+            }
+        }
+        switch object["query"] ?? object["query_text"] {
+        case nil, .null?: query = nil
+        case .string(let text)?: query = text
+        default: throw EngineError.validation("'query' must be a string", field: "query")
+        }
+        queryVector = object["query_vector"]
+        k = try number("k")
+        filter = object["filter"]
+        distanceThreshold = try number("distance_threshold")
+        switch object["include_embeddings"] {
+        case nil, .null?: includeEmbeddings = nil
+        case .bool(let flag)?: includeEmbeddings = flag
+        default: throw EngineError.validation("'include_embeddings' must be true or false", field: "include_embeddings")
+        }
+        efSearch = try number("ef_search")
+        nprobe = try number("nprobe")
+    }
+
     func searchQuery(limits: EngineLimits, requireFilter: Bool) throws -> SearchQuery {
         let parsedFilter: Filter?
         switch filter {

@@ -1,6 +1,7 @@
 import ArrwEmbedding
 import ArrwEngine
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOPosix
@@ -88,6 +89,9 @@ public enum ArrwServer {
         let router = makeRouter(database: database, configuration: configuration)
         return Application(
             router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: WebSocketRoutes.router(database: database, configuration: configuration),
+                configuration: .init(ws: .init(maxFrameSize: WebSocketSession.maxMessageBytes))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arrwDB"),
             eventLoopGroupProvider: eventLoopGroup.map { .shared($0) } ?? .singleton,
             logger: logger)

@@ -18,7 +18,7 @@ struct SearchRoutes<Context: RequestContext>: Sendable {
     private func search(_ request: Request, _ context: Context, requireFilter: Bool) async throws -> Response {
         let id = try context.parameters.require("id")
         _ = try database.library(id)
-        let query = try await body.decode(SearchBody.self, from: request).searchQuery(limits: database.limits, requireFilter: requireFilter)
+        let query = try SearchBody(json: try await body.json(from: request)).searchQuery(limits: database.limits, requireFilter: requireFilter)
         return try APIResponse.json(APIResponse.search(try await database.search(libraryId: id, query)))
     }
 }

@@ -1,0 +1,20 @@
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+
+/// The request context of WebSocket upgrades: what `ArrwRequestContext` holds plus the
+/// connection's channel, so a session can drop a client that stopped reading without waiting
+/// for that client to read a close frame.
+public struct ArrwWebSocketContext: RequestContext, WebSocketRequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let webSocket: WebSocketHandlerReference<Self>
+    public let remoteAddress: SocketAddress?
+    let channel: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        webSocket = .init()
+        remoteAddress = source.channel.remoteAddress
+        channel = source.channel
+    }
+}

@@ -1,0 +1,30 @@
+import ArrwEngine
+import Hummingbird
+import HummingbirdWebSocket
+
+/// `WS /v1/libraries/{id}/ws`: the upgrade (404 for an unknown library, API keys and rate
+/// limits as on every route), then a `WebSocketSession` per connection.
+enum WebSocketRoutes {
+    static func router(database: Database, configuration: ServerConfiguration) -> Router<ArrwWebSocketContext> {
+        let router = Router(context: ArrwWebSocketContext.self)
+        router.add(middleware: ErrorEnvelopeMiddleware())
+        if !configuration.apiKeys.isEmpty {
+            router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys))
+        }
+        if configuration.rateLimitEnabled {
+            router.add(middleware: RateLimitMiddleware(perMinute: configuration.rateLimitPerMinute))
+        }
+        router.ws("v1/libraries/:id/ws") { _, context in
+            _ = try database.library(try context.parameters.require("id"))
+            return .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
+            let id = try context.requestContext.parameters.require("id")
+            let session = WebSocketSession(
+                database: database, libraryId: id, channel: context.requestContext.channel,
+                outboundLimit: configuration.webSocketOutboundLimit, eventQueueLimit: configuration.eventQueueLimit,
+                logger: context.logger)
+            try await session.run(inbound: inbound, outbound: outbound)
+        }
+        return router
+    }
+}

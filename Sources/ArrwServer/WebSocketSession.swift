@@ -1,0 +1,147 @@
+import ArrwEngine
+import Foundation
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOWebSocket
+import Synchronization
+
+/// One WebSocket client of one library (SPEC.md, "WebSocket"). Requests
+/// `{"request_id", "action", "data"}` are answered in order with
+/// `{"request_id", "success", "data", "error"}` (`request_id` echoed as sent); after
+/// `subscribe`, the library's events arrive as `{"type": "event", "event": {..}}`.
+///
+/// Every outgoing message goes through one bounded queue (`outboundLimit` messages) drained by
+/// a writer task. A client that stops reading fills it; the session then closes the
+/// connection with code 1008 and a reason, cutting it after a second if the client will not
+/// even take the close frame. Nothing it does can block the server or other clients, and the
+/// memory it can hold is bounded by the queue.
+final class WebSocketSession: Sendable {
+    static let maxMessageBytes = 16 << 20
+    static let actions = ["search", "add", "delete", "get", "subscribe", "unsubscribe", "ping"]
+
+    let database: Database
+    let libraryId: String
+    let channel: any Channel
+    let outboundLimit: Int
+    let eventQueueLimit: Int
+    let logger: Logger
+    private let outbox: AsyncStream<String>
+    private let outboxInput: AsyncStream<String>.Continuation
+    private let state = Mutex<State>(State())
+
+    struct State {
+        var outbound: WebSocketOutboundWriter?
+        var subscription: EventSubscription?
+        var closing = false
+    }
+
+    init(database: Database, libraryId: String, channel: any Channel, outboundLimit: Int, eventQueueLimit: Int, logger: Logger) {
+        self.database = database
+        self.libraryId = libraryId
+        self.channel = channel
+        self.outboundLimit = outboundLimit
+        self.eventQueueLimit = eventQueueLimit
+        self.logger = logger
+        (outbox, outboxInput) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(outboundLimit))
+    }
+
+    var isClosing: Bool { state.withLock { $0.closing } }
+
+    /// Replaces the session's subscription, returning the previous one.
+    func state(_ key: WritableKeyPath<State, EventSubscription?>, set value: EventSubscription?) -> EventSubscription? {
+        state.withLock { state in
+            defer { state[keyPath: key] = value }
+            return state[keyPath: key]
+        }
+    }
+
+    /// Serves the connection until the client leaves or is dropped.
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        state.withLock { $0.outbound = outbound }
+        let writer = Task { [outbox] in
+            for await text in outbox {
+                do { try await outbound.write(.text(text)) } catch { break }
+            }
+        }
+        defer {
+            state.withLock { $0.subscription }?.cancel()
+            outboxInput.finish()
+        }
+        do {
+            for try await message in inbound.messages(maxSize: Self.maxMessageBytes) {
+                guard !isClosing else { break }
+                switch message {
+                case .text(let text):
+                    send(await reply(to: text))
+                case .binary:
+                    send(Self.reply(requestId: .null, data: nil, error: .validation("send requests as text frames holding JSON")))
+                }
+            }
+        } catch where isClosing {
+            return
+        }
+        guard !isClosing else { return }
+        outboxInput.finish()
+        await writer.value
+    }
+
+    /// Queues `text` for the client; a full queue drops the client.
+    func send(_ text: String) {
+        if case .dropped = outboxInput.yield(text) {
+            drop(reason: "the client is not reading: \(outboundLimit) messages are waiting to be sent")
+        }
+    }
+
+    /// Closes the connection with 1008 and `reason`, at most a second after asking politely.
+    func drop(reason: String) {
+        let outbound = state.withLock { state -> WebSocketOutboundWriter? in
+            guard !state.closing else { return nil }
+            state.closing = true
+            return state.outbound
+        }
+        guard let outbound else { return }
+        logger.warning("closing a WebSocket client", metadata: ["library_id": "\(libraryId)", "reason": "\(reason)"])
+        outboxInput.finish()
+        state.withLock { $0.subscription }?.cancel()
+        let channel = channel
+        Task { try? await outbound.close(.policyViolation, reason: reason) }
+        Task {
+            try? await Task.sleep(for: .seconds(1))
+            channel.close(promise: nil)
+        }
+    }
+
+    /// The reply to one request, success or error, as JSON text.
+    func reply(to text: String) async -> String {
+        var requestId: JSONValue = .null
+        do {
+            let request: JSONValue
+            do {
+                request = try JSONValue.parse(Array(text.utf8))
+            } catch let error as JSONSyntaxError {
+                throw EngineError(kind: .invalidInput, code: "invalid_json", message: "the message is not valid JSON: \(error)")
+            }
+            guard let object = request.object else { throw EngineError.validation("a request must be a JSON object") }
+            requestId = object["request_id"] ?? .null
+            guard let action = object["action"]?.string else {
+                throw EngineError.validation(
+                    "'action' is required: one of \(Self.actions.joined(separator: ", "))", field: "action")
+            }
+            let data = try await perform(action, data: object["data"] ?? .object([:]))
+            return Self.reply(requestId: requestId, data: data, error: nil)
+        } catch {
+            let failure = error as? EngineError
+                ?? EngineError(kind: .internalFailure, code: "internal_error", message: "\(error)")
+            return Self.reply(requestId: requestId, data: nil, error: failure)
+        }
+    }
+
+    static func reply(requestId: JSONValue, data: JSONValue?, error: EngineError?) -> String {
+        let message: JSONValue = .object([
+            "request_id": requestId, "success": .bool(error == nil), "data": data ?? .null,
+            "error": error.map(APIResponse.error) ?? .null,
+        ])
+        return (try? APIResponse.text(message)) ?? #"{"success": false, "error": {"code": "internal_error"}}"#
+    }
+}

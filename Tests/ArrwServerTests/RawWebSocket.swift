@@ -1,0 +1,87 @@
+import Foundation
+import Glibc
+
+/// A deliberately minimal WebSocket client over a blocking POSIX socket: it can send text
+/// frames without ever reading, which is how a stuck client behaves (no client library lets
+/// you stop reading at the TCP level).
+final class RawWebSocket {
+    let fd: Int32
+
+    /// Connects and performs the upgrade handshake on `path`; throws unless the server answers 101.
+    init(port: Int, path: String) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw RawWebSocketError.failed("connect: \(String(cString: strerror(errno)))") }
+        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        _ = try send(Array(request.utf8))
+        var response: [UInt8] = []
+        var byte: UInt8 = 0
+        while !response.ends(with: [13, 10, 13, 10]) {
+            guard recv(fd, &byte, 1, 0) == 1 else { throw RawWebSocketError.failed("the handshake was cut short") }
+            response.append(byte)
+        }
+        let status = String(decoding: response, as: UTF8.self)
+        guard status.hasPrefix("HTTP/1.1 101") else { throw RawWebSocketError.failed("no upgrade: \(status)") }
+    }
+
+    deinit { close(fd) }
+
+    /// Sends one masked text frame; returns false once the server has closed the connection.
+    func sendText(_ text: String) throws -> Bool {
+        let payload = Array(text.utf8)
+        var frame: [UInt8] = [0x81]
+        if payload.count < 126 {
+            frame.append(0x80 | UInt8(payload.count))
+        } else {
+            frame.append(0x80 | 126)
+            frame.append(UInt8(payload.count >> 8))
+            frame.append(UInt8(payload.count & 0xFF))
+        }
+        let mask: [UInt8] = [0x12, 0x34, 0x56, 0x78]
+        frame += mask
+        frame += payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+        return try send(frame)
+    }
+
+    private func send(_ bytes: [UInt8]) throws -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent < 0 {
+                if errno == EPIPE || errno == ECONNRESET { return false }
+                throw RawWebSocketError.failed("send: \(String(cString: strerror(errno)))")
+            }
+            offset += sent
+        }
+        return true
+    }
+
+    /// Reads until the server closes the connection (or `seconds` pass); returns the bytes.
+    func readToEnd(seconds: Int) -> (bytes: [UInt8], closed: Bool) {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count == 0 { return (bytes, true) }
+            if count < 0 { return (bytes, errno == ECONNRESET) }
+            bytes += buffer[0..<count]
+        }
+    }
+}
+
+enum RawWebSocketError: Error {
+    case failed(String)
+}
+
+extension Array where Element == UInt8 {
+    func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
+}

@@ -1,0 +1,121 @@
+import ArrwEmbedding
+import ArrwEngine
+import ArrwServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import NIOWebSocket
+import Testing
+
+/// `WS /v1/libraries/{id}/ws`: every action, errors, events, and a client that never reads.
+@Suite struct WebSocketTests {
+    /// Sends each request in turn over one connection and returns the replies (and any event
+    /// messages) parsed, stopping once `replies` messages arrived.
+    func exchange(port: Int, library: String, _ requests: [String], replies: Int, between: (@Sendable () async throws -> Void)? = nil) async throws -> [JSONValue] {
+        let collected = ReplyBox()
+        try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/v1/libraries/\(library)/ws", logger: Logger(label: "ws-test")) {
+            inbound, outbound, _ in
+            for request in requests { try await outbound.write(.text(request)) }
+            var messages = inbound.messages(maxSize: 1 << 24).makeAsyncIterator()
+            while collected.count < replies, let message = try await messages.next() {
+                if case .text(let text) = message { collected.append(try JSONValue.parse(Array(text.utf8))) }
+                if collected.count == requests.count, let between { try await between() }
+            }
+            try await outbound.close(.normalClosure, reason: nil)
+        }
+        return collected.values
+    }
+
+    @Test("every action answers with its request_id; errors are success false with the error object")
+    func actions() async throws {
+        try await withAPI(testConfiguration(), setup: .live) { api in
+            let port = try #require(api.client.port)
+            let library = try await api.createLibrary("ws", extra: #", "dimension": 3"#)
+            let replies = try await exchange(port: port, library: library, [
+                #"{"request_id": "p", "action": "ping"}"#,
+                #"{"request_id": 7, "action": "add", "data": {"id": "a", "chunks": [{"text": "alpha", "embedding": [1, 0, 0]}]}}"#,
+                #"{"request_id": "s", "action": "search", "data": {"query_vector": [1, 0, 0], "k": 3}}"#,
+                #"{"request_id": "g", "action": "get", "data": {"document_id": "a"}}"#,
+                #"{"request_id": "d", "action": "delete", "data": {"document_id": "a"}}"#,
+                #"{"request_id": "g2", "action": "get", "data": {"document_id": "a"}}"#,
+                #"{"request_id": "x", "action": "explode"}"#,
+                #"{"request_id": "bad", "action": "search", "data": {"query_vector": [1, 0], "k": 3}}"#,
+                "not json",
+            ], replies: 9)
+            let byId = Dictionary(replies.map { ($0.object?["request_id"] ?? .null, $0.object ?? [:]) }, uniquingKeysWith: { a, _ in a })
+            #expect(byId[.string("p")]?["data"]?.object?["pong"] == .bool(true))
+            #expect(byId[.int(7)]?["success"] == .bool(true) && byId[.int(7)]?["data"]?.object?["id"] == .string("a"))
+            #expect(byId[.string("s")]?["data"]?.object?["results"]?.array?.count == 1)
+            #expect(byId[.string("g")]?["data"]?.object?["chunks"]?.array?.count == 1)
+            #expect(byId[.string("d")]?["data"]?.object?["deleted"] == .bool(true))
+            #expect(byId[.string("g2")]?["success"] == .bool(false))
+            #expect(byId[.string("g2")]?["error"]?.object?["code"] == .string("document_not_found"))
+            #expect(byId[.string("x")]?["error"]?.object?["code"] == .string("unknown_action"))
+            #expect(byId[.string("bad")]?["error"]?.object?["code"] == .string("dimension_mismatch"))
+            #expect(byId[.null]?["error"]?.object?["code"] == .string("invalid_json"))
+            #expect(replies.allSatisfy { $0.object?["error"] == .null || $0.object?["success"] == .bool(false) })
+        }
+    }
+
+    @Test("subscribe delivers this library's events; unknown libraries are refused before the upgrade")
+    func subscribe() async throws {
+        try await withAPI(testConfiguration(), setup: .live) { api in
+            let port = try #require(api.client.port)
+            let library = try await api.createLibrary("events", extra: #", "dimension": 3"#)
+            let other = try await api.createLibrary("other", extra: #", "dimension": 3"#)
+            let messages = try await exchange(
+                port: port, library: library, [#"{"request_id": 1, "action": "subscribe", "data": {"event_types": ["document.added"]}}"#],
+                replies: 2
+            ) {
+                try await api.addDocument(other, #"{"id": "elsewhere", "chunks": [{"text": "", "embedding": [1, 0, 0]}]}"#)
+                try await api.addDocument(library, #"{"id": "here", "chunks": [{"text": "", "embedding": [1, 0, 0]}]}"#)
+            }
+            #expect(messages[0].object?["data"]?.object?["subscribed"] == .bool(true))
+            let event = messages[1].object
+            #expect(event?["type"] == .string("event"))
+            #expect(event?["event"]?.object?["data"]?.object?["document_id"] == .string("here"))
+            #expect(throws: (any Error).self) { try RawWebSocket(port: port, path: "/v1/libraries/\(UUID())/ws") }
+        }
+    }
+
+    @Test("a client that never reads is closed with 1008 and a reason; the server and other clients carry on")
+    func clientThatNeverReads() async throws {
+        let configuration = testConfiguration { $0.webSocketOutboundLimit = 8 }
+        try await withAPI(configuration, setup: .live) { api in
+            let port = try #require(api.client.port)
+            let library = try await api.createLibrary("slow", extra: #", "dimension": 64"#)
+            for index in 0..<100 {
+                let vector = (0..<64).map { String(Double(($0 * 7 + index) % 13) - 6) }.joined(separator: ",")
+                try await api.addDocument(library, #"{"id": "d\#(index)", "chunks": [{"text": "\#(String(repeating: "x", count: 200))", "embedding": [\#(vector)]}]}"#)
+            }
+            let stuck = try RawWebSocket(port: port, path: "/v1/libraries/\(library)/ws")
+            let query = (0..<64).map { _ in "1" }.joined(separator: ",")
+            let request = #"{"request_id": 1, "action": "search", "data": {"query_vector": [\#(query)], "k": 100, "include_embeddings": true}}"#
+            var open = true
+            for _ in 0..<2000 where open {
+                open = try stuck.sendText(request)
+            }
+            let healthy = try await exchange(port: port, library: library, [#"{"request_id": "ok", "action": "ping"}"#], replies: 1)
+            #expect(healthy.first?.object?["success"] == .bool(true))
+            let (bytes, closed) = stuck.readToEnd(seconds: 10)
+            #expect(closed, "the server closed the stuck client's connection")
+            if let close = bytes.lastIndex(of: 0x88), close + 4 < bytes.count {
+                #expect(Int(bytes[close + 2]) << 8 | Int(bytes[close + 3]) == 1008)
+                #expect(String(decoding: bytes[(close + 4)...], as: UTF8.self).contains("not reading"))
+            }
+        }
+    }
+}
+
+/// Messages collected by a WebSocket handler, readable after it returns.
+final class ReplyBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [JSONValue] = []
+
+    func append(_ value: JSONValue) { lock.withLock { items.append(value) } }
+    var count: Int { lock.withLock { items.count } }
+    var values: [JSONValue] { lock.withLock { items } }
+}
