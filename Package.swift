@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "arrw-bench", targets: ["ArrwBenchmarks"]),
         .executable(name: "arrw-recovery-bench", targets: ["ArrwRecoveryBenchmark"]),
         .executable(name: "arrw-write-bench", targets: ["ArrwWriteBenchmark"]),
+        .executable(name: "arrw-realtime-bench", targets: ["ArrwRealtimeBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -115,11 +116,27 @@ let package = Package(
         .executableTarget(
             name: "ArrwWriteBenchmark",
             dependencies: [
+                "ArrwTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Benchmarks/WriteBenchmark",
+            swiftSettings: strictSettings
+        ),
+        // WebSocket round trips, event delivery and the slow-client test against a real server.
+        .executableTarget(
+            name: "ArrwRealtimeBenchmark",
+            dependencies: [
+                "ArrwTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Benchmarks/RealtimeBenchmark",
             swiftSettings: strictSettings
         ),
 

@@ -1,3 +1,4 @@
+import ArrwTestSupport
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -93,8 +94,8 @@ func run(clients: Int, port: Int, library: String, http: HTTPClient, seconds: Do
 }
 
 func measure(mode: String, dataDirectory: String, settings: Settings) async throws -> [Level] {
-    let port = ServerProcess.freePort()
-    let server = try ServerProcess(binary: settings.binary, dataDirectory: dataDirectory, port: port)
+    let port = BenchmarkServer.freePort()
+    let server = try BenchmarkServer(binary: settings.binary, dataDirectory: dataDirectory, port: port)
     defer { server.stop() }
     var configuration = HTTPClient.Configuration()
     configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)

@@ -1,6 +1,7 @@
 import ArrwEmbedding
 import ArrwEngine
 import ArrwServer
+import ArrwTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting

@@ -3,12 +3,12 @@ import Glibc
 
 /// A deliberately minimal WebSocket client over a blocking POSIX socket: it can send text
 /// frames without ever reading, which is how a stuck client behaves (no client library lets
-/// you stop reading at the TCP level).
-final class RawWebSocket {
+/// you stop reading at the TCP level). Use it from one task at a time.
+public final class RawWebSocket: @unchecked Sendable {
     let fd: Int32
 
     /// Connects and performs the upgrade handshake on `path`; throws unless the server answers 101.
-    init(port: Int, path: String) throws {
+    public init(port: Int, path: String) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -34,7 +34,7 @@ final class RawWebSocket {
     deinit { close(fd) }
 
     /// Sends one masked text frame; returns false once the server has closed the connection.
-    func sendText(_ text: String) throws -> Bool {
+    public func sendText(_ text: String) throws -> Bool {
         let payload = Array(text.utf8)
         var frame: [UInt8] = [0x81]
         if payload.count < 126 {
@@ -64,7 +64,7 @@ final class RawWebSocket {
     }
 
     /// Reads until the server closes the connection (or `seconds` pass); returns the bytes.
-    func readToEnd(seconds: Int) -> (bytes: [UInt8], closed: Bool) {
+    public func readToEnd(seconds: Int) -> (bytes: [UInt8], closed: Bool) {
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var bytes: [UInt8] = []
@@ -78,10 +78,11 @@ final class RawWebSocket {
     }
 }
 
-enum RawWebSocketError: Error {
+/// Why a raw WebSocket connection failed.
+public enum RawWebSocketError: Error {
     case failed(String)
 }
 
 extension Array where Element == UInt8 {
-    func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
+    fileprivate func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
 }

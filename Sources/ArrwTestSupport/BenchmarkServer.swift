@@ -1,13 +1,13 @@
 import Foundation
 import Glibc
 
-/// An `arrwdb serve` child process on 127.0.0.1 with the small `hash` embedder (the benchmark
-/// brings its own vectors), stopped with SIGTERM.
-final class ServerProcess {
-    let process = Process()
-    let port: Int
+/// An `arrwdb serve` child process on 127.0.0.1 for benchmarks, with the `hash` embedder at
+/// 384 dimensions (benchmarks bring their own vectors), stopped with SIGTERM.
+public final class BenchmarkServer {
+    public let process = Process()
+    public let port: Int
 
-    init(binary: String, dataDirectory: String, port: Int, extraEnvironment: [String: String] = [:]) throws {
+    public init(binary: String, dataDirectory: String, port: Int, extraEnvironment: [String: String] = [:]) throws {
         self.port = port
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", dataDirectory]
@@ -20,13 +20,25 @@ final class ServerProcess {
         try process.run()
     }
 
-    func stop() {
+    public var pid: Int32 { process.processIdentifier }
+
+    /// The server's resident memory in MiB, from /proc.
+    public var residentMiB: Int { Self.residentMiB(pid: pid) }
+
+    /// A process's resident memory in MiB, from /proc (0 when it is gone).
+    public static func residentMiB(pid: Int32) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+    }
+
+    public func stop() {
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
     }
 
     /// A free TCP port on 127.0.0.1 (bound to 0, read back, released).
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
