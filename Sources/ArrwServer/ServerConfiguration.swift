@@ -59,6 +59,9 @@ public struct ServerConfiguration: Sendable {
     /// `WS_OUTBOUND_QUEUE_LIMIT`: messages (responses and events) that may wait unsent to one
     /// WebSocket client before it is closed as not reading. Default 256.
     public var webSocketOutboundLimit = 256
+    /// `WS_OUTBOUND_QUEUE_BYTES`: bytes that may wait unsent to one WebSocket client before it
+    /// is closed as not reading. Default 8 MiB.
+    public var webSocketOutboundBytes = 8 << 20
 
     public init() {}
 
@@ -105,6 +108,7 @@ public struct ServerConfiguration: Sendable {
         config.jobWorkers = try reader.int("JOB_WORKERS", in: 1...256) ?? config.jobWorkers
         config.eventQueueLimit = try reader.int("EVENT_QUEUE_LIMIT", in: 16...1_000_000) ?? config.eventQueueLimit
         config.webSocketOutboundLimit = try reader.int("WS_OUTBOUND_QUEUE_LIMIT", in: 4...100_000) ?? config.webSocketOutboundLimit
+        config.webSocketOutboundBytes = try reader.int("WS_OUTBOUND_QUEUE_BYTES", in: 65_536...(1 << 34)) ?? config.webSocketOutboundBytes
         return config
     }
 }

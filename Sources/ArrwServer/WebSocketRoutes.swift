@@ -21,7 +21,8 @@ enum WebSocketRoutes {
             let id = try context.requestContext.parameters.require("id")
             let session = WebSocketSession(
                 database: database, libraryId: id, channel: context.requestContext.channel,
-                outboundLimit: configuration.webSocketOutboundLimit, eventQueueLimit: configuration.eventQueueLimit,
+                outboundLimit: configuration.webSocketOutboundLimit, outboundByteLimit: configuration.webSocketOutboundBytes,
+                eventQueueLimit: configuration.eventQueueLimit,
                 logger: context.logger)
             try await session.run(inbound: inbound, outbound: outbound)
         }

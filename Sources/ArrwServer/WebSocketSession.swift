@@ -11,8 +11,9 @@ import Synchronization
 /// `{"request_id", "success", "data", "error"}` (`request_id` echoed as sent); after
 /// `subscribe`, the library's events arrive as `{"type": "event", "event": {..}}`.
 ///
-/// Every outgoing message goes through one bounded queue (`outboundLimit` messages) drained by
-/// a writer task. A client that stops reading fills it; the session then closes the
+/// Every outgoing message goes through one bounded queue (`outboundLimit` messages and
+/// `outboundByteLimit` bytes) drained by a writer task. A client that stops reading fills it;
+/// the session then closes the
 /// connection with code 1008 and a reason, cutting it after a second if the client will not
 /// even take the close frame. Nothing it does can block the server or other clients, and the
 /// memory it can hold is bounded by the queue.
@@ -24,6 +25,7 @@ final class WebSocketSession: Sendable {
     let libraryId: String
     let channel: any Channel
     let outboundLimit: Int
+    let outboundByteLimit: Int
     let eventQueueLimit: Int
     let logger: Logger
     private let outbox: AsyncStream<String>
@@ -34,13 +36,18 @@ final class WebSocketSession: Sendable {
         var outbound: WebSocketOutboundWriter?
         var subscription: EventSubscription?
         var closing = false
+        var queuedBytes = 0
     }
 
-    init(database: Database, libraryId: String, channel: any Channel, outboundLimit: Int, eventQueueLimit: Int, logger: Logger) {
+    init(
+        database: Database, libraryId: String, channel: any Channel, outboundLimit: Int, outboundByteLimit: Int,
+        eventQueueLimit: Int, logger: Logger
+    ) {
         self.database = database
         self.libraryId = libraryId
         self.channel = channel
         self.outboundLimit = outboundLimit
+        self.outboundByteLimit = outboundByteLimit
         self.eventQueueLimit = eventQueueLimit
         self.logger = logger
         (outbox, outboxInput) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(outboundLimit))
@@ -62,6 +69,7 @@ final class WebSocketSession: Sendable {
         let writer = Task { [outbox] in
             for await text in outbox {
                 do { try await outbound.write(.text(text)) } catch { break }
+                self.state.withLock { $0.queuedBytes -= text.utf8.count }
             }
         }
         defer {
@@ -88,7 +96,13 @@ final class WebSocketSession: Sendable {
 
     /// Queues `text` for the client; a full queue drops the client.
     func send(_ text: String) {
-        if case .dropped = outboxInput.yield(text) {
+        let queued = state.withLock { state in
+            state.queuedBytes += text.utf8.count
+            return state.queuedBytes
+        }
+        if queued > outboundByteLimit {
+            drop(reason: "the client is not reading: \(queued) bytes are waiting to be sent")
+        } else if case .dropped = outboxInput.yield(text) {
             drop(reason: "the client is not reading: \(outboundLimit) messages are waiting to be sent")
         }
     }
