@@ -1,5 +1,4 @@
 import ArrwEngine
-import Foundation
 import Hummingbird
 
 /// `POST /v1/libraries/{id}/documents/stream`: stores the documents of an NDJSON body (one
@@ -116,9 +115,12 @@ struct NDJSONDocumentUpload: Sendable {
                 details: ["limit": .int(Int64(maxLineBytes)), "bytes": .int(Int64(bytes))])
             return ParsedLine(number: number, draft: .failure(error), bytes: 0)
         case .text(let number, let bytes):
-            guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else {
-                let error = EngineError(kind: .invalidInput, code: "invalid_json", message: "the line is not valid JSON")
-                return ParsedLine(number: number, draft: .failure(error), bytes: bytes.count)
+            let json: JSONValue
+            do {
+                json = try JSONValue.parse(bytes)
+            } catch {
+                let failure = EngineError(kind: .invalidInput, code: "invalid_json", message: "the line is not valid JSON: \(error)")
+                return ParsedLine(number: number, draft: .failure(failure), bytes: bytes.count)
             }
             let draft = Result { try DocumentDraft.parse(json, limits: database.limits) }
                 .mapError { $0 as? EngineError ?? .validation("\($0)") }
