@@ -83,11 +83,22 @@ public struct BatchItemResult: Sendable {
     public var line: Int
     public var documentId: String?
     public var error: EngineError?
+
+    public init(line: Int, documentId: String?, error: EngineError?) {
+        self.line = line
+        self.documentId = documentId
+        self.error = error
+    }
 }
 
 /// The outcome of a batch write: each item succeeded or failed alone.
 public struct BatchOutcome: Sendable {
     public var results: [BatchItemResult]
+
+    public init(results: [BatchItemResult]) {
+        self.results = results
+    }
+
     public var successful: Int { results.count(where: { $0.error == nil }) }
     public var failed: Int { results.count - successful }
 }

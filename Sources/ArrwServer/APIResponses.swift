@@ -9,10 +9,14 @@ import Hummingbird
 /// client relies on the key and omitted elsewhere.
 enum APIResponse {
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try encoder.encode(value)
-        return Response(
+        Response(
             status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            body: .init(byteBuffer: ByteBuffer(bytes: try encode(value))))
+    }
+
+    /// The JSON text of `value` as every answer writes it (sorted keys, `/` unescaped).
+    static func encode(_ value: JSONValue) throws -> Data {
+        try encoder.encode(value)
     }
 
     private static let encoder: JSONEncoder = {
@@ -104,32 +108,51 @@ enum APIResponse {
         return .object(object)
     }
 
-    /// `{"successful", "failed", "results": [{"line", "document_id"?, "error"?}]}`.
+    /// `{"successful", "failed", "results": [batchItem]}`: the answer of `/documents/batch`,
+    /// batch delete and (without `Accept: application/x-ndjson`) `/documents/stream`.
     static func batch(_ outcome: BatchOutcome) -> JSONValue {
         .object([
             "successful": .int(Int64(outcome.successful)),
             "failed": .int(Int64(outcome.failed)),
-            "results": .array(outcome.results.map { item in
-                var object: [String: JSONValue] = ["line": .int(Int64(item.line))]
-                if let id = item.documentId { object["document_id"] = .string(id) }
-                if let failure = item.error { object["error"] = error(failure) }
-                return .object(object)
-            }),
+            "results": .array(outcome.results.map(batchItem)),
         ])
     }
 
+    /// `{"line", "document_id"?, "error"?}`: one item of a batch answer, and one line of a
+    /// streamed upload's NDJSON answer.
+    static func batchItem(_ item: BatchItemResult) -> JSONValue {
+        var object: [String: JSONValue] = ["line": .int(Int64(item.line))]
+        if let id = item.documentId { object["document_id"] = .string(id) }
+        if let failure = item.error { object["error"] = error(failure) }
+        return .object(object)
+    }
+
+    /// `{"summary": {"successful", "failed"}}`: the last line of a streamed upload's NDJSON answer.
+    static func batchSummary(successful: Int, failed: Int) -> JSONValue {
+        .object(["summary": .object(["successful": .int(Int64(successful)), "failed": .int(Int64(failed))])])
+    }
+
+    /// `{"results": [searchHit], "total", "query_time_ms"}`.
     static func search(_ outcome: SearchOutcome) -> JSONValue {
         .object([
-            "results": .array(outcome.hits.map { hit in
-                .object([
-                    "chunk": chunk(hit.chunk),
-                    "document_id": .string(hit.documentId),
-                    "distance": .double(hit.distance),
-                    "score": .double(hit.score),
-                ])
-            }),
+            "results": .array(outcome.hits.map(searchHit)),
             "total": .int(Int64(outcome.hits.count)),
             "query_time_ms": .double(outcome.queryTimeMs),
         ])
+    }
+
+    /// `{"chunk", "document_id", "distance", "score"}`: one search result.
+    static func searchHit(_ hit: SearchHit) -> JSONValue {
+        .object([
+            "chunk": chunk(hit.chunk),
+            "document_id": .string(hit.documentId),
+            "distance": .double(hit.distance),
+            "score": .double(hit.score),
+        ])
+    }
+
+    /// `{"summary": {"total", "query_time_ms"}}`: the last line of a streamed search.
+    static func searchSummary(_ outcome: SearchOutcome) -> JSONValue {
+        .object(["summary": .object(["total": .int(Int64(outcome.hits.count)), "query_time_ms": .double(outcome.queryTimeMs)])])
     }
 }

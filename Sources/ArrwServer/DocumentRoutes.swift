@@ -1,7 +1,8 @@
 import ArrwEngine
 import Hummingbird
 
-/// `/v1/libraries/{id}/documents`: add one, add a batch, list, get, replace, delete one or a batch.
+/// `/v1/libraries/{id}/documents`: add one, add a batch, stream NDJSON in, list, get, replace,
+/// delete one or a batch.
 struct DocumentRoutes<Context: RequestContext>: Sendable {
     let database: Database
     let body: JSONBodyReader
@@ -23,6 +24,11 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
                 Result { try DocumentDraft.parse(json, limits: database.limits) }.mapError { $0 as? EngineError ?? .validation("\($0)") }
             }
             return try APIResponse.json(APIResponse.batch(try await database.addDocuments(libraryId: id, drafts)))
+        }
+        group.post(":id/documents/stream") { request, context in
+            let id = try context.parameters.require("id")
+            _ = try database.library(id)
+            return try await NDJSONDocumentUpload(database: database, libraryId: id, maxLineBytes: body.maxBytes).respond(to: request)
         }
         group.delete(":id/documents/batch") { request, context in
             let id = try context.parameters.require("id")

@@ -1,24 +1,41 @@
 import ArrwEngine
 import Hummingbird
 
-/// `/v1/libraries/{id}/search` and `/search/metadata` (the same search with `filter` required).
+/// `/v1/libraries/{id}/search`, `/search/metadata` (the same search with `filter` required) and
+/// `/search/stream` (the same search; with `Accept: application/x-ndjson` one result per line,
+/// nearest first, then `{"summary": {"total", "query_time_ms"}}`).
 struct SearchRoutes<Context: RequestContext>: Sendable {
     let database: Database
     let body: JSONBodyReader
 
     func register(on group: RouterGroup<Context>) {
         group.post(":id/search") { request, context in
-            try await search(request, context, requireFilter: false)
+            try APIResponse.json(APIResponse.search(try await search(request, context, requireFilter: false)))
         }
         group.post(":id/search/metadata") { request, context in
-            try await search(request, context, requireFilter: true)
+            try APIResponse.json(APIResponse.search(try await search(request, context, requireFilter: true)))
+        }
+        group.post(":id/search/stream") { request, context in
+            let outcome = try await search(request, context, requireFilter: false)
+            guard NDJSON.isAccepted(by: request) else { return try APIResponse.json(APIResponse.search(outcome)) }
+            return NDJSON.response { writer in
+                for hit in outcome.hits {
+                    var line = ByteBuffer()
+                    try NDJSON.append(APIResponse.searchHit(hit), to: &line)
+                    try await writer.write(line)
+                }
+                var summary = ByteBuffer()
+                try NDJSON.append(APIResponse.searchSummary(outcome), to: &summary)
+                try await writer.write(summary)
+                try await writer.finish(nil)
+            }
         }
     }
 
-    private func search(_ request: Request, _ context: Context, requireFilter: Bool) async throws -> Response {
+    private func search(_ request: Request, _ context: Context, requireFilter: Bool) async throws -> SearchOutcome {
         let id = try context.parameters.require("id")
         _ = try database.library(id)
         let query = try SearchBody(json: try await body.json(from: request)).searchQuery(limits: database.limits, requireFilter: requireFilter)
-        return try APIResponse.json(APIResponse.search(try await database.search(libraryId: id, query)))
+        return try await database.search(libraryId: id, query)
     }
 }
