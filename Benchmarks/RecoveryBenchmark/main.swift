@@ -37,11 +37,7 @@ func elapsed(since start: ContinuousClock.Instant) -> Double {
     return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }
 
-func residentMiB() -> Int {
-    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-    return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
-}
+func residentMiB() -> Int { BenchmarkServer.residentMiB(pid: getpid()) }
 
 func directorySize(_ path: String) -> Int {
     let enumerator = FileManager.default.enumerator(atPath: path)
