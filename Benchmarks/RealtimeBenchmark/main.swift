@@ -38,7 +38,7 @@ struct Settings: Sendable {
 
 let settings = Settings(arguments: Array(CommandLine.arguments.dropFirst()))
 let scratch = NSTemporaryDirectory() + "arrw-realtime-bench-" + UUID().uuidString
-let port = BenchmarkServer.freePort()
+let port = try freeLoopbackPort()
 let server = try BenchmarkServer(binary: settings.binary, dataDirectory: scratch, port: port)
 defer {
     server.stop()

@@ -94,7 +94,7 @@ func run(clients: Int, port: Int, library: String, http: HTTPClient, seconds: Do
 }
 
 func measure(mode: String, dataDirectory: String, settings: Settings) async throws -> [Level] {
-    let port = BenchmarkServer.freePort()
+    let port = try freeLoopbackPort()
     let server = try BenchmarkServer(binary: settings.binary, dataDirectory: dataDirectory, port: port)
     defer { server.stop() }
     var configuration = HTTPClient.Configuration()

@@ -1,3 +1,4 @@
+import ArrwTestSupport
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -134,27 +135,4 @@ func locateArrwdbBinary() throws -> URL {
     throw HarnessError(
         "the arrwdb executable is not built beside the tests (looked at \(Set(searched).sorted().joined(separator: ", "))); "
             + "build everything first: swift build --build-tests (scripts/test and scripts/crash-test do)")
-}
-
-/// A TCP port on 127.0.0.1 that was free a moment ago: bind port 0, read it back, close.
-func freeLoopbackPort() throws -> Int {
-    #if canImport(Glibc)
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #else
-    let descriptor = socket(AF_INET, SOCK_STREAM, 0)
-    #endif
-    guard descriptor >= 0 else { throw HarnessError("socket() failed: errno \(errno)") }
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-            bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
-        }
-    }
-    guard bound else { throw HarnessError("cannot bind a free port on 127.0.0.1: errno \(errno)") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
