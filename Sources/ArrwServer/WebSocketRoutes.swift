@@ -1,9 +1,11 @@
 import ArrwEngine
 import Hummingbird
 import HummingbirdWebSocket
+import Logging
 
-/// `WS /v1/libraries/{id}/ws`: the upgrade (404 for an unknown library, API keys and rate
-/// limits as on every route), then a `WebSocketSession` per connection.
+/// `WS /v1/libraries/{id}/ws`: the upgrade (refused for an unknown library; API keys and rate
+/// limits as on every route), then a `WebSocketSession` per connection. hummingbird-websocket
+/// answers every refused upgrade with a bare 400, whatever the reason, so the reason is logged.
 enum WebSocketRoutes {
     static func router(database: Database, configuration: ServerConfiguration) -> Router<ArrwWebSocketContext> {
         let router = Router(context: ArrwWebSocketContext.self)
@@ -15,7 +17,12 @@ enum WebSocketRoutes {
             router.add(middleware: RateLimitMiddleware(perMinute: configuration.rateLimitPerMinute))
         }
         router.ws("v1/libraries/:id/ws") { _, context in
-            _ = try database.library(try context.parameters.require("id"))
+            do {
+                _ = try database.library(try context.parameters.require("id"))
+            } catch {
+                context.logger.info("WebSocket upgrade refused", metadata: ["reason": "\(error)"])
+                throw error
+            }
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             let id = try context.requestContext.parameters.require("id")

@@ -78,7 +78,21 @@ import Testing
             let event = messages[1].object
             #expect(event?["type"] == .string("event"))
             #expect(event?["event"]?.object?["data"]?.object?["document_id"] == .string("here"))
-            #expect(throws: (any Error).self) { try RawWebSocket(port: port, path: "/v1/libraries/\(UUID())/ws") }
+            #expect {
+                try RawWebSocket(port: port, path: "/v1/libraries/\(UUID())/ws")
+            } throws: { "\($0)".contains("HTTP/1.1 400") }
+        }
+    }
+
+    @Test("with API_KEYS set, an upgrade without a key is refused (the WebSocket layer answers 400)")
+    func upgradeNeedsAKey() async throws {
+        try await withAPI(testConfiguration { $0.apiKeys = ["secret"] }, setup: .live) { api in
+            let port = try #require(api.client.port)
+            let created = try await api.call(.post, "/v1/libraries", #"{"name": "keyed"}"#, headers: [.authorization: "Bearer secret"])
+            let library = try #require(created["id"]?.string)
+            #expect {
+                _ = try RawWebSocket(port: port, path: "/v1/libraries/\(library)/ws")
+            } throws: { "\($0)".contains("HTTP/1.1 400") }
         }
     }
 
