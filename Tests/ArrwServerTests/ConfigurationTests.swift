@@ -29,6 +29,7 @@ import Testing
             "MAX_TEXT_LENGTH_PER_CHUNK": "99", "MAX_SEARCH_RESULTS": "12", "SNAPSHOT_INTERVAL_SECONDS": "60",
             "WAL_SYNC_INTERVAL_SECONDS": "0.5", "DATA_DIR": "/tmp/arrw", "API_KEYS": "a, b,,c", "JOB_WORKERS": "2",
             "EMBEDDING_MODEL_PATH": "/models/minilm", "MAX_REQUEST_BODY_BYTES": "2048", "EMBEDDING_THREADS": "1",
+            "EVENT_QUEUE_LIMIT": "100", "WS_OUTBOUND_QUEUE_LIMIT": "9", "WS_OUTBOUND_QUEUE_BYTES": "100000",
         ])
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.port == 9001)
@@ -51,6 +52,11 @@ import Testing
         #expect(configuration.embeddingModelPath == "/models/minilm")
         #expect(configuration.maxRequestBodyBytes == 2048)
         #expect(configuration.embeddingThreads == 1)
+        #expect(configuration.eventQueueLimit == 100)
+        #expect(configuration.webSocketOutboundLimit == 9)
+        #expect(configuration.webSocketOutboundBytes == 100_000)
+        #expect(try ServerConfiguration.fromEnvironment(["DATA_DIR": ":memory:"]).dataDirectory == nil)
+        #expect(ServerConfiguration().dataDirectory == "./data")
     }
 
     @Test(arguments: [
@@ -58,6 +64,7 @@ import Testing
         ("EMBEDDING_PROVIDER", "magic"), ("EMBEDDING_DIMENSION", "-1"), ("RATE_LIMIT_ENABLED", "2"),
         ("RATE_LIMIT_PER_MINUTE", "0"), ("MAX_CHUNKS_PER_DOCUMENT", "x"), ("MAX_TEXT_LENGTH_PER_CHUNK", "0"),
         ("MAX_SEARCH_RESULTS", "1.5"), ("SNAPSHOT_INTERVAL_SECONDS", "0"), ("WAL_SYNC_INTERVAL_SECONDS", "-1"),
+        ("EVENT_QUEUE_LIMIT", "1"), ("WS_OUTBOUND_QUEUE_LIMIT", "none"), ("WS_OUTBOUND_QUEUE_BYTES", "12"),
         ("JOB_WORKERS", "none"), ("MAX_REQUEST_BODY_BYTES", "1"), ("EMBEDDING_THREADS", "0"),
     ])
     func badValuesNameTheVariable(variable: String, value: String) {
