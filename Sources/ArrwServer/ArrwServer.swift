@@ -44,7 +44,9 @@ public enum ArrwServer {
         }
         let body = JSONBodyReader(maxBytes: configuration.maxRequestBodyBytes)
         HealthRoutes(database: database, version: version).register(on: router)
-        EventRoutes(database: database, queueLimit: configuration.eventQueueLimit).register(on: router)
+        EventRoutes(
+            database: database, queueLimit: configuration.eventQueueLimit, keepAlive: .seconds(configuration.sseKeepAliveSeconds)
+        ).register(on: router)
         let libraries = router.group("v1/libraries")
         LibraryRoutes(database: database, body: body).register(on: libraries)
         DocumentRoutes(database: database, body: body).register(on: libraries)

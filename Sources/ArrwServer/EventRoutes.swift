@@ -1,4 +1,5 @@
 import ArrwEngine
+import AsyncAlgorithms
 import Foundation
 import Hummingbird
 import HTTPTypes
@@ -11,12 +12,22 @@ import ServiceLifecycle
 /// parameters: `library_id`, `types` (comma-separated), `since` (deliver sequences after it);
 /// a `Last-Event-ID` header, as browsers send on reconnect, takes precedence over `since`.
 /// A resume point no longer kept answers 410 before the stream starts. A subscriber that
-/// stops reading gets a final `event: error` frame and is disconnected; streams end when the
-/// server shuts down.
+/// stops reading gets a final `event: error` frame and is disconnected; an idle stream sends a
+/// `: keep-alive` comment every `keepAlive`; streams end when the server shuts down.
 struct EventRoutes<Context: RequestContext>: Sendable {
     let database: Database
     /// Events that may wait unread per subscriber before it is dropped.
     let queueLimit: Int
+    /// How often a stream sends a comment when there is nothing else to send.
+    let keepAlive: Duration
+
+    /// What the stream writes next: an event, a keep-alive comment, or nothing more (the
+    /// subscription ended, so the never-ending keep-alive timer must not hold the stream open).
+    enum Item: Sendable {
+        case event(ChangeEvent)
+        case keepAlive
+        case ended
+    }
 
     func register(on router: Router<Context>) {
         router.get("v1/events/stats") { _, _ in
@@ -36,8 +47,17 @@ struct EventRoutes<Context: RequestContext>: Sendable {
                 try await withGracefulShutdownHandler {
                     defer { subscription.cancel() }
                     try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+                    let items = merge(
+                        chain(subscription.map { Item.event($0) }, [Item.ended].async),
+                        AsyncTimerSequence.repeating(every: keepAlive).map { _ in Item.keepAlive })
                     do {
-                        for try await event in subscription { try await writer.write(Self.frame(event)) }
+                        stream: for try await item in items {
+                            switch item {
+                            case .event(let event): try await writer.write(Self.frame(event))
+                            case .keepAlive: try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                            case .ended: break stream
+                            }
+                        }
                     } catch let end as SubscriptionEnd {
                         let error: JSONValue = .object(["error": .object([
                             "code": .string("subscriber_too_slow"), "message": .string(end.description),

@@ -59,6 +59,9 @@ public struct ServerConfiguration: Sendable {
     /// `WS_OUTBOUND_QUEUE_LIMIT`: messages (responses and events) that may wait unsent to one
     /// WebSocket client before it is closed as not reading. Default 256.
     public var webSocketOutboundLimit = 256
+    /// `SSE_KEEPALIVE_SECONDS`: an idle `GET /v1/events` stream sends a `: keep-alive` comment
+    /// this often, so proxies keep it open and a vanished client is noticed. Default 15.
+    public var sseKeepAliveSeconds = 15
     /// `WS_OUTBOUND_QUEUE_BYTES`: bytes that may wait unsent to one WebSocket client before it
     /// is closed as not reading. Default 8 MiB.
     public var webSocketOutboundBytes = 8 << 20
@@ -107,6 +110,7 @@ public struct ServerConfiguration: Sendable {
         config.walSyncIntervalSeconds = try reader.double("WAL_SYNC_INTERVAL_SECONDS", in: 0...3600) ?? config.walSyncIntervalSeconds
         config.jobWorkers = try reader.int("JOB_WORKERS", in: 1...256) ?? config.jobWorkers
         config.eventQueueLimit = try reader.int("EVENT_QUEUE_LIMIT", in: 16...1_000_000) ?? config.eventQueueLimit
+        config.sseKeepAliveSeconds = try reader.int("SSE_KEEPALIVE_SECONDS", in: 1...3600) ?? config.sseKeepAliveSeconds
         config.webSocketOutboundLimit = try reader.int("WS_OUTBOUND_QUEUE_LIMIT", in: 4...100_000) ?? config.webSocketOutboundLimit
         config.webSocketOutboundBytes = try reader.int("WS_OUTBOUND_QUEUE_BYTES", in: 65_536...(1 << 34)) ?? config.webSocketOutboundBytes
         return config

@@ -30,6 +30,7 @@ import Testing
             "WAL_SYNC_INTERVAL_SECONDS": "0.5", "DATA_DIR": "/tmp/arrw", "API_KEYS": "a, b,,c", "JOB_WORKERS": "2",
             "EMBEDDING_MODEL_PATH": "/models/minilm", "MAX_REQUEST_BODY_BYTES": "2048", "EMBEDDING_THREADS": "1",
             "EVENT_QUEUE_LIMIT": "100", "WS_OUTBOUND_QUEUE_LIMIT": "9", "WS_OUTBOUND_QUEUE_BYTES": "100000",
+            "SSE_KEEPALIVE_SECONDS": "5",
         ])
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.port == 9001)
@@ -55,6 +56,7 @@ import Testing
         #expect(configuration.eventQueueLimit == 100)
         #expect(configuration.webSocketOutboundLimit == 9)
         #expect(configuration.webSocketOutboundBytes == 100_000)
+        #expect(configuration.sseKeepAliveSeconds == 5)
         #expect(try ServerConfiguration.fromEnvironment(["DATA_DIR": ":memory:"]).dataDirectory == nil)
         #expect(ServerConfiguration().dataDirectory == "./data")
     }
@@ -64,7 +66,7 @@ import Testing
         ("EMBEDDING_PROVIDER", "magic"), ("EMBEDDING_DIMENSION", "-1"), ("RATE_LIMIT_ENABLED", "2"),
         ("RATE_LIMIT_PER_MINUTE", "0"), ("MAX_CHUNKS_PER_DOCUMENT", "x"), ("MAX_TEXT_LENGTH_PER_CHUNK", "0"),
         ("MAX_SEARCH_RESULTS", "1.5"), ("SNAPSHOT_INTERVAL_SECONDS", "0"), ("WAL_SYNC_INTERVAL_SECONDS", "-1"),
-        ("EVENT_QUEUE_LIMIT", "1"), ("WS_OUTBOUND_QUEUE_LIMIT", "none"), ("WS_OUTBOUND_QUEUE_BYTES", "12"),
+        ("EVENT_QUEUE_LIMIT", "1"), ("WS_OUTBOUND_QUEUE_LIMIT", "none"), ("WS_OUTBOUND_QUEUE_BYTES", "12"), ("SSE_KEEPALIVE_SECONDS", "0"),
         ("JOB_WORKERS", "none"), ("MAX_REQUEST_BODY_BYTES", "1"), ("EMBEDDING_THREADS", "0"),
     ])
     func badValuesNameTheVariable(variable: String, value: String) {

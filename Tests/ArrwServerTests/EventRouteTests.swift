@@ -12,9 +12,10 @@ import Testing
 @Suite struct EventRouteTests {
     /// Runs `body` with a live server over `database` and an HTTP client pointed at it.
     func withLiveServer(
-        _ database: Database, _ body: @Sendable @escaping (API, SSEClient) async throws -> Void
+        _ database: Database, configuration: ServerConfiguration = testConfiguration(),
+        _ body: @Sendable @escaping (API, SSEClient) async throws -> Void
     ) async throws {
-        try await withAPI(testConfiguration(), database: database, setup: .live) { api in
+        try await withAPI(configuration, database: database, setup: .live) { api in
             let port = try #require(api.client.port)
             try await HTTPClient.withHTTPClient { http in
                 try await body(api, SSEClient(client: http, baseURL: "http://127.0.0.1:\(port)"))
@@ -61,6 +62,22 @@ import Testing
             _ = try await api.call(.post, "/v1/libraries/\(one)/search", #"{"query_vector": [1, 0, 0], "k": 1}"#)
             let live = try await searches
             #expect(live.frames.first?.event == "search.performed" && live.frames.first?.id == nil)
+        }
+    }
+
+    @Test("an idle stream sends keep-alive comments")
+    func keepAlive() async throws {
+        let configuration = testConfiguration { $0.sseKeepAliveSeconds = 1 }
+        try await withLiveServer(Database(embedder: HashEmbedder(dimension: 8)), configuration: configuration) { _, sse in
+            let response = try await sse.client.execute(HTTPClientRequest(url: "\(sse.baseURL)/v1/events"), timeout: .seconds(10))
+            var text = ""
+            let start = ContinuousClock.now
+            for try await buffer in response.body {
+                text += String(buffer: buffer)
+                if text.contains(": keep-alive\n\n") { break }
+            }
+            #expect(text.contains(": keep-alive\n\n"))
+            #expect(ContinuousClock.now - start < .seconds(5))
         }
     }
 
