@@ -78,12 +78,18 @@ extension Database {
             includeEmbeddings: query.includeEmbeddings, options: query.options)
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        events.publish(ChangeEvent(
-            sequence: 0, kind: .searchPerformed, libraryId: store.id, timestamp: Date(),
+        if events.hasSubscribers {
+            events.publish(searchEvent(store.id, query: query, results: hits.count, milliseconds: milliseconds))
+        }
+        return SearchOutcome(hits: hits, queryTimeMs: milliseconds)
+    }
+
+    private func searchEvent(_ library: UUID, query: SearchQuery, results: Int, milliseconds: Double) -> ChangeEvent {
+        ChangeEvent(
+            sequence: 0, kind: .searchPerformed, libraryId: library, timestamp: Date(),
             data: [
                 "query": query.text.map(JSONValue.string) ?? .string("<vector>"), "k": .int(Int64(query.k)),
-                "results": .int(Int64(hits.count)), "query_time_ms": .double(milliseconds),
-            ]))
-        return SearchOutcome(hits: hits, queryTimeMs: milliseconds)
+                "results": .int(Int64(results)), "query_time_ms": .double(milliseconds),
+            ])
     }
 }

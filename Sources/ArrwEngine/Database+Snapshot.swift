@@ -63,9 +63,12 @@ extension Database {
             try storage.log.sync()
         }
         try storage.log.rotate()
+        // Keep the log back to the oldest kept snapshot, so a damaged newer one can fall back
+        // to it; until `keep` snapshots exist, keep the whole log.
         var removed = 0
-        if let oldestKept = try storage.snapshots.entries().last, oldestKept.sequence < sequence || storage.snapshots.keep == 1 {
-            removed = try storage.log.removeSegments(coveredThrough: oldestKept.sequence)
+        let kept = try storage.snapshots.entries()
+        if kept.count >= storage.snapshots.keep, let oldest = kept.last {
+            removed = try storage.log.removeSegments(coveredThrough: oldest.sequence)
         }
         return SnapshotSummary(
             path: entry.path, sequence: sequence, libraries: stores.count, bytes: bytes,

@@ -12,6 +12,18 @@ public struct EventFilter: Sendable {
         self.kinds = kinds
     }
 
+    /// Event types by name (empty names skipped), or a 400 naming the unknown one and listing
+    /// the known; `field` is the request field they came from.
+    public static func kinds(named names: [String], field: String) throws -> Set<ChangeEvent.Kind> {
+        try Set(names.filter { !$0.isEmpty }.map { name in
+            guard let kind = ChangeEvent.Kind(rawValue: name) else {
+                let known = ChangeEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+                throw EngineError.validation("unknown event type '\(name)'; known: \(known)", field: field)
+            }
+            return kind
+        })
+    }
+
     func matches(_ event: ChangeEvent) -> Bool {
         (libraryId == nil || libraryId == event.libraryId) && (kinds.isEmpty || kinds.contains(event.kind))
     }
@@ -82,6 +94,9 @@ public final class EventBus: Sendable {
         }
     }
 
+    /// Whether anyone is subscribed (so live-only events need not even be built).
+    public var hasSubscribers: Bool { state.withLock { !$0.subscribers.isEmpty } }
+
     /// The sequence of the last change published.
     public var lastSequence: UInt64 { state.withLock { $0.lastSequence } }
 
@@ -93,7 +108,7 @@ public final class EventBus: Sendable {
     /// Publishes `event` to every matching subscriber. Changes must arrive in sequence order;
     /// a search event takes the last change's sequence.
     func publish(_ event: ChangeEvent) {
-        if !event.isChange && state.withLock({ $0.subscribers.isEmpty }) { return }
+        if !event.isChange && !hasSubscribers { return }
         let dropped = state.withLock { state -> [(AsyncThrowingStream<ChangeEvent, any Error>.Continuation, Int)] in
             var event = event
             if event.isChange {

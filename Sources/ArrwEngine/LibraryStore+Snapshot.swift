@@ -130,7 +130,7 @@ extension LibraryStore {
         let appliedThrough = try reader.read(UInt64.self)
         if state == 1 { return .deleted(id, appliedThrough: appliedThrough) }
         guard state == 0 else { throw IndexFormatError.corrupt("unknown library state \(state)") }
-        var settings = try reader.readLibrary()
+        let settings = try reader.readLibrary()
         guard settings.id == id else { throw IndexFormatError.corrupt("library section ids disagree") }
         let target = try reader.read(UInt8.self) == 1 ? try reader.readIndexSettings() : nil
         let nextKey = try reader.read(UInt64.self)
@@ -154,7 +154,6 @@ extension LibraryStore {
         guard (index == nil) == (settings.dimension == nil), index.map({ $0.count == chunks.count }) ?? chunks.isEmpty else {
             throw IndexFormatError.corrupt("library \(id): the index does not match its \(chunks.count) chunks")
         }
-        settings.documentCount = 0
         let store = LibraryStore(settings: settings, journal: journal)
         store.index = index
         store.documents = documents

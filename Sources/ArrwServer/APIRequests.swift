@@ -52,8 +52,8 @@ struct BatchDeleteBody: Decodable {
     }
 }
 
-/// The body every vector search takes.
-struct SearchBody: Decodable {
+/// The body every vector search takes (REST `/search` and the WebSocket `search` action).
+struct SearchBody {
     var query: String?
     var queryVector: JSONValue?
     var k: Double?
@@ -62,14 +62,6 @@ struct SearchBody: Decodable {
     var includeEmbeddings: Bool?
     var efSearch: Double?
     var nprobe: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case query, k, filter, nprobe
-        case efSearch = "ef_search"
-        case queryVector = "query_vector"
-        case distanceThreshold = "distance_threshold"
-        case includeEmbeddings = "include_embeddings"
-    }
 
     /// Reads the fields from parsed JSON (the WebSocket `search` action's `data`, where the
     /// text query may also be called `query_text`), each type-checked with a 400 naming it.

@@ -92,20 +92,9 @@ struct EventRoutes<Context: RequestContext>: Sendable {
             filter.libraryId = id
         }
         if let text = request.uri.queryParameters.get("types") {
-            filter.kinds = try Self.kinds(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }, field: "types")
+            filter.kinds = try EventFilter.kinds(named: text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }, field: "types")
         }
         return filter
-    }
-
-    /// Event types by name, or a 400 naming the unknown one and listing the known.
-    static func kinds(_ names: [String], field: String) throws -> Set<ChangeEvent.Kind> {
-        try Set(names.filter { !$0.isEmpty }.map { name in
-            guard let kind = ChangeEvent.Kind(rawValue: name) else {
-                let known = ChangeEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")
-                throw EngineError.validation("unknown event type '\(name)'; known: \(known)", field: field)
-            }
-            return kind
-        })
     }
 
     /// `Last-Event-ID`, else `since`; nil for a fresh subscription.

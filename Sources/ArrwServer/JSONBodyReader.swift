@@ -8,7 +8,7 @@ struct JSONBodyReader: Sendable {
     let maxBytes: Int
 
     /// The body as bytes; more than `maxBytes` is Hummingbird's 413.
-    func bytes(of request: Request) async throws -> Data {
+    private func bytes(of request: Request) async throws -> Data {
         let buffer = try await request.body.collect(upTo: maxBytes)
         return Data(buffer.readableBytesView)
     }
@@ -26,8 +26,8 @@ struct JSONBodyReader: Sendable {
         }
     }
 
+    /// The body decoded as `T` (small typed bodies; documents and searches use `json(from:)`).
     func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
-        if T.self == JSONValue.self { return try await json(from: request) as! T }
         let data = try await bytes(of: request)
         guard !data.isEmpty else {
             throw EngineError(kind: .invalidInput, code: "invalid_json", message: "the request body is empty; send a JSON object")

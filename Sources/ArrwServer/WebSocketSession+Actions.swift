@@ -23,7 +23,7 @@ extension WebSocketSession {
         case "subscribe":
             return try subscribe(data)
         case "unsubscribe":
-            let subscription = state(\.subscription, set: nil)
+            let subscription = replaceSubscription(with: nil)
             subscription?.cancel()
             return .object(["unsubscribed": .bool(subscription != nil)])
         default:
@@ -63,9 +63,9 @@ extension WebSocketSession {
             since = sequence
         }
         let library = try database.library(libraryId).id
-        let kinds = try EventRoutes<ArrwRequestContext>.kinds(names, field: "event_types")
+        let kinds = try EventFilter.kinds(named: names, field: "event_types")
         let subscription = try database.subscribe(filter: EventFilter(libraryId: library, kinds: kinds), since: since, queueLimit: eventQueueLimit)
-        state(\.subscription, set: subscription)?.cancel()
+        replaceSubscription(with: subscription)?.cancel()
         Task {
             do {
                 for try await event in subscription {

@@ -55,11 +55,11 @@ final class WebSocketSession: Sendable {
 
     var isClosing: Bool { state.withLock { $0.closing } }
 
-    /// Replaces the session's subscription, returning the previous one.
-    func state(_ key: WritableKeyPath<State, EventSubscription?>, set value: EventSubscription?) -> EventSubscription? {
+    /// Replaces the session's subscription (nil: none), returning the previous one.
+    func replaceSubscription(with subscription: EventSubscription?) -> EventSubscription? {
         state.withLock { state in
-            defer { state[keyPath: key] = value }
-            return state[keyPath: key]
+            defer { state.subscription = subscription }
+            return state.subscription
         }
     }
 

@@ -67,7 +67,7 @@ struct SnapshotStoreTests {
             guard case .locked(_, let holder)? = error as? StorageError else { return false }
             return holder.contains(String(getpid()))
         }
-        #expect(first != nil)
+        #expect(first?.path == directory.path + "/LOCK")
         first = nil
         _ = try DataDirectoryLock(directory: directory.path)
     }
