@@ -1,3 +1,4 @@
+import ArrwTestSupport
 import Foundation
 
 /// Latency samples in milliseconds, summarised as percentiles.
@@ -20,7 +21,7 @@ struct Latencies {
 }
 
 func milliseconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    duration.milliseconds
 }
 
 /// A lock-protected value shared between the benchmark's tasks.

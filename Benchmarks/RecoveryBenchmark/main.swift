@@ -34,7 +34,7 @@ while let flag = arguments.next() {
 
 func elapsed(since start: ContinuousClock.Instant) -> Double {
     let duration = ContinuousClock.now - start
-    return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    return duration.seconds
 }
 
 func residentMiB() -> Int { BenchmarkServer.residentMiB(pid: getpid()) }

@@ -5,7 +5,7 @@ import ArrwTestSupport
 func seconds(_ body: () -> Void) -> Double {
     let clock = ContinuousClock()
     let elapsed = clock.measure(body)
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    return elapsed.seconds
 }
 
 /// Keeps `value` alive so the optimizer cannot drop the work that produced it.

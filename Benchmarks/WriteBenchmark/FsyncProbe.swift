@@ -1,3 +1,4 @@
+import ArrwTestSupport
 import Foundation
 import Glibc
 
@@ -28,7 +29,7 @@ struct FsyncProbe {
                 _ = block.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
                 fdatasync(fd)
             }
-            samples.append(Double(elapsed.components.attoseconds) * 1e-15 + Double(elapsed.components.seconds) * 1e3)
+            samples.append(elapsed.milliseconds)
         }
         samples.sort()
         return FsyncProbe(

@@ -80,7 +80,7 @@ func run(clients: Int, port: Int, library: String, http: HTTPClient, seconds: Do
                     _ = try await response.body.collect(upTo: 1 << 20)
                     guard response.status == .created else { fatalError("write answered \(response.status)") }
                     let elapsed = ContinuousClock.now - sent
-                    samples.append(Double(elapsed.components.attoseconds) * 1e-15 + Double(elapsed.components.seconds) * 1e3)
+                    samples.append(elapsed.milliseconds)
                     index += 1
                 }
                 return samples
@@ -89,7 +89,7 @@ func run(clients: Int, port: Int, library: String, http: HTTPClient, seconds: Do
         return try await group.reduce(into: [Double]()) { $0 += $1 }.sorted()
     }
     let elapsed = ContinuousClock.now - start
-    let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    let wall = elapsed.seconds
     return Level(writesPerSecond: Double(latencies.count) / wall, p50: latencies[latencies.count / 2], p99: latencies[latencies.count * 99 / 100])
 }
 
