@@ -13,10 +13,11 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "arrwdb", targets: ["arrwdb"]),
-        .executable(name: "arrw-bench", targets: ["ArrwBenchmarks"]),
-        .executable(name: "arrw-recovery-bench", targets: ["ArrwRecoveryBenchmark"]),
-        .executable(name: "arrw-write-bench", targets: ["ArrwWriteBenchmark"]),
-        .executable(name: "arrw-realtime-bench", targets: ["ArrwRealtimeBenchmark"]),
+        // Libraries for the benchmark package in Benchmarks/, which stays out of the test build.
+        .library(name: "ArrwIndex", targets: ["ArrwIndex"]),
+        .library(name: "ArrwEmbedding", targets: ["ArrwEmbedding"]),
+        .library(name: "ArrwEngine", targets: ["ArrwEngine"]),
+        .library(name: "ArrwTestSupport", targets: ["ArrwTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -99,46 +100,6 @@ let package = Package(
         .target(
             name: "ArrwTestSupport",
             dependencies: ["ArrwIndex"],
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "ArrwBenchmarks",
-            dependencies: ["ArrwIndex", "ArrwTestSupport"],
-            path: "Benchmarks/ScanBenchmark",
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "ArrwRecoveryBenchmark",
-            dependencies: ["ArrwEngine", "ArrwEmbedding", "ArrwTestSupport"],
-            path: "Benchmarks/RecoveryBenchmark",
-            swiftSettings: strictSettings
-        ),
-        // Drives a real server over HTTP, so it needs an HTTP client (async-http-client, the
-        // stack's outbound HTTP choice).
-        .executableTarget(
-            name: "ArrwWriteBenchmark",
-            dependencies: [
-                "ArrwTestSupport",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            path: "Benchmarks/WriteBenchmark",
-            swiftSettings: strictSettings
-        ),
-        // WebSocket round trips, event delivery and the slow-client test against a real server.
-        .executableTarget(
-            name: "ArrwRealtimeBenchmark",
-            dependencies: [
-                "ArrwTestSupport",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
-            ],
-            path: "Benchmarks/RealtimeBenchmark",
             swiftSettings: strictSettings
         ),
 

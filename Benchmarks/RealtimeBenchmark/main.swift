@@ -13,7 +13,7 @@ import NIOWebSocket
 /// without and then with one client that never reads: their p99, the server's memory, and
 /// whether the stuck client was closed with a reason.
 ///
-///     swift build -c release --product arrwdb --product arrw-realtime-bench && .build/release/arrw-realtime-bench
+///     swift build -c release --product arrwdb && swift build -c release --package-path Benchmarks --product arrw-realtime-bench && Benchmarks/.build/release/arrw-realtime-bench
 struct Settings: Sendable {
     var seconds = 10
     var clients = 50

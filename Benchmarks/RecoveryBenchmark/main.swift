@@ -9,7 +9,7 @@ import Foundation
 /// it; then sets the snapshot aside and measures a restart by WAL replay alone (which rebuilds
 /// the index insert by insert). Release build:
 ///
-///     swift build -c release --product arrw-recovery-bench && .build/release/arrw-recovery-bench [--vectors N] [--directory DIR]
+///     swift build -c release --package-path Benchmarks --product arrw-recovery-bench && Benchmarks/.build/release/arrw-recovery-bench [--vectors N] [--directory DIR]
 ///
 /// `--keep` leaves the built directory in place (and skips the WAL-only restart);
 /// `--restart-only [--attempts N]` then times restarts from it again without rebuilding.

@@ -9,8 +9,8 @@ import NIOHTTP1
 /// `arrwdb serve` with fsync before acknowledgement (the default), beside the same server with
 /// `DATA_DIR=:memory:` (no log at all) and the raw fsync latency of this disk, in one run:
 ///
-///     swift build -c release --product arrwdb --product arrw-write-bench
-///     .build/release/arrw-write-bench [--seconds S] [--clients 1,8,64] [--server .build/release/arrwdb]
+///     swift build -c release --product arrwdb && swift build -c release --package-path Benchmarks --product arrw-write-bench
+///     Benchmarks/.build/release/arrw-write-bench [--seconds S] [--clients 1,8,64] [--server .build/release/arrwdb]
 /// Command-line settings.
 struct Settings: Sendable {
     var seconds = 5.0

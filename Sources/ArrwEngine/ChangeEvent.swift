@@ -5,22 +5,40 @@ import Foundation
 /// sequence (strictly increasing, durable, resumable), or a `search.performed`, which is not
 /// logged: it carries the sequence of the last change before it and is delivered live only.
 public struct ChangeEvent: Sendable, Equatable {
-    /// The event types of SPEC.md.
-    public enum Kind: String, Sendable, CaseIterable {
-        case libraryCreated = "library.created"
-        case libraryUpdated = "library.updated"
-        case libraryDeleted = "library.deleted"
-        case documentAdded = "document.added"
-        case documentUpdated = "document.updated"
-        case documentDeleted = "document.deleted"
-        case searchPerformed = "search.performed"
+    /// An event type, by its name on the wire. Open rather than an enum, so server-wide state
+    /// (jobs, tenants) can name its own types; `known` lists every type a subscriber may ask for.
+    public struct Kind: RawRepresentable, Hashable, Sendable {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        public static let libraryCreated = Kind(rawValue: "library.created")
+        public static let libraryUpdated = Kind(rawValue: "library.updated")
+        public static let libraryDeleted = Kind(rawValue: "library.deleted")
+        public static let documentAdded = Kind(rawValue: "document.added")
+        public static let documentUpdated = Kind(rawValue: "document.updated")
+        public static let documentDeleted = Kind(rawValue: "document.deleted")
+        public static let searchPerformed = Kind(rawValue: "search.performed")
+
+        /// The types of SPEC.md, in its order: what `EventFilter.kinds(named:)` accepts.
+        public static let known: [Kind] = [
+            .libraryCreated, .libraryUpdated, .libraryDeleted, .documentAdded, .documentUpdated, .documentDeleted, .searchPerformed,
+        ]
     }
 
     public var sequence: UInt64
     public var kind: Kind
-    public var libraryId: UUID
+    /// The library the event is about; nil for server-wide state that belongs to no library.
+    public var libraryId: UUID?
     public var timestamp: Date
     public var data: [String: JSONValue]
+
+    public init(sequence: UInt64, kind: Kind, libraryId: UUID?, timestamp: Date, data: [String: JSONValue]) {
+        self.sequence = sequence
+        self.kind = kind
+        self.libraryId = libraryId
+        self.timestamp = timestamp
+        self.data = data
+    }
 
     /// Whether the event is a logged change (kept for resumption) rather than a live-only search.
     public var isChange: Bool { kind != .searchPerformed }
@@ -61,6 +79,8 @@ extension ChangeRecord {
             return ChangeEvent(
                 sequence: sequence, kind: .documentDeleted, libraryId: libraryId, timestamp: at,
                 data: ["document_id": .string(documentId)])
+        case .serverState(let change):
+            return ChangeEvent(sequence: sequence, kind: change.eventKind, libraryId: nil, timestamp: change.at, data: change.eventData)
         }
     }
 }

@@ -6,8 +6,12 @@ import Foundation
 /// | field | encoding |
 /// | --- | --- |
 /// | record version | UInt8 (1) |
-/// | kind | UInt8: 1 create library, 2 update library, 3 change index, 4 delete library, 5 put document, 6 delete document |
+/// | kind | UInt8: 1 create library, 2 update library, 3 change index, 4 delete library, 5 put document, 6 delete document, 7 server state (since 0.2; a release that does not know it refuses to replay, naming the record) |
 /// | body | per kind, in the order of the enum case's fields (see `encode`), using `BinaryCoding`; every kind carries the change's time |
+///
+/// Kind 7 (server-wide state) is the owning component's name, the time, the event type and
+/// event data it publishes, then the component's own bytes (UInt32 count + bytes), so the log
+/// can be read, and its events replayed to subscribers, without the component.
 ///
 /// A library is its id, name, description, index settings (type string, parameters as a JSON
 /// object), metric string, dimension (Int64, −1 for none), embedding model, metadata, created
@@ -49,6 +53,14 @@ extension ChangeRecord {
             writer.write(uuid: libraryId)
             writer.write(string: documentId)
             writer.write(date: at)
+        case .serverState(let change):
+            writer.write(UInt8(7))
+            writer.write(string: change.component)
+            writer.write(date: change.at)
+            writer.write(string: change.eventKind.rawValue)
+            writer.write(object: change.eventData)
+            writer.write(UInt32(change.payload.count))
+            writer.write(integers: change.payload)
         }
         return writer.bytes
     }
@@ -70,6 +82,13 @@ extension ChangeRecord {
         case 4: record = .deleteLibrary(id: try reader.readUUID(), at: try reader.readDate())
         case 5: record = .putDocument(libraryId: try reader.readUUID(), try reader.readDocument())
         case 6: record = .deleteDocument(libraryId: try reader.readUUID(), documentId: try reader.readString(), at: try reader.readDate())
+        case 7:
+            let component = try reader.readString()
+            let at = try reader.readDate()
+            let kind = ChangeEvent.Kind(rawValue: try reader.readString())
+            let data = try reader.readObject()
+            let payload = try reader.readIntegers(UInt8.self, count: Int(reader.read(UInt32.self)))
+            record = .serverState(ServerStateChange(component: component, at: at, eventKind: kind, eventData: data, payload: payload))
         case let kind: throw IndexFormatError.corrupt("unknown change record kind \(kind)")
         }
         guard reader.isAtEnd else { throw IndexFormatError.corrupt("\(reader.remaining) bytes after a change record") }
@@ -85,6 +104,7 @@ extension ChangeRecord {
         case .deleteLibrary(let id, _): "delete library \(id.lowercased)"
         case .putDocument(let id, let document): "put document '\(document.id)' (\(document.chunks.count) chunks) in \(id.lowercased)"
         case .deleteDocument(let id, let documentId, _): "delete document '\(documentId)' in \(id.lowercased)"
+        case .serverState(let change): "\(change.eventKind.rawValue) (server state '\(change.component)', \(change.payload.count) bytes)"
         }
     }
 }

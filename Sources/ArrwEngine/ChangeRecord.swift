@@ -13,13 +13,16 @@ enum ChangeRecord: Equatable {
     /// Stores a document, replacing any with the same id.
     case putDocument(libraryId: UUID, DocumentRecord)
     case deleteDocument(libraryId: UUID, documentId: String, at: Date)
+    /// A change to server-wide state (jobs, tenants), which belongs to no library.
+    case serverState(ServerStateChange)
 
-    /// The library the change is about.
-    var libraryId: UUID {
+    /// The library the change is about; nil for server-wide state.
+    var libraryId: UUID? {
         switch self {
         case .createLibrary(let info): info.id
         case .updateLibrary(let id, _, _, _), .changeIndex(let id, _, _), .deleteLibrary(let id, _): id
         case .putDocument(let id, _), .deleteDocument(let id, _, _): id
+        case .serverState: nil
         }
     }
 }

@@ -15,30 +15,35 @@ extension Database {
     /// `EngineError` that says what is wrong, and nothing is served.
     public static func open(
         directory: String, embedder: any EmbeddingProvider, limits: EngineLimits = EngineLimits(),
-        syncPolicy: WALSyncPolicy = .always, segmentBytes: Int = 64 << 20, eventRetention: Int = EventBus.defaultRetention
+        syncPolicy: WALSyncPolicy = .always, segmentBytes: Int = 64 << 20, eventRetention: Int = EventBus.defaultRetention,
+        components: [any ServerStateComponent] = []
     ) throws -> (Database, RecoveryReport) {
         let lock = try DataDirectoryLock(directory: directory)
         let snapshots = try SnapshotStore(directory: DurableStorage.snapshotDirectory(directory))
         let journal = Journal(bus: EventBus(retention: eventRetention))
+        let serverState = slots(components)
         var report = RecoveryReport()
-        var catalog = Catalog()
-        var replay = ReplayContext()
+        var snapshot = DecodedSnapshot()
 
         let loadStart = Date()
         for entry in try snapshots.entries() {
             do {
                 let contents = try SnapshotStore.read(entry.path)
-                (catalog, replay) = try decodeSnapshot(contents, journal: journal)
+                snapshot = try decodeSnapshot(contents, journal: journal, serverState: serverState)
                 report.snapshotPath = entry.path
                 report.snapshotSequence = contents.sequence
+                report.skippedSections = snapshot.skippedSections
                 break
+            } catch let error as SnapshotIncompatibility {
+                throw EngineError.recoveryFailed("\(entry.path): \(error)")
             } catch {
                 report.rejectedSnapshots.append("\(entry.path): \(error)")
             }
         }
         report.snapshotLoadSeconds = Date().timeIntervalSince(loadStart)
 
-        let database = Database(embedder: embedder, limits: limits, catalog: catalog, journal: journal)
+        var replay = snapshot.replay
+        let database = Database(embedder: embedder, limits: limits, catalog: snapshot.catalog, journal: journal, serverState: serverState)
         var rebuilds: [(LibraryStore, RebuildStart)] = replay.rebuilds
         let replayStart = Date()
         let mode: WriteAheadLog.SyncMode = switch syncPolicy {
@@ -97,11 +102,14 @@ struct ReplayContext {
 
 extension Database {
     /// Applies one logged change during recovery, unless the snapshot already holds it (its
-    /// library's `appliedThrough` is at or past `sequence`). Returns an index build to start
+    /// library's, or server component's, `appliedThrough` is at or past `sequence`). Returns an index build to start
     /// once recovery is done. A record for a library that does not exist means the log and the
     /// snapshot disagree: recovery stops.
     func replay(_ record: ChangeRecord, sequence: UInt64, context: inout ReplayContext) throws -> (LibraryStore, RebuildStart)? {
-        let libraryId = record.libraryId
+        guard let libraryId = record.libraryId else {
+            if case .serverState(let change) = record { try replayServerChange(change, sequence: sequence) }
+            return nil
+        }
         if let deletedThrough = context.deleted[libraryId], sequence <= deletedThrough { return nil }
         if case .createLibrary(let info) = record {
             try catalog.withLock { catalog in
@@ -118,7 +126,7 @@ extension Database {
         let start: RebuildStart? = try store.lock.withWriteLock {
             guard sequence > store.appliedThrough else { return nil }
             switch record {
-            case .createLibrary: return nil
+            case .createLibrary, .serverState: return nil
             case .updateLibrary(_, let description, let metadata, let updatedAt):
                 store.applyUpdateLocked(description: description, metadata: metadata, at: updatedAt, sequence: sequence)
             case .changeIndex(_, let target, let at):

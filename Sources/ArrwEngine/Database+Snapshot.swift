@@ -4,21 +4,36 @@ import Foundation
 import Synchronization
 
 /// The snapshot payload (inside `SnapshotStore`'s envelope, which adds magic, version, the
-/// covered sequence, length and CRC-32C):
+/// covered sequence, length and CRC-32C), version 2: a list of tagged, length-prefixed sections,
+/// each with its own version, so a section can change (or a new one appear) without the rest.
 ///
 /// | field | encoding |
 /// | --- | --- |
-/// | payload version | UInt8 (1) |
-/// | library count | UInt32 |
-/// | libraries | that many sections, `LibraryStore+Snapshot.swift` |
+/// | payload version | UInt8 (2; version 1 is still read, `SnapshotPayload.swift`) |
+/// | section count | UInt32 |
+/// | sections | each: name (String), flags UInt8 (bit 0: required), section version UInt16, body length UInt64, body |
+///
+/// Sections, in this order:
+///
+/// | name | version | required | body |
+/// | --- | --- | --- | --- |
+/// | `catalog` | 1 | yes | UInt32: the number of `library` sections that follow |
+/// | `library` | 2 (1 still read) | yes | one library, as in `LibraryStore+Snapshot.swift` |
+/// | `server.<component>` | the component's | the component's | UInt64 applied-through sequence, then `ServerStateComponent.encodeSection` |
+///
+/// A reader skips an optional section it does not know (reported in `RecoveryReport`) and
+/// refuses to start on a required one it does not know, or on a known section of a version it
+/// cannot read, naming it; it never falls back to an older snapshot for that, since the older
+/// one would lose the same state.
 ///
 /// Consistency without stopping writes: the covered sequence S and the set of libraries are
 /// read together under the catalog lock (creations and deletions log under it), then each
-/// library is encoded under its own read lock with the sequence it has applied through. On
-/// recovery every record after S is replayed unless its library's section already holds it;
-/// a library deleted after S is kept as a tombstone so its earlier records are skipped.
+/// library is encoded under its own read lock with the sequence it has applied through, and
+/// each server component under its own lock likewise. On recovery every record after S is
+/// replayed unless its library's (or component's) section already holds it; a library deleted
+/// after S is kept as a tombstone so its earlier records are skipped.
 extension Database {
-    static let snapshotVersion: UInt8 = 1
+    static let snapshotVersion: UInt8 = 2
 
     /// What one snapshot wrote.
     public struct SnapshotSummary: Sendable {
@@ -48,15 +63,25 @@ extension Database {
             (journal.lastSequence, catalog.libraries.values.sorted { $0.id.uuidString < $1.id.uuidString })
         }
         var bytes = 0
+        let components = serverState.values.sorted { $0.component.name < $1.component.name }
         let entry = try storage.snapshots.write(sequence: sequence) { writer in
             var header = ByteWriter()
             header.write(Self.snapshotVersion)
-            header.write(UInt32(stores.count))
+            header.write(UInt32(1 + stores.count + components.count))
             try writer.append(header.bytes)
+            var catalogBody = ByteWriter()
+            catalogBody.write(UInt32(stores.count))
+            try writer.append(SnapshotSection.catalog.framing(bodyLength: catalogBody.bytes.count) + catalogBody.bytes)
             for store in stores {
-                let section = try store.encodeSnapshotSection()
-                bytes += section.count
-                try writer.append(section)
+                let body = try store.encodeSnapshotSection()
+                bytes += body.count
+                try writer.append(SnapshotSection.library.framing(bodyLength: body.count))
+                try writer.append(body)
+            }
+            for slot in components {
+                let body = try slot.encodeSnapshotSection()
+                try writer.append(SnapshotSection.server(slot.component).framing(bodyLength: body.count))
+                try writer.append(body)
             }
             // Everything captured must be in the log on disk before the snapshot counts,
             // or a restart would hand out its sequences again.
@@ -73,34 +98,5 @@ extension Database {
         return SnapshotSummary(
             path: entry.path, sequence: sequence, libraries: stores.count, bytes: bytes,
             seconds: Date().timeIntervalSince(start), segmentsRemoved: removed)
-    }
-
-    /// Reads a snapshot payload back into a catalog, with the tombstones and rebuilds replay needs.
-    static func decodeSnapshot(_ contents: SnapshotStore.Contents, journal: Journal) throws -> (Catalog, ReplayContext) {
-        var reader = ByteReader(contents.bytes, offset: contents.payload.lowerBound, end: contents.payload.upperBound)
-        let version = try reader.read(UInt8.self)
-        guard version == snapshotVersion else { throw IndexFormatError.corrupt("unknown snapshot payload version \(version)") }
-        let count = Int(try reader.read(UInt32.self))
-        var catalog = Catalog()
-        var context = ReplayContext()
-        for _ in 0..<count {
-            switch try LibraryStore.decodeSnapshotSection(&reader, journal: journal) {
-            case .deleted(let id, let appliedThrough):
-                context.deleted[id] = appliedThrough
-            case .live(let store, let target):
-                guard catalog.libraries[store.id] == nil, catalog.idsByName[store.settings.name] == nil else {
-                    throw IndexFormatError.corrupt("library \(store.id) appears twice")
-                }
-                catalog.libraries[store.id] = store
-                catalog.idsByName[store.settings.name] = store.id
-                if let target, let start = store.lock.withWriteLock({
-                    store.applyChangeIndexLocked(target, at: store.settings.updatedAt, sequence: store.appliedThrough)
-                }) {
-                    context.rebuilds.append((store, start))
-                }
-            }
-        }
-        guard reader.isAtEnd else { throw IndexFormatError.corrupt("\(reader.remaining) bytes after the last library") }
-        return (catalog, context)
     }
 }

@@ -17,6 +17,8 @@ public final class Database: Sendable {
     public let embedder: any EmbeddingProvider
     let catalog: Mutex<Catalog>
     let journal: Journal
+    /// Server-wide state components by name (jobs, tenants), fixed at creation.
+    let serverState: [String: ServerStateSlot]
     /// The data directory's lock, snapshots and log, attached once recovery is done; nil in memory.
     private let attachedStorage = Mutex<DurableStorage?>(nil)
     var storage: DurableStorage? { attachedStorage.withLock { $0 } }
@@ -29,16 +31,27 @@ public final class Database: Sendable {
     /// An in-memory database: nothing survives the process. The event bus keeps the last
     /// `eventRetention` changes for subscribers resuming with `since`.
     public convenience init(
-        embedder: any EmbeddingProvider, limits: EngineLimits = EngineLimits(), eventRetention: Int = EventBus.defaultRetention
+        embedder: any EmbeddingProvider, limits: EngineLimits = EngineLimits(), eventRetention: Int = EventBus.defaultRetention,
+        components: [any ServerStateComponent] = []
     ) {
-        self.init(embedder: embedder, limits: limits, catalog: Catalog(), journal: Journal(bus: EventBus(retention: eventRetention)))
+        self.init(
+            embedder: embedder, limits: limits, catalog: Catalog(), journal: Journal(bus: EventBus(retention: eventRetention)),
+            serverState: Self.slots(components))
     }
 
-    init(embedder: any EmbeddingProvider, limits: EngineLimits, catalog: Catalog, journal: Journal) {
+    init(embedder: any EmbeddingProvider, limits: EngineLimits, catalog: Catalog, journal: Journal, serverState: [String: ServerStateSlot]) {
         self.embedder = embedder
         self.limits = limits
         self.catalog = Mutex(catalog)
         self.journal = journal
+        self.serverState = serverState
+    }
+
+    /// The components by name; two with one name are a programming error.
+    static func slots(_ components: [any ServerStateComponent]) -> [String: ServerStateSlot] {
+        Dictionary(components.map { ($0.name, ServerStateSlot($0)) }) { first, _ in
+            preconditionFailure("two server state components are named '\(first.component.name)'")
+        }
     }
 
     /// Makes the database durable from now on: changes go to `storage`'s log.

@@ -44,6 +44,8 @@ public struct RecoveryReport: Sendable {
     public var snapshotSequence: UInt64 = 0
     /// Snapshots that could not be used (newer than the one loaded), with the reason.
     public var rejectedSnapshots: [String] = []
+    /// Optional sections of the loaded snapshot that this build does not know and skipped.
+    public var skippedSections: [String] = []
     public var snapshotLoadSeconds = 0.0
     public var walRecordsReplayed = 0
     public var walReplaySeconds = 0.0

@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
 
-/// Which events a subscriber wants: one library's (nil: every library's) of some types
-/// (empty: every type).
+/// Which events a subscriber wants: one library's (nil: every library's, and server-wide events
+/// that belong to none) of some types (empty: every type). A library filter never matches a
+/// server-wide event.
 public struct EventFilter: Sendable {
     public var libraryId: UUID?
     public var kinds: Set<ChangeEvent.Kind>
@@ -16,8 +17,9 @@ public struct EventFilter: Sendable {
     /// the known; `field` is the request field they came from.
     public static func kinds(named names: [String], field: String) throws -> Set<ChangeEvent.Kind> {
         try Set(names.filter { !$0.isEmpty }.map { name in
-            guard let kind = ChangeEvent.Kind(rawValue: name) else {
-                let known = ChangeEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            let kind = ChangeEvent.Kind(rawValue: name)
+            guard ChangeEvent.Kind.known.contains(kind) else {
+                let known = ChangeEvent.Kind.known.map(\.rawValue).joined(separator: ", ")
                 throw EngineError.validation("unknown event type '\(name)'; known: \(known)", field: field)
             }
             return kind

@@ -14,14 +14,19 @@ final class IndexRebuild: @unchecked Sendable {
     }
 
     let target: IndexSettings
+    /// The time of the logged index change, which becomes the library's `updated_at` at the
+    /// swap (not the clock then, so a rebuild replayed after a restart ends in the same state).
+    let requestedAt: Date
     var pending: [Change] = []
 
-    init(target: IndexSettings) {
+    init(target: IndexSettings, requestedAt: Date) {
         self.target = target
+        self.requestedAt = requestedAt
     }
 }
 
-/// What a background build starts from: the chunk keys to copy and the build's identity.
+/// What a background build starts from: the chunk keys to copy, in insertion (key) order so
+/// that a graph built again by replay is the graph built the first time, and the build's identity.
 struct RebuildStart {
     var keys: [UInt64]
     var rebuild: IndexRebuild
@@ -66,9 +71,9 @@ extension LibraryStore {
             rebuild = nil
             return nil
         }
-        let started = IndexRebuild(target: target)
+        let started = IndexRebuild(target: target, requestedAt: date)
         rebuild = started
-        return RebuildStart(keys: Array(chunks.keys), rebuild: started, dimension: dimension, metric: settings.metric)
+        return RebuildStart(keys: chunks.keys.sorted(), rebuild: started, dimension: dimension, metric: settings.metric)
     }
 
     func startBuild(_ start: RebuildStart, completion: (@Sendable () -> Void)? = nil) {
@@ -101,7 +106,7 @@ extension LibraryStore {
             }
             index = fresh
             settings.index = job.target
-            settings.updatedAt = Date()
+            settings.updatedAt = job.requestedAt
             rebuild = nil
         }
     }

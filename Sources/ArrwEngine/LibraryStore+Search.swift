@@ -62,12 +62,23 @@ extension LibraryStore {
         return passing.isEmpty ? [] : index.exactSearch(query: vector, k: k, among: passing)
     }
 
-    /// The share of the first `filterSampleSize` chunks in the dictionary's order that pass.
-    /// That order follows the keys' hashes, not insertion, so the first entries are an unbiased
-    /// sample, and taking them costs O(sample) rather than a walk over every chunk.
+    /// The share of a sample of chunks that pass: the chunks at up to `4 × filterSampleSize`
+    /// evenly spaced keys in `1..<nextKey` (every key handed out), until `filterSampleSize` are found (a key whose
+    /// chunk was replaced or deleted is passed over). Keys are handed out in insertion order and
+    /// restored exactly by snapshots and replay, so the sample spans old and new data alike, is
+    /// the same after a restart (a plan near the threshold never flips), and costs O(sample).
+    /// With no sample (nearly every key probed is gone) the index is tried first.
     private func estimatedPassRate(_ filter: Filter) -> Double {
-        guard !chunks.isEmpty else { return 1 }
-        let sample = chunks.values.prefix(Self.filterSampleSize)
-        return Double(sample.count(where: filter.matches)) / Double(sample.count)
+        let handedOut = nextKey - 1
+        let probes = min(handedOut, UInt64(4 * Self.filterSampleSize))
+        guard probes > 0 else { return 1 }
+        var sampled = 0
+        var passed = 0
+        for probe in 0..<probes where sampled < Self.filterSampleSize {
+            guard let chunk = chunks[1 + probe * handedOut / probes] else { continue }
+            sampled += 1
+            if filter.matches(chunk) { passed += 1 }
+        }
+        return sampled == 0 ? 1 : Double(passed) / Double(sampled)
     }
 }

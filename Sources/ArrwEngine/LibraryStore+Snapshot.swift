@@ -17,14 +17,15 @@ final class ParallelResult<Value>: @unchecked Sendable {
     }
 }
 
-/// A library's section of a snapshot payload (see `Database+Snapshot.swift` for the whole):
+/// A library's section of a snapshot payload (see `Database+Snapshot.swift` for the whole),
+/// version 2:
 ///
 /// | field | encoding |
 /// | --- | --- |
 /// | state | UInt8: 0 live, 1 deleted (its deletion is logged after the snapshot's sequence) |
 /// | id, applied-through sequence | UUID, UInt64 |
 /// | library | as in a create-library change record (live only, as are the fields below) |
-/// | rebuild target | UInt8 flag, then index settings when 1 |
+/// | rebuild target | UInt8 flag, then index settings and the time of the index change when 1 |
 /// | next chunk key, last document order sequence | UInt64, UInt64 |
 /// | documents block length | UInt64, so the index can be found without reading the documents |
 /// | documents | UInt64 count; each id, title, metadata, created, updated, order sequence UInt64, UInt32 chunk count, then per chunk key UInt64, id, text, metadata |
@@ -32,6 +33,9 @@ final class ParallelResult<Value>: @unchecked Sendable {
 ///
 /// Documents are written in their insertion order; vectors live only in the index bytes. On
 /// load the documents and the index are decoded in parallel.
+///
+/// Version 1 (releases up to 0677ec5) is the same without the index change's time; a build
+/// in progress in such a section takes the library's `updated_at` as that time.
 extension LibraryStore {
     /// Encodes the library under the read lock (writers to this library wait; searches run).
     func encodeSnapshotSection() throws -> [UInt8] {
@@ -43,7 +47,10 @@ extension LibraryStore {
             guard !isDeleted else { return writer.bytes }
             writer.write(library: settings)
             writer.write(UInt8(rebuild == nil ? 0 : 1))
-            if let target = rebuild?.target { writer.write(indexSettings: target) }
+            if let rebuild {
+                writer.write(indexSettings: rebuild.target)
+                writer.write(date: rebuild.requestedAt)
+            }
             writer.write(nextKey)
             writer.write(order.lastSequence)
             let block = encodeDocumentsLocked()
@@ -82,9 +89,12 @@ extension LibraryStore {
         return writer.bytes
     }
 
-    /// A library read back from its snapshot section.
+    /// The version of the section `encodeSnapshotSection` writes.
+    static let snapshotSectionVersion: UInt16 = 2
+
+    /// A library read back from its snapshot section, with the index build it had in progress.
     enum Loaded {
-        case live(LibraryStore, rebuildTarget: IndexSettings?)
+        case live(LibraryStore, rebuild: (target: IndexSettings, at: Date)?)
         case deleted(UUID, appliedThrough: UInt64)
     }
 
@@ -123,8 +133,9 @@ extension LibraryStore {
         return (documents, chunks, entries)
     }
 
-    /// Reads one section written by `encodeSnapshotSection`; throws on damage.
-    static func decodeSnapshotSection(_ reader: inout ByteReader, journal: Journal) throws -> Loaded {
+    /// Reads one section written by `encodeSnapshotSection` (`version` 2) or an older release
+    /// (1); throws on damage.
+    static func decodeSnapshotSection(_ reader: inout ByteReader, version: UInt16, journal: Journal) throws -> Loaded {
         let state = try reader.read(UInt8.self)
         let id = try reader.readUUID()
         let appliedThrough = try reader.read(UInt64.self)
@@ -133,6 +144,7 @@ extension LibraryStore {
         let settings = try reader.readLibrary()
         guard settings.id == id else { throw IndexFormatError.corrupt("library section ids disagree") }
         let target = try reader.read(UInt8.self) == 1 ? try reader.readIndexSettings() : nil
+        let targetTime = target == nil ? nil : version >= 2 ? try reader.readDate() : settings.updatedAt
         let nextKey = try reader.read(UInt64.self)
         let lastOrder = try reader.read(UInt64.self)
         let documentBlock = try reader.subReader(count: reader.readCount(limit: reader.remaining))
@@ -161,6 +173,6 @@ extension LibraryStore {
         store.order = DocumentOrder(restoring: entries, lastSequence: lastOrder)
         store.nextKey = nextKey
         store.appliedThrough = appliedThrough
-        return .live(store, rebuildTarget: target)
+        return .live(store, rebuild: target.map { ($0, targetTime!) })
     }
 }

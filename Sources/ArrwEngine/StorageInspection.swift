@@ -56,31 +56,36 @@ public enum StorageInspection {
     }
 
     /// Reads `path` (a snapshot file, or a data directory for all of its snapshots) the way
-    /// recovery would: checksum, then a full decode of catalog, chunks and indexes.
-    public static func verifySnapshots(path: String) throws -> Report {
+    /// recovery would: checksum, then a full decode of catalog, chunks and indexes, and of the
+    /// server-wide sections of `components`. Creates, changes and removes nothing.
+    public static func verifySnapshots(path: String, components: [any ServerStateComponent] = []) throws -> Report {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw EngineError.validation("'\(path)' does not exist")
         }
         let files = isDirectory.boolValue
-            ? try SnapshotStore(directory: path + "/snapshots").entries().map(\.path) : [path]
+            ? try SnapshotStore.entries(in: DurableStorage.snapshotDirectory(path)).map(\.path) : [path]
         var report = Report()
         if files.isEmpty { report.lines.append("no snapshots in \(path)/snapshots") }
         for file in files {
             do {
                 let start = Date()
                 let contents = try SnapshotStore.read(file)
-                let (catalog, context) = try Database.decodeSnapshot(contents, journal: Journal())
+                let decoded = try Database.decodeSnapshot(contents, journal: Journal(), serverState: Database.slots(components))
                 report.lines.append(String(
                     format: "%@: OK, covers sequence %llu, %d bytes, %d library(ies), %d deleted after it, decoded in %.2f s",
-                    file, contents.sequence, contents.payload.count, catalog.libraries.count, context.deleted.count, Date().timeIntervalSince(start)))
-                for store in catalog.libraries.values.sorted(by: { $0.settings.name < $1.settings.name }) {
+                    file, contents.sequence, contents.payload.count, decoded.catalog.libraries.count, decoded.replay.deleted.count,
+                    Date().timeIntervalSince(start)))
+                for section in decoded.skippedSections { report.lines.append("  skipped optional section \(section)") }
+                for store in decoded.catalog.libraries.values.sorted(by: { $0.settings.name < $1.settings.name }) {
                     let info = store.infoLocked()
                     report.lines.append(
                         "  \(info.id.uuidString.lowercased()) '\(info.name)': \(info.documentCount) documents, \(info.chunkCount) chunks, "
                             + "\(info.indexType.rawValue) index of \(store.index?.count ?? 0) vectors, dimension \(info.dimension.map(String.init) ?? "unset"), "
                             + "through sequence \(store.appliedThrough)")
                 }
+            } catch where !FileManager.default.fileExists(atPath: file) {
+                report.lines.append("\(file): removed while being read (a live server keeps only its newest snapshots)")
             } catch {
                 report.lines.append("\(file): BAD: \(error)")
                 report.healthy = false

@@ -34,7 +34,7 @@ enum APIResponse {
     static func event(_ event: ChangeEvent) -> JSONValue {
         .object([
             "sequence": .int(Int64(event.sequence)), "type": .string(event.kind.rawValue),
-            "library_id": .string(event.libraryId.uuidString.lowercased()), "timestamp": timestamp(event.timestamp),
+            "library_id": event.libraryId.map { .string($0.uuidString.lowercased()) } ?? .null, "timestamp": timestamp(event.timestamp),
             "data": .object(event.data),
         ])
     }

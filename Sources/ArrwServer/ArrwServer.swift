@@ -76,6 +76,7 @@ public enum ArrwServer {
                 "libraries": "\(report.libraries)", "documents": "\(report.documents)",
             ])
         for rejected in report.rejectedSnapshots { logger.error("skipped a damaged snapshot: \(rejected)") }
+        for section in report.skippedSections { logger.warning("skipped an optional snapshot section this build does not know: \(section)") }
         if let torn = report.tornTail { logger.warning("the write-ahead log had a torn tail (a crash mid-write): \(torn)") }
         return (database, report)
     }

@@ -44,7 +44,16 @@ public final class SnapshotStore: Sendable {
 
     /// The snapshot files, newest (highest sequence) first.
     public func entries() throws -> [Entry] {
-        try FileIO.listDirectory(directory).compactMap { name -> Entry? in
+        try Self.entries(in: directory)
+    }
+
+    /// The snapshot files of `directory`, newest first, read without opening a store: nothing
+    /// is created or removed, so tools may call it beside a live server. A missing directory
+    /// has none.
+    public static func entries(in directory: String) throws -> [Entry] {
+        var info = stat()
+        guard stat(directory, &info) == 0 else { return [] }
+        return try FileIO.listDirectory(directory).compactMap { name -> Entry? in
             guard name.hasPrefix("snapshot-"), name.hasSuffix(Self.fileExtension) else { return nil }
             let digits = name.dropFirst("snapshot-".count).dropLast(Self.fileExtension.count)
             guard digits.count == 20, let sequence = UInt64(digits) else { return nil }

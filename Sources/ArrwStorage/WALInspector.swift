@@ -1,3 +1,5 @@
+import Glibc
+
 /// A read-only look at a log directory, for `arrwdb inspect-wal`: every segment with its
 /// records and any damage, found as recovery would find it, without changing a byte.
 public enum WALInspector {
@@ -15,15 +17,22 @@ public enum WALInspector {
     }
 
     /// The segments of `directory` in order; `visit` sees each whole data record. Segments
-    /// that end before sequence `from` are skipped unread.
+    /// that end before sequence `from` are skipped unread, and so are segments a live server
+    /// removed (a snapshot covered them) between the listing and the reading.
     public static func inspect(
         directory: String, from: UInt64 = 0, visit: (UInt64, [UInt8]) -> Void = { _, _ in }
     ) throws -> [Segment] {
         var firsts = try FileIO.listDirectory(directory).compactMap(WALFormat.firstSequence(ofSegmentNamed:)).sorted()
         while firsts.count > 1 && firsts[1] <= from { firsts.removeFirst() }
-        return try firsts.map { first in
+        return try firsts.compactMap { first in
             let path = directory + "/" + WALFormat.segmentName(firstSequence: first)
-            let scan = WALSegmentScan(path: path, bytes: try FileIO.readFile(path), expectedFirst: first)
+            let bytes: [UInt8]
+            do {
+                bytes = try FileIO.readFile(path)
+            } catch where access(path, F_OK) != 0 {
+                return nil
+            }
+            let scan = WALSegmentScan(path: path, bytes: bytes, expectedFirst: first)
             for record in scan.records { visit(record.sequence, Array(scan.bytes[record.payload])) }
             return Segment(
                 path: path, firstSequence: first, records: scan.records.count, sealed: scan.sealedNext != nil,

@@ -8,7 +8,7 @@ import Testing
 /// Changing a library's index under load: searches never fail while the new index is built,
 /// writes made during the build are in the new index, and the swap is atomic.
 @Suite struct IndexRebuildTests {
-    @Test(arguments: ["hnsw", "ivf", "kd_tree", "lsh"])
+    @Test(.timeLimit(.minutes(2)), arguments: ["hnsw", "ivf", "kd_tree", "lsh"])
     func searchesAndWritesDuringARebuild(target: String) async throws {
         let database = Database(embedder: HashEmbedder(dimension: 8))
         let library = try await database.createLibrary(.init(name: "load")).id.uuidString
@@ -21,32 +21,57 @@ import Testing
             #expect(try await database.addDocuments(libraryId: library, Array(drafts[start..<start + 1000])).failed == 0)
         }
 
-        let finished = AsyncStream<Void>.makeStream()
-        let (_, rebuilding) = try await database.updateLibrary(library, .init(indexType: target)) { finished.continuation.yield() }
-        #expect(rebuilding)
+        // Searchers run from before the index change until its build is complete; the writer
+        // starts with the build.
         let queries = randomVectors(count: 40, dimension: 16, using: &generator)
+        let searchesDone = Counter()
+        let built = Counter()
+        let patched = Counter()
+        let duringBuild = Counter()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for query in queries {
                 group.addTask {
-                    let outcome = try await database.search(libraryId: library, SearchQuery(vector: query, k: 10))
-                    #expect(outcome.hits.count == 10)
-                    #expect(outcome.hits.map(\.distance) == outcome.hits.map(\.distance).sorted())
-                    let filtered = try await database.search(
-                        libraryId: library, SearchQuery(vector: query, k: 10, filter: .field(path: ["odd"], .eq(.bool(true)))))
-                    #expect(filtered.hits.count == 10)
-                    #expect(filtered.hits.allSatisfy { Int($0.documentId.dropFirst())! % 2 == 1 })
+                    repeat {
+                        let outcome = try await database.search(libraryId: library, SearchQuery(vector: query, k: 10))
+                        #expect(outcome.hits.count == 10)
+                        #expect(outcome.hits.map(\.distance) == outcome.hits.map(\.distance).sorted())
+                        let filtered = try await database.search(
+                            libraryId: library, SearchQuery(vector: query, k: 10, filter: .field(path: ["odd"], .eq(.bool(true)))))
+                        #expect(filtered.hits.count == 10)
+                        #expect(filtered.hits.allSatisfy { Int($0.documentId.dropFirst())! % 2 == 1 })
+                        searchesDone.increment()
+                        await Task.yield()
+                    } while built.value == 0
                 }
             }
             group.addTask {
+                while searchesDone.value < queries.count { await Task.yield() }
+                let (_, rebuilding) = try await database.updateLibrary(library, .init(indexType: target)) { built.increment() }
+                #expect(rebuilding)
+                patched.increment()
+                // Searches from the moment the build starts: each that begins and ends while the
+                // statistics say "building" ran during the build.
+                while try database.statistics(library).buildState == "building" {
+                    let outcome = try await database.search(libraryId: library, SearchQuery(vector: queries[0], k: 10))
+                    #expect(outcome.hits.count == 10)
+                    if try database.statistics(library).buildState == "building" { duringBuild.increment() }
+                }
+            }
+            group.addTask {
+                while patched.value == 0 { await Task.yield() }
                 for index in 0..<20 {
                     _ = try await database.addDocument(
                         libraryId: library, DocumentDraft(id: "late\(index)", chunks: [.init(text: "", embedding: queries[index])]))
+                    await Task.yield()
                 }
-                for index in 0..<20 { try await database.deleteDocument(libraryId: library, documentId: "v\(index)") }
+                for index in 0..<20 {
+                    try await database.deleteDocument(libraryId: library, documentId: "v\(index)")
+                    await Task.yield()
+                }
             }
             try await group.waitForAll()
         }
-        for await _ in finished.stream { break }
+        #expect(duringBuild.value > 0, "no search ran while the new index was being built (\(searchesDone.value) searches)")
         let stats = try database.statistics(library)
         #expect(stats.indexType.rawValue == target)
         #expect(stats.buildState == "ready")
