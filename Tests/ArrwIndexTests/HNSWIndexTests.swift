@@ -49,10 +49,9 @@ struct HNSWIndexTests {
         #expect(zip(results, results.dropFirst()).allSatisfy { $0.ranksBefore($1) }, "nearest first")
     }
 
-    @Test("recall@10 ≥ 0.95 at the defaults on a scifact-minilm prefix (cosine, brute-force truth)",
-          .enabled(if: datasetsDirectory() != nil, "../shared/datasets is absent"))
+    @Test("recall@10 ≥ 0.95 at the defaults on a scifact-minilm prefix (cosine, brute-force truth)")
     func scifactPrefixRecall() throws {
-        let dataset = try #require(try TexmexDataset.load("scifact-minilm", groundTruth: "angular"))
+        let dataset = try TexmexDataset.required("scifact-minilm", groundTruth: "angular")
         // Debug builds insert a few hundred 384-float vectors per second: index a prefix here; the
         // whole base, scored by the dataset's own ground truth, runs in release builds (below).
         let vectors = (0..<400).map { dataset.baseVector($0) }

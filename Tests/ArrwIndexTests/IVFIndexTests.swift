@@ -32,10 +32,9 @@ struct IVFIndexTests {
         #expect(recall >= 0.90, "recall@10 \(recall)")
     }
 
-    @Test("scifact-minilm (cosine): recall@10 ≥ 0.80 at nprobe 8, ≥ 0.90 at nprobe 16",
-          .enabled(if: datasetsDirectory() != nil, "../shared/datasets is absent"))
+    @Test("scifact-minilm (cosine): recall@10 ≥ 0.80 at nprobe 8, ≥ 0.90 at nprobe 16")
     func recallOnScifact() throws {
-        let dataset = try #require(try TexmexDataset.load("scifact-minilm", groundTruth: "angular"))
+        let dataset = try TexmexDataset.required("scifact-minilm", groundTruth: "angular")
         let index = IVFIndex(dimension: dataset.dimension, metric: .cosine)
         for row in 0..<dataset.baseCount { index.add(key: UInt64(row), vector: dataset.baseVector(row)) }
         let queries = 100

@@ -80,7 +80,7 @@ struct IndexKind: Sendable, CustomStringConvertible {
 
     @Test(arguments: IndexKind.all)
     func recallOnSciFactMiniLM(kind: IndexKind) throws {
-        let dataset = try #require(try TexmexDataset.load("scifact-minilm", groundTruth: "angular"), "../shared/datasets is missing")
+        let dataset = try TexmexDataset.required("scifact-minilm", groundTruth: "angular")
         let index = kind.make(dataset.dimension, .cosine)
         for row in 0..<dataset.baseCount { index.add(key: UInt64(row), vector: dataset.baseVector(row)) }
         let queries = Array(stride(from: 0, to: dataset.queryCount, by: 3))

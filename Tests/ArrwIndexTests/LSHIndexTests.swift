@@ -34,10 +34,9 @@ struct LSHIndexTests {
         #expect(uniformRecall >= 0.80, "uniform 16-d: \(uniformRecall)")
     }
 
-    @Test("recall@10 ≥ 0.80 at the defaults on scifact-minilm (cosine)",
-          .enabled(if: datasetsDirectory() != nil, "../shared/datasets is absent"))
+    @Test("recall@10 ≥ 0.80 at the defaults on scifact-minilm (cosine)")
     func recallOnScifact() throws {
-        let dataset = try #require(try TexmexDataset.load("scifact-minilm", groundTruth: "angular"))
+        let dataset = try TexmexDataset.required("scifact-minilm", groundTruth: "angular")
         let index = LSHIndex(dimension: dataset.dimension, metric: .cosine)
         for row in 0..<dataset.baseCount { index.add(key: UInt64(row), vector: dataset.baseVector(row)) }
         var total = 0.0
