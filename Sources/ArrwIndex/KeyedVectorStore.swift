@@ -125,9 +125,13 @@ final class KeyedVectorStore {
 }
 
 extension KeyedVectorStore {
-    /// Writes the keys, then the vectors: `count × UInt64`, then `count × dimension × Float32`,
-    /// row after row, little-endian (the count itself is the caller's, so that each index keeps
-    /// its own field order).
+    /// Writes the rows as every index payload holds them (all little-endian), for n rows of d
+    /// floats. The count n is the caller's to write, where its own format puts it.
+    ///
+    /// | field | width | content |
+    /// | --- | --- | --- |
+    /// | keys | n × UInt64 | the key of each row, distinct |
+    /// | vectors | n × d × Float32 | row after row, finite (unit length for cosine) |
     func write(to writer: inout ByteWriter) {
         writer.write(integers: keys)
         slab.withUnsafeRows { writer.write(floats: $0) }
