@@ -125,17 +125,16 @@ struct ExactScan {
 }
 
 extension ExactScan {
-    /// The `k` best rows of `slab` (row `r` stored under `keys[r]`) for `query`, already
-    /// normalized for cosine, nearest first: the whole exact search of ``BruteForceIndex``, shared
-    /// by the indexes that fall back to a full scan. Preconditions: `k >= 1`, at least one row,
-    /// `keys.count == slab.count`.
-    static func nearest(to query: [Float], k: Int, metric: DistanceMetric, keys: [UInt64], slab: VectorSlab,
+    /// The `k` best rows of `store` for `query`, already normalized for cosine, nearest first: the
+    /// whole exact search of ``BruteForceIndex``, shared by the indexes that scan every row.
+    /// Preconditions: `k >= 1`, at least one row.
+    static func nearest(to query: [Float], k: Int, metric: DistanceMetric, store: KeyedVectorStore,
                         filter: ((UInt64) -> Bool)?) -> [Neighbor] {
         var heap = TopKHeap(k: k)
         query.withUnsafeBufferPointer { q in
-            keys.withUnsafeBufferPointer { keyBuffer in
-                slab.withUnsafeRows { vectors in
-                    let scan = ExactScan(query: q, vectors: vectors, keys: keyBuffer, dimension: slab.dimension)
+            store.keys.withUnsafeBufferPointer { keyBuffer in
+                store.slab.withUnsafeRows { vectors in
+                    let scan = ExactScan(query: q, vectors: vectors, keys: keyBuffer, dimension: store.dimension)
                     switch metric {
                     case .cosine, .dot: scan.dot(into: &heap, filter: filter)
                     case .l2: scan.squaredL2(into: &heap, filter: filter)

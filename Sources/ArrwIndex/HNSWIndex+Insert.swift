@@ -2,11 +2,8 @@ extension HNSWIndex {
     /// Adds `key`, or replaces its vector (a remove, then an insert under a new id).
     /// - Complexity: see ``HNSWIndex``.
     public func add(key: UInt64, vector: [Float]) {
-        precondition(vector.count == dimension, "HNSWIndex.add: expected \(dimension) floats, got \(vector.count)")
-        precondition(vector.allSatisfy(\.isFinite), "HNSWIndex.add: vector has a non-finite component")
+        let stored = storableVector(vector)
         if ids[key] != nil { remove(key: key) }
-        var stored = vector
-        if metric == .cosine { DistanceKernels.normalize(&stored) }
         stored.withUnsafeBufferPointer { insert(key: key, stored: $0.baseAddress!) }
     }
 

@@ -32,8 +32,8 @@ extension IVFIndex {
 
     /// Scores every row of `list` with the C block kernels (rows are contiguous), score first:
     /// the filter is asked only about rows that would enter the heap.
-    private func scan(_ list: IVFList, query: UnsafePointer<Float>, heap: inout TopKHeap, filter: ((UInt64) -> Bool)?) {
-        guard !list.keys.isEmpty else { return }
+    private func scan(_ list: KeyedVectorStore, query: UnsafePointer<Float>, heap: inout TopKHeap, filter: ((UInt64) -> Bool)?) {
+        guard list.count > 0 else { return }
         let dimension = self.dimension
         let l2 = metric == .l2
         let block = 512

@@ -27,9 +27,8 @@ extension IVFIndex {
         writer.write(UInt64(trainedCount))
         writer.write(floats: centroids)
         for list in isTrained ? lists : [untrained] {
-            writer.write(UInt64(list.keys.count))
-            writer.write(integers: list.keys)
-            list.slab.withUnsafeRows { writer.write(floats: $0) }
+            writer.write(UInt64(list.count))
+            list.write(to: &writer)
         }
     }
 
@@ -57,23 +56,16 @@ extension IVFIndex {
             let centroids = try reader.readFloats(count: nlist * dimension)
             guard centroids.allSatisfy(\.isFinite) else { throw IndexFormatError.corrupt("a centroid is not finite") }
             index.setCentroids(centroids)
-            index.lists = (0..<nlist).map { _ in IVFList(dimension: dimension) }
         }
-        for (number, list) in (trained ? index.lists : [index.untrained]).enumerated() {
+        for number in trained ? 0..<nlist : -1 ..< 0 {
             let size = try reader.readCount(limit: Swift.min(reader.remaining / 8, Int(Int32.max) - 1 - index.count))
-            let keys = try reader.readIntegers(UInt64.self, count: size)
-            guard reader.remaining / 4 / dimension >= size else { throw IndexFormatError.truncated }
-            list.slab.reserveCapacity(size)
-            for key in keys {
-                let vector = try reader.readFloats(count: dimension)
-                try IndexPayloadCheck.storedVector(vector, metric: metric)
-                let location = IVFLocation(list: trained ? Int32(number) : -1, row: Int32(list.keys.count))
-                guard index.locations.updateValue(location, forKey: key) == nil else {
+            let list = try KeyedVectorStore.read(count: size, dimension: dimension, metric: metric, from: &reader)
+            for key in list.keys {
+                guard index.listOfKey.updateValue(Int32(number), forKey: key) == nil else {
                     throw IndexFormatError.corrupt("key \(key) appears twice")
                 }
-                vector.withUnsafeBufferPointer { _ = list.slab.append($0) }
-                list.keys.append(key)
             }
+            if trained { index.lists.append(list) } else { index.untrained = list }
         }
         guard trained || index.count < trainingMultiple * nlist else {
             throw IndexFormatError.corrupt("\(index.count) vectors but not trained")

@@ -63,7 +63,7 @@ extension IVFIndex {
         chosen.reserveCapacity(sampleCount)
         var seen = 0
         for (l, list) in sources.enumerated() {
-            for row in 0..<list.keys.count {
+            for row in 0..<list.count {
                 if chosen.count < sampleCount {
                     chosen.append((l, row))
                 } else {
@@ -78,18 +78,16 @@ extension IVFIndex {
         for (l, row) in chosen { sources[l].slab.withRow(row) { sample.append(contentsOf: $0) } }
         setCentroids(Self.kMeans(sample: sample, count: sampleCount, dimension: dimension, clusters: nlist,
                                  spherical: metric == .cosine, random: &random))
-        let newLists = (0..<nlist).map { _ in IVFList(dimension: dimension) }
-        for source in sources where !source.keys.isEmpty {
-            let nearest = source.slab.withUnsafeRows { nearestLists(rows: $0.baseAddress!, count: source.keys.count) }
+        let newLists = (0..<nlist).map { _ in KeyedVectorStore(dimension: dimension) }
+        for source in sources where source.count > 0 {
+            let nearest = source.slab.withUnsafeRows { nearestLists(rows: $0.baseAddress!, count: source.count) }
             for (row, key) in source.keys.enumerated() {
-                let target = newLists[nearest[row]]
-                let newRow = source.slab.withRow(row) { target.slab.append($0) }
-                target.keys.append(key)
-                locations[key] = IVFLocation(list: Int32(nearest[row]), row: Int32(newRow))
+                source.slab.withRow(row) { _ = newLists[nearest[row]].append(key: key, vector: $0) }
+                listOfKey[key] = Int32(nearest[row])
             }
         }
         lists = newLists
-        untrained = IVFList(dimension: dimension)
+        untrained = KeyedVectorStore(dimension: dimension)
         trainedCount = total
     }
 

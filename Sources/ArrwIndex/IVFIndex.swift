@@ -32,9 +32,10 @@
 /// 300 µs for brute force. Seeded clustered data (4,000 × 32-d, 400 clusters): 0.97 cosine,
 /// 0.98 l2, 0.92 dot. Uniform random 16-d data, which has no clusters: 0.70.
 ///
-/// Invariants: every key is in exactly one list, at `locations[key]` (list −1 is the untrained
-/// list); when trained, `centroids` holds `nlist × d` floats, `lists.count == nlist` and the
-/// untrained list is empty; when not trained, `lists` is empty and `count < 4 × nlist`.
+/// Invariants: every key is in exactly one list, `listOfKey[key]` (−1 is the untrained list);
+/// each list is a ``KeyedVectorStore`` (dense rows, swap-remove); when trained, `centroids`
+/// holds `nlist × d` floats, `lists.count == nlist` and the untrained list is empty; when not
+/// trained, `lists` is empty and `count < 4 × nlist`.
 /// Reads keep no shared scratch state, so concurrent searches are safe (see ``VectorIndex``).
 ///
 /// - Complexity: `search` O(nlist·d + nlist log nlist + (n·nprobe/nlist)·d) when the lists are
@@ -59,11 +60,11 @@ public final class IVFIndex {
     /// The squared norm of each centroid (derived).
     var centroidNorms: [Float]
     /// One list per centroid once trained, else empty.
-    var lists: [IVFList]
+    var lists: [KeyedVectorStore]
     /// Vectors added before the first training.
-    var untrained: IVFList
-    /// Where each key is.
-    var locations: [UInt64: IVFLocation]
+    var untrained: KeyedVectorStore
+    /// The list of each key (−1 for `untrained`).
+    var listOfKey: [UInt64: Int32]
     /// The count at the last training (0 when not trained).
     var trainedCount: Int
 
@@ -89,8 +90,8 @@ public final class IVFIndex {
         self.packedCentroids = nil
         self.centroidNorms = []
         self.lists = []
-        self.untrained = IVFList(dimension: dimension)
-        self.locations = [:]
+        self.untrained = KeyedVectorStore(dimension: dimension)
+        self.listOfKey = [:]
         self.trainedCount = 0
     }
 
@@ -98,76 +99,42 @@ public final class IVFIndex {
     public var isTrained: Bool { !centroids.isEmpty }
 }
 
-/// One inverted list: its vectors in one slab and the key of each row.
-final class IVFList {
-    let slab: VectorSlab
-    var keys: [UInt64]
-
-    init(dimension: Int) {
-        self.slab = VectorSlab(dimension: dimension)
-        self.keys = []
-    }
-
-    /// Removes `row` by moving the last row into it; returns the key that moved (if any).
-    func removeSwappingLast(row: Int) -> UInt64? {
-        slab.removeSwappingLast(row: row)
-        let moved = keys.removeLast()
-        guard row < keys.count else { return nil }
-        keys[row] = moved
-        return moved
-    }
-}
-
-/// Where a key's vector is: `list` (−1 for the untrained list) and `row` in it.
-struct IVFLocation: Equatable {
-    var list: Int32
-    var row: Int32
-}
-
 extension IVFIndex: SerializableIndex {
     public static let typeTag: UInt8 = 5
 
-    public var count: Int { locations.count }
+    public var count: Int { listOfKey.count }
 
-    /// The lists' slabs and keys, the location dictionary and the centroids (also packed).
+    /// The lists' stores, the list-of-key dictionary and the centroids (also packed).
     public var memoryBytes: Int {
-        let listBytes = ([untrained] + lists).reduce(0) {
-            $0 + $1.slab.memoryBytes + $1.keys.capacity * MemoryLayout<UInt64>.stride + 64
-        }
+        let listBytes = ([untrained] + lists).reduce(0) { $0 + $1.memoryBytes + 64 }
         return listBytes
-            + locations.capacity * (MemoryLayout<UInt64>.stride + MemoryLayout<IVFLocation>.stride) + locations.capacity / 8
+            + listOfKey.capacity * (MemoryLayout<UInt64>.stride + MemoryLayout<Int32>.stride) + listOfKey.capacity / 8
             + (centroids.capacity + centroidNorms.capacity) * MemoryLayout<Float>.stride + (packedCentroids?.memoryBytes ?? 0)
     }
 
     public func add(key: UInt64, vector: [Float]) {
-        precondition(vector.count == dimension, "IVFIndex.add: expected \(dimension) floats, got \(vector.count)")
-        precondition(vector.allSatisfy(\.isFinite), "IVFIndex.add: vector has a non-finite component")
-        var stored = vector
-        if metric == .cosine { DistanceKernels.normalize(&stored) }
-        if locations[key] != nil { remove(key: key) }
-        precondition(locations.count < Int(Int32.max), "IVFIndex.add: too many vectors")
+        let stored = storableVector(vector)
+        if listOfKey[key] != nil { remove(key: key) }
+        precondition(listOfKey.count < Int(Int32.max), "IVFIndex.add: too many vectors")
         let list = isTrained ? stored.withUnsafeBufferPointer { nearestLists(rows: $0.baseAddress!, count: 1)[0] } : -1
-        append(key: key, vector: stored, to: list)
+        stored.withUnsafeBufferPointer { append(key: key, vector: $0, to: list) }
         if shouldTrain { train() }
     }
 
     @discardableResult
     public func remove(key: UInt64) -> Bool {
-        guard let location = locations.removeValue(forKey: key) else { return false }
-        let list = location.list < 0 ? untrained : lists[Int(location.list)]
-        if let moved = list.removeSwappingLast(row: Int(location.row)) {
-            locations[moved] = location
-        }
+        guard let list = listOfKey.removeValue(forKey: key) else { return false }
+        _ = self.list(list).remove(key: key)
         return true
     }
 
     public func contains(key: UInt64) -> Bool {
-        locations[key] != nil
+        listOfKey[key] != nil
     }
 
     public func vector(for key: UInt64) -> [Float]? {
-        guard let location = locations[key] else { return nil }
-        return (location.list < 0 ? untrained : lists[Int(location.list)]).slab.row(Int(location.row))
+        guard let list = listOfKey[key] else { return nil }
+        return self.list(list).vector(for: key)
     }
 
     /// Retrains on the current vectors (a fresh sample, k-means++ and Lloyd) and reassigns every
@@ -177,12 +144,11 @@ extension IVFIndex: SerializableIndex {
         if count >= Self.trainingMultiple * nlist {
             train()
         } else if isTrained {
-            let everything = IVFList(dimension: dimension)
+            let everything = KeyedVectorStore(dimension: dimension)
             for list in lists {
                 for (row, key) in list.keys.enumerated() {
-                    list.slab.withRow(row) { _ = everything.slab.append($0) }
-                    locations[key] = IVFLocation(list: -1, row: Int32(everything.keys.count))
-                    everything.keys.append(key)
+                    list.slab.withRow(row) { _ = everything.append(key: key, vector: $0) }
+                    listOfKey[key] = -1
                 }
             }
             untrained = everything
@@ -198,11 +164,15 @@ extension IVFIndex: SerializableIndex {
         return count >= Self.trainingMultiple * trainedCount && trainedCount < Self.samplePerCentroid * nlist
     }
 
-    /// Appends `vector` (already normalized for cosine) under `key` to list `list` (−1 untrained).
-    func append(key: UInt64, vector: [Float], to list: Int) {
-        let target = list < 0 ? untrained : lists[list]
-        let row = vector.withUnsafeBufferPointer { target.slab.append($0) }
-        target.keys.append(key)
-        locations[key] = IVFLocation(list: Int32(list), row: Int32(row))
+    /// List `number` (−1 for the untrained list).
+    func list(_ number: Int32) -> KeyedVectorStore {
+        number < 0 ? untrained : lists[Int(number)]
+    }
+
+    /// Appends `vector` (in stored form: unit length for cosine) under `key`, which is in no list,
+    /// to list `list` (−1 untrained).
+    func append(key: UInt64, vector: UnsafeBufferPointer<Float>, to list: Int) {
+        self.list(Int32(list)).append(key: key, vector: vector)
+        listOfKey[key] = Int32(list)
     }
 }

@@ -2,37 +2,33 @@ extension KDTreeIndex {
     /// Rows sampled per node to choose its split dimension (as FLANN samples ~100 points).
     static let spreadSampleSize = 256
 
-    /// Rebuilds the whole tree balanced and rewrites the slab so that each leaf's rows are
+    /// Rebuilds the whole tree balanced and reorders the store so that each leaf's rows are
     /// contiguous, in node order (rows are renumbered; keys keep their vectors).
     /// - Complexity: O(n·d + n log n) expected.
     func rebuild() {
         nodes = [KDNode.leaf]
         members = [[]]
-        var order = (0..<keys.count).map { Int32($0) }
+        var order = (0..<store.count).map { Int32($0) }
         build(node: 0, order: &order, range: 0..<order.count)
-        let newSlab = VectorSlab(dimension: dimension, capacity: Swift.max(keys.count, 1))
-        var newKeys: [UInt64] = []
-        newKeys.reserveCapacity(keys.count)
+        var leafOrder: [Int] = []
+        leafOrder.reserveCapacity(store.count)
         for node in nodes.indices where nodes[node].isLeaf {
-            let oldRows = members[node]
-            for (slot, old) in oldRows.enumerated() {
-                let row = slab.withRow(Int(old)) { newSlab.append($0) }
-                newKeys.append(keys[Int(old)])
+            for (slot, old) in members[node].enumerated() {
+                let row = leafOrder.count
+                leafOrder.append(Int(old))
                 members[node][slot] = Int32(row)
                 leafOfRow[row] = Int32(node)
                 slotOfRow[row] = Int32(slot)
             }
         }
-        slab = newSlab
-        keys = newKeys
-        for (row, key) in keys.enumerated() { rows[key] = row }
-        builtCount = keys.count
+        store.reorder(leafOrder)
+        builtCount = store.count
     }
 
     /// Makes `node` (a leaf, or a fresh placeholder) the root of a balanced subtree over the rows
     /// `order[range]`, appending the nodes it needs. `order[range]` is permuted.
     func build(node: Int, order: inout [Int32], range: Range<Int>) {
-        slab.withUnsafeRows { rowsBuffer in
+        store.slab.withUnsafeRows { rowsBuffer in
             guard let base = rowsBuffer.baseAddress else {
                 return makeLeaf(node: node, rows: order[range])
             }

@@ -9,26 +9,23 @@ extension KDTreeIndex {
     /// distance: per dimension, the largest offset of the query from a splitting plane on the
     /// path) does not exceed the current k-th distance. `dot` scans every row.
     public func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?, options: SearchOptions) -> [Neighbor] {
-        guard !keys.isEmpty else { return [] }
+        guard store.count > 0 else { return [] }
         let normalized = searchableQuery(query, k: k)
-        var heap = TopKHeap(k: Swift.min(k, keys.count))
+        let wanted = Swift.min(k, store.count)
+        if metric == .dot {
+            return ExactScan.nearest(to: normalized, k: wanted, metric: metric, store: store, filter: filter)
+        }
+        var heap = TopKHeap(k: wanted)
         normalized.withUnsafeBufferPointer { q in
-            slab.withUnsafeRows { vectors in
-                if metric == .dot {
-                    keys.withUnsafeBufferPointer { keyBuffer in
-                        ExactScan(query: q, vectors: vectors, keys: keyBuffer, dimension: dimension)
-                            .dot(into: &heap, filter: filter)
-                    }
-                } else {
-                    nodes.withUnsafeBufferPointer { nodeBuffer in
-                        members.withUnsafeBufferPointer { memberBuffer in
-                            keys.withUnsafeBufferPointer { keyBuffer in
-                                // Safe: the slab and the query are non-empty (keys is non-empty, dimension >= 1).
-                                let tree = Walk(nodes: nodeBuffer, members: memberBuffer, keys: keyBuffer,
-                                                query: q.baseAddress!, vectors: vectors.baseAddress!,
-                                                dimension: dimension, cosine: metric == .cosine)
-                                tree.search(heap: &heap, filter: filter)
-                            }
+            store.slab.withUnsafeRows { vectors in
+                nodes.withUnsafeBufferPointer { nodeBuffer in
+                    members.withUnsafeBufferPointer { memberBuffer in
+                        store.keys.withUnsafeBufferPointer { keyBuffer in
+                            // Safe: the slab and the query are non-empty (the store is non-empty, dimension >= 1).
+                            let tree = Walk(nodes: nodeBuffer, members: memberBuffer, keys: keyBuffer,
+                                            query: q.baseAddress!, vectors: vectors.baseAddress!,
+                                            dimension: dimension, cosine: metric == .cosine)
+                            tree.search(heap: &heap, filter: filter)
                         }
                     }
                 }

@@ -24,10 +24,9 @@ extension KDTreeIndex {
         writer.write(UInt32(dimension))
         writer.write(metric.tag)
         writer.write(UInt32(leafSize))
-        writer.write(UInt64(keys.count))
+        writer.write(UInt64(store.count))
         writer.write(UInt64(builtCount))
-        writer.write(integers: keys)
-        slab.withUnsafeRows { writer.write(floats: $0) }
+        store.write(to: &writer)
         writer.write(UInt64(nodes.count))
         for node in nodes {
             writer.write(node.dimension)
@@ -49,19 +48,8 @@ extension KDTreeIndex {
         guard leafSize >= 1, leafSize <= Int(Int32.max) else { throw IndexFormatError.corrupt("leafSize \(leafSize)") }
         let count = try reader.readCount(limit: Swift.min(reader.remaining / 8, Int(Int32.max) - 1))
         let builtCount = try reader.readCount(limit: Int(Int32.max))
-        let keys = try reader.readIntegers(UInt64.self, count: count)
-        guard reader.remaining / 4 / dimension >= count else { throw IndexFormatError.truncated }
-        let index = KDTreeIndex(dimension: dimension, metric: metric, leafSize: leafSize)
-        index.slab.reserveCapacity(count)
-        for key in keys {
-            let vector = try reader.readFloats(count: dimension)
-            try IndexPayloadCheck.storedVector(vector, metric: metric)
-            guard index.rows.updateValue(index.keys.count, forKey: key) == nil else {
-                throw IndexFormatError.corrupt("key \(key) appears twice")
-            }
-            index.keys.append(key)
-            vector.withUnsafeBufferPointer { _ = index.slab.append($0) }
-        }
+        let store = try KeyedVectorStore.read(count: count, dimension: dimension, metric: metric, from: &reader)
+        let index = KDTreeIndex(metric: metric, leafSize: leafSize, store: store)
         let nodeCount = try reader.readCount(limit: reader.remaining / 16)
         guard nodeCount >= 1 else { throw IndexFormatError.corrupt("a k-d tree without a root") }
         var nodes: [KDNode] = []
@@ -103,7 +91,7 @@ extension KDTreeIndex {
             members[i] = leafRows.map { Int32($0) }
         }
         guard index.leafOfRow.allSatisfy({ $0 >= 0 }) else { throw IndexFormatError.corrupt("a row is in no leaf") }
-        try checkSplits(nodes: nodes, parent: parent, leafOfRow: index.leafOfRow, slab: index.slab)
+        try checkSplits(nodes: nodes, parent: parent, leafOfRow: index.leafOfRow, slab: store.slab)
         index.nodes = nodes
         index.members = members
         index.builtCount = builtCount

@@ -24,11 +24,11 @@
 /// there. Clustered or low intrinsic-dimension data moves the break-even up; sentence embeddings
 /// (e.g. all-MiniLM-L6-v2, 384-d) are far past it, so use HNSW or IVF for them.
 ///
-/// **Layout.** Vectors live in one ``VectorSlab``; `keys[row]` and `rows[key]` map rows and keys.
+/// **Layout.** Vectors and keys live in one ``KeyedVectorStore`` (rows dense, swap-remove).
 /// `nodes` is the tree, root at 0; a node is a leaf (its `members` are rows) or splits on one
 /// dimension at a value (`left` holds rows with `x[d] ≤ value`, `right` rows with
 /// `x[d] ≥ value`). The build splits at the median of the dimension of greatest spread (estimated
-/// on a sample of at most 256 rows) and reorders the slab so each leaf's rows are contiguous.
+/// on a sample of at most 256 rows) and reorders the store so each leaf's rows are contiguous.
 ///
 /// Invariants: every row is in exactly one leaf (`leafOfRow[row]`, at `slotOfRow[row]` in its
 /// `members`); each internal node's children have greater node numbers than it; every row obeys
@@ -49,11 +49,7 @@ public final class KDTreeIndex {
     /// Rows per leaf after a balanced build; a leaf is split once it holds more than twice this.
     public let leafSize: Int
     /// The vectors, one row per key (unit length for cosine).
-    var slab: VectorSlab
-    /// The key of each row.
-    var keys: [UInt64]
-    /// The row of each key.
-    var rows: [UInt64: Int]
+    let store: KeyedVectorStore
     /// The tree, root at 0.
     var nodes: [KDNode]
     /// For a leaf node, its rows; empty for internal nodes.
@@ -66,15 +62,19 @@ public final class KDTreeIndex {
     var builtCount: Int
 
     /// An empty index. Preconditions: `dimension >= 1`, `leafSize >= 1`.
-    public init(dimension: Int, metric: DistanceMetric, leafSize: Int = 32) {
+    public convenience init(dimension: Int, metric: DistanceMetric, leafSize: Int = 32) {
         precondition(dimension >= 1, "KDTreeIndex: dimension must be at least 1, got \(dimension)")
+        self.init(metric: metric, leafSize: leafSize, store: KeyedVectorStore(dimension: dimension))
+    }
+
+    /// An index whose tree is one empty leaf, over `store` (for loading, which then installs the
+    /// tree). Precondition: `leafSize >= 1`.
+    init(metric: DistanceMetric, leafSize: Int, store: KeyedVectorStore) {
         precondition(leafSize >= 1, "KDTreeIndex: leafSize must be at least 1, got \(leafSize)")
-        self.dimension = dimension
+        self.dimension = store.dimension
         self.metric = metric
         self.leafSize = leafSize
-        self.slab = VectorSlab(dimension: dimension)
-        self.keys = []
-        self.rows = [:]
+        self.store = store
         self.nodes = [KDNode.leaf]
         self.members = [[]]
         self.leafOfRow = []
@@ -99,13 +99,11 @@ struct KDNode: Equatable {
 extension KDTreeIndex: SerializableIndex {
     public static let typeTag: UInt8 = 2
 
-    public var count: Int { keys.count }
+    public var count: Int { store.count }
 
-    /// The slab, keys, the key dictionary, the nodes and the per-row leaf bookkeeping.
+    /// The store (slab, keys, key dictionary), the nodes and the per-row leaf bookkeeping.
     public var memoryBytes: Int {
-        slab.memoryBytes
-            + keys.capacity * MemoryLayout<UInt64>.stride
-            + rows.capacity * (MemoryLayout<UInt64>.stride + MemoryLayout<Int>.stride) + rows.capacity / 8
+        store.memoryBytes
             + nodes.capacity * MemoryLayout<KDNode>.stride
             + members.capacity * MemoryLayout<[Int32]>.stride
             + members.reduce(0) { $0 + $1.capacity * MemoryLayout<Int32>.stride }
@@ -113,54 +111,40 @@ extension KDTreeIndex: SerializableIndex {
     }
 
     public func add(key: UInt64, vector: [Float]) {
-        precondition(vector.count == dimension, "KDTreeIndex.add: expected \(dimension) floats, got \(vector.count)")
-        precondition(vector.allSatisfy(\.isFinite), "KDTreeIndex.add: vector has a non-finite component")
-        precondition(keys.count < Int(Int32.max), "KDTreeIndex.add: too many vectors")
-        var stored = vector
-        if metric == .cosine { DistanceKernels.normalize(&stored) }
-        if let row = rows[key] {
+        let stored = storableVector(vector)
+        precondition(store.count < Int(Int32.max), "KDTreeIndex.add: too many vectors")
+        let (row, isNew) = store.store(key: key, vector: stored)
+        if isNew {
+            leafOfRow.append(-1)
+            slotOfRow.append(-1)
+        } else {
             detach(row: row)
-            stored.withUnsafeBufferPointer { slab.replace(row: row, with: $0) }
-            insertIntoTree(row: row)
-            return
         }
-        let row = stored.withUnsafeBufferPointer { slab.append($0) }
-        keys.append(key)
-        rows[key] = row
-        leafOfRow.append(-1)
-        slotOfRow.append(-1)
         insertIntoTree(row: row)
-        if keys.count >= 2 * builtCount && keys.count >= 4 * leafSize { rebuild() }
+        if isNew && store.count >= 2 * builtCount && store.count >= 4 * leafSize { rebuild() }
     }
 
     @discardableResult
     public func remove(key: UInt64) -> Bool {
-        guard let row = rows.removeValue(forKey: key) else { return false }
+        guard let row = store.row(of: key) else { return false }
         detach(row: row)
-        let last = keys.count - 1
-        slab.removeSwappingLast(row: row)
-        if row != last {
-            let movedKey = keys[last]
-            keys[row] = movedKey
-            rows[movedKey] = row
+        if let last = store.remove(key: key)?.movedFrom {
             let leaf = leafOfRow[last], slot = slotOfRow[last]
             leafOfRow[row] = leaf
             slotOfRow[row] = slot
             members[Int(leaf)][Int(slot)] = Int32(row)
         }
-        keys.removeLast()
         leafOfRow.removeLast()
         slotOfRow.removeLast()
         return true
     }
 
     public func contains(key: UInt64) -> Bool {
-        rows[key] != nil
+        store.contains(key: key)
     }
 
     public func vector(for key: UInt64) -> [Float]? {
-        guard let row = rows[key] else { return nil }
-        return slab.row(row)
+        store.vector(for: key)
     }
 
     /// Rebuilds the tree balanced (median splits) for the current contents and lays each leaf's
@@ -186,7 +170,7 @@ extension KDTreeIndex: SerializableIndex {
     /// the leaf when it outgrows `2 × leafSize`.
     private func insertIntoTree(row: Int) {
         var node = 0
-        slab.withRow(row) { v in
+        store.slab.withRow(row) { v in
             while !nodes[node].isLeaf {
                 let split = nodes[node]
                 node = Int(v[Int(split.dimension)] <= split.value ? split.left : split.right)

@@ -51,13 +51,13 @@ extension LSHIndex {
     /// l2: ``widthScale`` × the RMS spread (standard deviation) of the projections over an evenly
     /// strided sample of at most 2,048 rows; 1 when the rows do not spread at all.
     func fittedWidth() -> Float {
-        let step = Swift.max(1, keys.count / 2048)
-        let sample = Array(stride(from: 0, to: keys.count, by: step))
+        let step = Swift.max(1, store.count / 2048)
+        let sample = Array(stride(from: 0, to: store.count, by: step))
         let functions = tables * bits
         var sum = [Double](repeating: 0, count: functions)
         var sumOfSquares = [Double](repeating: 0, count: functions)
         for row in sample {
-            let p = slab.withRow(row) { project($0) }
+            let p = store.slab.withRow(row) { project($0) }
             for f in 0..<functions {
                 sum[f] += Double(p[f])
                 sumOfSquares[f] += Double(p[f]) * Double(p[f])

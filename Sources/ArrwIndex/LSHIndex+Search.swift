@@ -4,26 +4,26 @@ extension LSHIndex {
     /// candidates hold fewer than `min(k, count)` rows passing `filter`. `options` do not apply
     /// (the number of probes is ``probes``).
     public func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?, options: SearchOptions) -> [Neighbor] {
-        guard !keys.isEmpty else { return [] }
+        guard store.count > 0 else { return [] }
         let normalized = searchableQuery(query, k: k)
-        let wanted = Swift.min(k, keys.count)
+        let wanted = Swift.min(k, store.count)
         if isHashed {
             let candidates = searchCandidates(query: normalized, k: wanted, filter: filter)
             if candidates.count == wanted { return candidates.sortedNearestFirst() }
         }
-        return ExactScan.nearest(to: normalized, k: wanted, metric: metric, keys: keys, slab: slab, filter: filter)
+        return ExactScan.nearest(to: normalized, k: wanted, metric: metric, store: store, filter: filter)
     }
 
     /// Scores the rows of the probed buckets of every table, each row once.
     private func searchCandidates(query: [Float], k: Int, filter: ((UInt64) -> Bool)?) -> TopKHeap {
         var heap = TopKHeap(k: k)
         let p = query.withUnsafeBufferPointer { project($0) }
-        var visited = [UInt64](repeating: 0, count: (keys.count + 63) / 64)
+        var visited = [UInt64](repeating: 0, count: (store.count + 63) / 64)
         let l2 = metric == .l2
         query.withUnsafeBufferPointer { q in
-            slab.withUnsafeRows { vectors in
-                keys.withUnsafeBufferPointer { keyBuffer in
-                    // Safe: query and slab are non-empty (dimension >= 1, keys non-empty).
+            store.slab.withUnsafeRows { vectors in
+                store.keys.withUnsafeBufferPointer { keyBuffer in
+                    // Safe: query and slab are non-empty (dimension >= 1, the store non-empty).
                     let query = q.baseAddress!, base = vectors.baseAddress!
                     for t in 0..<tables {
                         for code in probeCodes(table: t, projections: p, count: probes) {

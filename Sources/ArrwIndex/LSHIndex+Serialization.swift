@@ -34,9 +34,8 @@ extension LSHIndex {
         writer.write(seed)
         writer.write(UInt8(isHashed ? 1 : 0))
         writer.write(bucketWidth)
-        writer.write(UInt64(keys.count))
-        writer.write(integers: keys)
-        slab.withUnsafeRows { writer.write(floats: $0) }
+        writer.write(UInt64(store.count))
+        store.write(to: &writer)
         writer.write(floats: projections)
         if metric == .l2 { writer.write(floats: offsets) }
         if isHashed { writer.write(integers: codes) }
@@ -66,31 +65,15 @@ extension LSHIndex {
         }
         let count = try reader.readCount(limit: Swift.min(reader.remaining / 8, Int(Int32.max) - 1))
         guard hashed || count < widthFitMinimum else { throw IndexFormatError.corrupt("\(count) rows but not hashed") }
-        let keys = try reader.readIntegers(UInt64.self, count: count)
-        guard reader.remaining / 4 / dimension >= count else { throw IndexFormatError.truncated }
-        var vectors: [[Float]] = []
-        vectors.reserveCapacity(count)
-        for _ in 0..<count {
-            let vector = try reader.readFloats(count: dimension)
-            try IndexPayloadCheck.storedVector(vector, metric: metric)
-            vectors.append(vector)
-        }
+        let store = try KeyedVectorStore.read(count: count, dimension: dimension, metric: metric, from: &reader)
         let functions = tables * bits
         guard reader.remaining / 4 / dimension >= functions else { throw IndexFormatError.truncated }
         let projections = try reader.readFloats(count: functions * dimension)
         guard projections.allSatisfy(\.isFinite) else { throw IndexFormatError.corrupt("a projection is not finite") }
         let offsets = metric == .l2 ? try reader.readFloats(count: functions) : []
         guard offsets.allSatisfy({ $0 >= 0 && $0 < 1 }) else { throw IndexFormatError.corrupt("an offset is outside [0, 1)") }
-        let index = LSHIndex(dimension: dimension, metric: metric, tables: tables, bits: bits, seed: seed,
-                             probes: probes, projections: projections, offsets: offsets)
-        index.slab.reserveCapacity(count)
-        for (key, vector) in zip(keys, vectors) {
-            guard index.rows.updateValue(index.keys.count, forKey: key) == nil else {
-                throw IndexFormatError.corrupt("key \(key) appears twice")
-            }
-            index.keys.append(key)
-            vector.withUnsafeBufferPointer { _ = index.slab.append($0) }
-        }
+        let index = LSHIndex(metric: metric, tables: tables, bits: bits, seed: seed, probes: probes,
+                             projections: projections, offsets: offsets, store: store)
         index.isHashed = hashed
         index.bucketWidth = width
         if hashed {
@@ -100,7 +83,7 @@ extension LSHIndex {
             // differ from the writer's; most must agree.
             var checked = 0, mismatched = 0
             for row in stride(from: 0, to: count, by: Swift.max(1, count / 64)) {
-                let expected = index.slab.withRow(row) { index.bucketCodes(of: $0) }
+                let expected = store.slab.withRow(row) { index.bucketCodes(of: $0) }
                 for t in 0..<tables where expected[t] != index.codes[row * tables + t] { mismatched += 1 }
                 checked += tables
             }

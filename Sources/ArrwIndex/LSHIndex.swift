@@ -37,8 +37,7 @@
 /// one per doubling of n to keep it. Recall rises with `tables` and `probes` and falls with
 /// `bits`; the work per query grows with `tables × probes` buckets.
 ///
-/// Invariants: `keys`, `slab` and `rows` as in ``BruteForceIndex``; when `isHashed`, row `r` is
-/// in bucket `codes[r·tables + t]` of table `t` for every `t`, exactly once.
+/// Invariants: `store` as ``KeyedVectorStore`` states; when `isHashed`, row `r` is in bucket `codes[r·tables + t]` of table `t` for every `t`, exactly once.
 /// Reads keep no shared scratch state, so concurrent searches are safe (see ``VectorIndex``).
 ///
 /// - Complexity: `search` O(tables·bits·d + probes·tables·log probes + c·d) for c candidates
@@ -58,9 +57,7 @@ public final class LSHIndex {
         didSet { precondition(probes >= 1, "LSHIndex: probes must be at least 1, got \(probes)") }
     }
     /// Stored vectors, one row per key (unit length for cosine).
-    let slab: VectorSlab
-    var keys: [UInt64]
-    var rows: [UInt64: Int]
+    let store: KeyedVectorStore
     /// `tables × bits` projection vectors of `dimension` floats each, table after table (unit
     /// length for cosine and dot, Gaussian for l2).
     let projections: [Float]
@@ -105,22 +102,21 @@ public final class LSHIndex {
             }
         }
         let offsets = metric == .l2 ? (0..<(tables * bits)).map { _ in Float(random.nextUnit()) } : []
-        self.init(dimension: dimension, metric: metric, tables: tables, bits: bits, seed: seed, probes: probes,
-                  projections: projections, offsets: offsets)
+        self.init(metric: metric, tables: tables, bits: bits, seed: seed, probes: probes,
+                  projections: projections, offsets: offsets, store: KeyedVectorStore(dimension: dimension))
     }
 
-    /// An empty index with the given hash functions (for loading).
-    init(dimension: Int, metric: DistanceMetric, tables: Int, bits: Int, seed: UInt64, probes: Int,
-         projections: [Float], offsets: [Float]) {
-        self.dimension = dimension
+    /// An index with the given hash functions over `store` (empty, or for loading: then the
+    /// caller installs the codes and buckets).
+    init(metric: DistanceMetric, tables: Int, bits: Int, seed: UInt64, probes: Int,
+         projections: [Float], offsets: [Float], store: KeyedVectorStore) {
+        self.dimension = store.dimension
         self.metric = metric
         self.tables = tables
         self.bits = bits
         self.seed = seed
         self.probes = probes
-        self.slab = VectorSlab(dimension: dimension)
-        self.keys = []
-        self.rows = [:]
+        self.store = store
         self.projections = projections
         self.packedProjections = PackedMatrix(projections, rows: tables * bits, dimension: dimension)
         self.offsets = offsets
@@ -134,74 +130,55 @@ public final class LSHIndex {
 extension LSHIndex: SerializableIndex {
     public static let typeTag: UInt8 = 3
 
-    public var count: Int { keys.count }
+    public var count: Int { store.count }
 
-    /// Vectors, keys, the key dictionary, codes, projections and the buckets (estimated at one
+    /// The store (vectors, keys, key dictionary), codes, projections and the buckets (estimated at one
     /// dictionary entry plus one array header per bucket).
     public var memoryBytes: Int {
         let bucketBytes = buckets.reduce(0) { total, table in
             total + table.capacity * (MemoryLayout<UInt64>.stride + MemoryLayout<[Int32]>.stride + 32)
                 + table.values.reduce(0) { $0 + $1.capacity * MemoryLayout<Int32>.stride }
         }
-        return slab.memoryBytes
-            + keys.capacity * MemoryLayout<UInt64>.stride
-            + rows.capacity * (MemoryLayout<UInt64>.stride + MemoryLayout<Int>.stride) + rows.capacity / 8
+        return store.memoryBytes
             + (projections.capacity + offsets.capacity) * MemoryLayout<Float>.stride + packedProjections.memoryBytes
             + codes.capacity * MemoryLayout<UInt64>.stride
             + bucketBytes
     }
 
     public func add(key: UInt64, vector: [Float]) {
-        precondition(vector.count == dimension, "LSHIndex.add: expected \(dimension) floats, got \(vector.count)")
-        precondition(vector.allSatisfy(\.isFinite), "LSHIndex.add: vector has a non-finite component")
-        precondition(keys.count < Int(Int32.max), "LSHIndex.add: too many vectors")
-        var stored = vector
-        if metric == .cosine { DistanceKernels.normalize(&stored) }
-        let row: Int
-        if let existing = rows[key] {
-            row = existing
-            if isHashed { unhash(row: row) }
-            stored.withUnsafeBufferPointer { slab.replace(row: row, with: $0) }
-        } else {
-            row = stored.withUnsafeBufferPointer { slab.append($0) }
-            keys.append(key)
-            rows[key] = row
-            codes.append(contentsOf: repeatElement(0, count: tables))
-        }
+        let stored = storableVector(vector)
+        precondition(store.count < Int(Int32.max), "LSHIndex.add: too many vectors")
+        if isHashed, let row = store.row(of: key) { unhash(row: row) }
+        let (row, isNew) = store.store(key: key, vector: stored)
+        if isNew { codes.append(contentsOf: repeatElement(0, count: tables)) }
         if isHashed {
             hash(row: row)
-        } else if keys.count >= Self.widthFitMinimum {
+        } else if store.count >= Self.widthFitMinimum {
             fitAndHashAll()
         }
     }
 
     @discardableResult
     public func remove(key: UInt64) -> Bool {
-        guard let row = rows.removeValue(forKey: key) else { return false }
-        let last = keys.count - 1
+        guard let row = store.row(of: key) else { return false }
+        let last = store.count - 1
         if isHashed {
             unhash(row: row)
             if row != last { renumber(row: last, to: row) }
         }
-        slab.removeSwappingLast(row: row)
-        if row != last {
-            let movedKey = keys[last]
-            keys[row] = movedKey
-            rows[movedKey] = row
+        if let last = store.remove(key: key)?.movedFrom {
             for t in 0..<tables { codes[row * tables + t] = codes[last * tables + t] }
         }
-        keys.removeLast()
         codes.removeLast(tables)
         return true
     }
 
     public func contains(key: UInt64) -> Bool {
-        rows[key] != nil
+        store.contains(key: key)
     }
 
     public func vector(for key: UInt64) -> [Float]? {
-        guard let row = rows[key] else { return nil }
-        return slab.row(row)
+        store.vector(for: key)
     }
 
     /// l2: refits the bucket width to the current data and rehashes every row (when at least
@@ -210,7 +187,7 @@ extension LSHIndex: SerializableIndex {
     /// - Complexity: O(n·tables·bits·d) for l2.
     public func optimize() {
         guard metric == .l2 else { return }
-        if keys.count >= Self.widthFitMinimum {
+        if store.count >= Self.widthFitMinimum {
             fitAndHashAll()
         } else {
             isHashed = false
@@ -221,7 +198,7 @@ extension LSHIndex: SerializableIndex {
 
     /// Puts `row` (whose vector is in the slab) into its bucket of every table.
     private func hash(row: Int) {
-        let rowCodes = slab.withRow(row) { bucketCodes(of: $0) }
+        let rowCodes = store.slab.withRow(row) { bucketCodes(of: $0) }
         for t in 0..<tables {
             codes[row * tables + t] = rowCodes[t]
             buckets[t][rowCodes[t], default: []].append(Int32(row))
@@ -255,6 +232,6 @@ extension LSHIndex: SerializableIndex {
         bucketWidth = fittedWidth()
         isHashed = true
         buckets = Array(repeating: [:], count: tables)
-        for row in 0..<keys.count { hash(row: row) }
+        for row in 0..<store.count { hash(row: row) }
     }
 }

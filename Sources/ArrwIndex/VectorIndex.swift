@@ -72,6 +72,16 @@ extension VectorIndex {
         return normalized
     }
 
+    /// Checks an add's preconditions (`vector.count == dimension`, every component finite), then
+    /// the vector as the index stores it: unit length for cosine.
+    func storableVector(_ vector: [Float]) -> [Float] {
+        precondition(vector.count == dimension, "\(Self.self).add: expected \(dimension) floats, got \(vector.count)")
+        precondition(vector.allSatisfy(\.isFinite), "\(Self.self).add: vector has a non-finite component")
+        var stored = vector
+        if metric == .cosine { DistanceKernels.normalize(&stored) }
+        return stored
+    }
+
     /// `search` with the index's own settings.
     public func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?) -> [Neighbor] {
         search(query: query, k: k, filter: filter, options: SearchOptions())

@@ -23,6 +23,26 @@ public func datasetsDirectory() -> String? {
     return nil
 }
 
+/// The shared datasets folder is absent: tests that need it fail with this error rather than
+/// skip, so a missing checkout of `../shared/datasets` can never pass unnoticed.
+public struct MissingDatasetsError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// ``datasetsDirectory()``, or a thrown ``MissingDatasetsError`` saying where it was looked for.
+public func requireDatasetsDirectory() throws -> String {
+    if let directory = datasetsDirectory() { return directory }
+    let searched: String
+    if let override = ProcessInfo.processInfo.environment["ARRWDB_DATASETS_DIR"] {
+        searched = "ARRWDB_DATASETS_DIR=\(override) is not a directory"
+    } else {
+        let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+        searched = "no shared/datasets beside any Package.swift above \(here)"
+    }
+    throw MissingDatasetsError(description: "../shared/datasets is missing: \(searched); the recall tests "
+        + "need it (put the shared folder beside the package, or set ARRWDB_DATASETS_DIR)")
+}
+
 /// One texmex dataset folder of `../shared/datasets`: base vectors, queries and the exact top-100
 /// ground truth for one metric (`"angular"` or `"euclidean"`), all row-major.
 public struct TexmexDataset: Sendable {
@@ -44,6 +64,10 @@ public struct TexmexDataset: Sendable {
     /// Loads `datasets/<name>/` with `gt_<groundTruth>`; nil when the datasets folder is absent.
     public static func load(_ name: String, groundTruth: String) throws -> TexmexDataset? {
         guard let root = datasetsDirectory() else { return nil }
+        return try load(root: root, name, groundTruth: groundTruth)
+    }
+
+    private static func load(root: String, _ name: String, groundTruth: String) throws -> TexmexDataset {
         let folder = root + "/" + name + "/"
         let base = try VectorFile.readFvecs(path: folder + "base.fvecs")
         let queries = try VectorFile.readFvecs(path: folder + "query.fvecs")
@@ -57,6 +81,12 @@ public struct TexmexDataset: Sendable {
         return TexmexDataset(dimension: base.dimension, base: base.values, queries: queries.values,
                              groundTruthDepth: ids.dimension, groundTruthIDs: ids.values,
                              groundTruthDistances: distances.values)
+    }
+
+    /// `load`, for a test that must not run without the datasets: throws ``MissingDatasetsError``
+    /// when the datasets folder is absent.
+    public static func required(_ name: String, groundTruth: String) throws -> TexmexDataset {
+        try load(root: requireDatasetsDirectory(), name, groundTruth: groundTruth)
     }
 
     /// Base row `i` as an array.

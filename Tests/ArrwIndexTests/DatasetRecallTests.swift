@@ -2,14 +2,12 @@ import ArrwIndex
 import ArrwTestSupport
 import Testing
 
-/// Whether `../shared/datasets` is present (the recall tests are skipped otherwise).
-let datasetsAvailable = datasetsDirectory() != nil
-
-@Suite("Exact recall on the shared datasets", .enabled(if: datasetsAvailable, "../shared/datasets is absent"))
+/// Needs `../shared/datasets`: without it every test fails with ``MissingDatasetsError``.
+@Suite("Exact recall on the shared datasets")
 struct DatasetRecallTests {
     /// Indexes the whole base, searches the first `queries` queries and expects recall@10 = 1.
     func expectExactRecall(dataset name: String, groundTruth: String, metric: DistanceMetric, queries: Int) throws {
-        let dataset = try #require(try TexmexDataset.load(name, groundTruth: groundTruth))
+        let dataset = try TexmexDataset.required(name, groundTruth: groundTruth)
         let index = BruteForceIndex(dimension: dataset.dimension, metric: metric)
         index.reserveCapacity(dataset.baseCount)
         for row in 0..<dataset.baseCount { index.add(key: UInt64(row), vector: dataset.baseVector(row)) }
@@ -37,7 +35,7 @@ struct DatasetRecallTests {
 
     @Test("the fvecs reader gives the documented shapes and first values")
     func readerShapes() throws {
-        let root = try #require(datasetsDirectory())
+        let root = try requireDatasetsDirectory()
         let glove = try VectorFile.readFvecs(path: root + "/glove-50/query.fvecs")
         #expect(glove.dimension == 50)
         #expect(glove.values.count == 1000 * 50)
@@ -45,7 +43,7 @@ struct DatasetRecallTests {
         #expect(ids.dimension == 100)
         #expect(ids.values.count == 1000 * 100)
         #expect(ids.values.allSatisfy { $0 >= 0 && $0 < 399_000 })
-        let scifact = try #require(try TexmexDataset.load("scifact-minilm", groundTruth: "angular"))
+        let scifact = try TexmexDataset.required("scifact-minilm", groundTruth: "angular")
         #expect(scifact.baseCount == 5183 && scifact.queryCount == 300 && scifact.dimension == 384)
         let norm = scifact.baseVector(0).reduce(0) { $0 + $1 * $1 }.squareRoot()
         #expect(abs(norm - 1) < 1e-5, "MiniLM vectors are unit length")

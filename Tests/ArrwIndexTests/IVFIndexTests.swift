@@ -32,10 +32,9 @@ struct IVFIndexTests {
         #expect(recall >= 0.90, "recall@10 \(recall)")
     }
 
-    @Test("scifact-minilm (cosine): recall@10 ≥ 0.80 at nprobe 8, ≥ 0.90 at nprobe 16",
-          .enabled(if: datasetsDirectory() != nil, "../shared/datasets is absent"))
+    @Test("scifact-minilm (cosine): recall@10 ≥ 0.80 at nprobe 8, ≥ 0.90 at nprobe 16")
     func recallOnScifact() throws {
-        let dataset = try #require(try TexmexDataset.load("scifact-minilm", groundTruth: "angular"))
+        let dataset = try TexmexDataset.required("scifact-minilm", groundTruth: "angular")
         let index = IVFIndex(dimension: dataset.dimension, metric: .cosine)
         for row in 0..<dataset.baseCount { index.add(key: UInt64(row), vector: dataset.baseVector(row)) }
         let queries = 100
@@ -74,40 +73,29 @@ struct IVFIndexTests {
         }
     }
 
-    @Test("filters return exactly k when at least k keys pass, else every match", arguments: DistanceMetric.allCases)
-    func filters(metric: DistanceMetric) {
+    @Test("a rare filter keeps probing until it has k, so it answers exactly; probing every list is exact",
+          arguments: DistanceMetric.allCases)
+    func probingUntilFound(metric: DistanceMetric) {
         var generator = SeededGenerator(seed: 53)
         let (index, brute) = filled(randomVectors(count: 1200, dimension: 12, using: &generator), metric: metric, nlist: 30)
         #expect(index.isTrained)
         let rare: (UInt64) -> Bool = { $0 % 300 == 11 }
         for _ in 0..<5 {
             let query = randomVector(dimension: 12, using: &generator)
-            let third = index.search(query: query, k: 10, filter: { $0 % 3 == 0 })
-            #expect(third.count == 10 && third.allSatisfy { $0.key % 3 == 0 })
             #expect(index.search(query: query, k: 10, filter: rare) == brute.search(query: query, k: 10, filter: rare))
-            #expect(index.search(query: query, k: 10, filter: { _ in false }).isEmpty)
-            #expect(index.search(query: query, k: 5000, filter: nil).count == 1200)
-            // Probing every list is an exact scan.
             #expect(index.search(query: query, k: 10, filter: nil, options: SearchOptions(nprobe: 30))
                     == brute.search(query: query, k: 10, filter: nil))
         }
     }
 
-    @Test("add replaces, remove forgets, optimize retrains or returns to the flat list", arguments: DistanceMetric.allCases)
-    func mutations(metric: DistanceMetric) {
+    @Test("optimize retrains, or returns to the flat list below 4 × nlist", arguments: DistanceMetric.allCases)
+    func optimize(metric: DistanceMetric) {
         var generator = SeededGenerator(seed: 54)
         let (index, brute) = filled(randomVectors(count: 500, dimension: 6, using: &generator), metric: metric, nlist: 20)
-        let replacement: [Float] = [0, 3, 0, 4, 0, 0]
-        index.add(key: 7, vector: replacement)
-        brute.add(key: 7, vector: replacement)
-        #expect(index.count == 500 && index.vector(for: 7) == brute.vector(for: 7))
-        if metric == .cosine { #expect(index.vector(for: 7) == [0, 0.6, 0, 0.8, 0, 0]) }
-        if metric != .dot { #expect(index.search(query: replacement, k: 1, filter: nil).first?.key == 7) }
         for key in stride(from: UInt64(0), to: 500, by: 2) {
-            #expect(index.remove(key: key))
+            index.remove(key: key)
             brute.remove(key: key)
         }
-        #expect(!index.remove(key: 0) && !index.contains(key: 2) && index.vector(for: 2) == nil && index.count == 250)
         index.optimize()
         #expect(index.isTrained && index.count == 250)
         let query = randomVector(dimension: 6, using: &generator)
@@ -123,41 +111,14 @@ struct IVFIndexTests {
         for key in 0..<UInt64(500) { #expect(index.vector(for: key) == brute.vector(for: key)) }
     }
 
-    @Test("concurrent searches answer as serial ones", arguments: DistanceMetric.allCases)
-    func concurrentSearches(metric: DistanceMetric) async {
-        var generator = SeededGenerator(seed: 57)
-        let (index, _) = filled(randomVectors(count: 1000, dimension: 8, using: &generator), metric: metric, nlist: 20)
-        let queries = randomVectors(count: 40, dimension: 8, using: &generator)
-        let serial = queries.map { query in index.search(query: query, k: 10, filter: { $0 % 5 != 0 }) }
-        #expect(await searchConcurrently(index, queries: queries, k: 10) == serial)
-    }
-
-    @Test("serialization round trip answers identically", arguments: DistanceMetric.allCases)
-    func roundTrip(metric: DistanceMetric) throws {
-        var generator = SeededGenerator(seed: 55)
-        for count in [30, 300] {
-            let (index, _) = filled(randomVectors(count: count, dimension: 5, using: &generator), metric: metric, nlist: 16)
-            index.remove(key: 4)
-            index.nprobe = 3
-            let decoded = try #require(try IndexCodec.decode(IndexCodec.encode(index)) as? IVFIndex)
-            #expect(decoded.count == index.count && decoded.isTrained == index.isTrained && decoded.nprobe == 3)
-            #expect(IndexCodec.encode(decoded) == IndexCodec.encode(index))
-            for _ in 0..<10 {
-                let query = randomVector(dimension: 5, using: &generator)
-                #expect(decoded.search(query: query, k: 10, filter: nil) == index.search(query: query, k: 10, filter: nil))
-            }
-        }
-    }
-
-    @Test("damaged bytes throw, never trap")
-    func damagedBytes() throws {
+    @Test("the payload keeps nlist and nprobe; inconsistent fields behind a valid checksum throw")
+    func payloadFields() throws {
         var generator = SeededGenerator(seed: 56)
         let (index, _) = filled(randomVectors(count: 100, dimension: 4, using: &generator), metric: .cosine, nlist: 8)
+        index.nprobe = 3
         let bytes = IndexCodec.encode(index)
-        #expect(throws: IndexFormatError.truncated) { try IndexCodec.decode(Array(bytes.dropLast(30))) }
-        var flipped = bytes
-        flipped[bytes.count - 40] ^= 0x02
-        #expect(throws: IndexFormatError.checksumMismatch) { try IndexCodec.decode(flipped) }
+        let decoded = try #require(try IndexCodec.decode(bytes) as? IVFIndex)
+        #expect(decoded.nlist == 8 && decoded.nprobe == 3 && decoded.isTrained)
         // Payload: 16 envelope + dim 4 + metric 1 + nlist 4 + nprobe 4 + seed 8 = 37 trained, 38 trainedCount,
         // 46 centroids (8 × 4 floats), 174 first list's count, 182 its keys.
         let changes: [(inout [UInt8]) -> Void] = [
@@ -172,5 +133,4 @@ struct IVFIndexTests {
             #expect(throws: IndexFormatError.self) { try IndexCodec.decode(resealed(bytes, change)) }
         }
     }
-
 }

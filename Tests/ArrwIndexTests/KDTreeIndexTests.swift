@@ -3,7 +3,6 @@ import ArrwTestSupport
 import CArrwKernels
 import Testing
 
-
 @Suite("KDTreeIndex")
 struct KDTreeIndexTests {
     /// A KD-tree and a brute-force index holding the same `n` seeded vectors under scattered keys
@@ -48,21 +47,17 @@ struct KDTreeIndexTests {
         }
     }
 
-    @Test("filters: exactly k when at least k keys pass, else every match", arguments: DistanceMetric.allCases)
+    @Test("filtered searches equal brute force exactly", arguments: DistanceMetric.allCases)
     func filters(metric: DistanceMetric) {
         var generator = SeededGenerator(seed: 32)
         let (tree, brute) = makePair(metric: metric, dimension: 4, n: 1200, using: &generator)
         let third: (UInt64) -> Bool = { $0 % 3 == 0 }
         let rare: (UInt64) -> Bool = { $0 % 101 == 0 }
-        let rareCount = (0..<UInt64(1200)).filter { rare($0 * 7 + 1) }.count
         for _ in 0..<6 {
             let query = randomVector(dimension: 4, using: &generator)
-            let ten = tree.search(query: query, k: 10, filter: third)
-            #expect(ten.count == 10 && ten.allSatisfy { third($0.key) })
             expectSame(tree, brute, query: query, k: 10, filter: third)
             expectSame(tree, brute, query: query, k: 10, filter: rare)
-            #expect(tree.search(query: query, k: 50, filter: rare).count == rareCount)
-            #expect(tree.search(query: query, k: 3, filter: { _ in false }).isEmpty)
+            expectSame(tree, brute, query: query, k: 50, filter: rare)
         }
     }
 
@@ -101,56 +96,12 @@ struct KDTreeIndexTests {
         }
     }
 
-    @Test("concurrent searches answer as serial ones", arguments: DistanceMetric.allCases)
-    func concurrentSearches(metric: DistanceMetric) async {
-        var generator = SeededGenerator(seed: 36)
-        let (tree, _) = makePair(metric: metric, dimension: 4, n: 1000, using: &generator)
-        let queries = randomVectors(count: 40, dimension: 4, using: &generator)
-        let serial = queries.map { query in tree.search(query: query, k: 10, filter: { $0 % 5 != 0 }) }
-        #expect(await searchConcurrently(tree, queries: queries, k: 10) == serial)
-    }
-
-    @Test("stores unit vectors for cosine and answers with cosine scores")
-    func cosineStorage() {
-        let tree = KDTreeIndex(dimension: 2, metric: .cosine)
-        tree.add(key: 1, vector: [3, 4])
-        tree.add(key: 2, vector: [0, -2])
-        #expect(tree.vector(for: 1) == [0.6, 0.8])
-        #expect(tree.vector(for: 3) == nil)
-        let result = tree.search(query: [6, 8], k: 2, filter: nil)
-        #expect(result.map(\.key) == [1, 2])
-        #expect(abs(result[0].score - 1) < 1e-6)
-        #expect(abs(result[1].score + 0.8) < 1e-6)
-        #expect(tree.remove(key: 1) && !tree.contains(key: 1) && tree.count == 1)
-    }
-
-    @Test("serialization round trip answers identically", arguments: DistanceMetric.allCases)
-    func roundTrip(metric: DistanceMetric) throws {
-        var generator = SeededGenerator(seed: 34)
-        let (tree, _) = makePair(metric: metric, dimension: 6, n: 700, using: &generator)
-        tree.remove(key: 8)
-        tree.add(key: 100_000, vector: randomVector(dimension: 6, using: &generator))
-        let decoded = try #require(try IndexCodec.decode(IndexCodec.encode(tree)) as? KDTreeIndex)
-        #expect(decoded.count == tree.count && decoded.leafSize == 8 && decoded.metric == metric)
-        #expect(!decoded.contains(key: 8) && decoded.contains(key: 100_000))
-        #expect(IndexCodec.encode(decoded) == IndexCodec.encode(tree))
-        for _ in 0..<10 {
-            let query = randomVector(dimension: 6, using: &generator)
-            #expect(decoded.search(query: query, k: 10, filter: nil) == tree.search(query: query, k: 10, filter: nil))
-        }
-        decoded.add(key: 5, vector: randomVector(dimension: 6, using: &generator))
-        #expect(decoded.count == tree.count + 1)
-    }
-
-    @Test("damaged bytes throw, never trap")
-    func damagedBytes() throws {
+    @Test("the payload keeps leafSize; inconsistent fields behind a valid checksum throw")
+    func payloadFields() throws {
         var generator = SeededGenerator(seed: 35)
         let (tree, _) = makePair(metric: .l2, dimension: 3, n: 200, using: &generator)
         let bytes = IndexCodec.encode(tree)
-        #expect(throws: IndexFormatError.truncated) { try IndexCodec.decode(Array(bytes.dropLast(9))) }
-        var flipped = bytes
-        flipped[bytes.count / 2] ^= 0x10
-        #expect(throws: IndexFormatError.checksumMismatch) { try IndexCodec.decode(flipped) }
+        #expect(try (IndexCodec.decode(bytes) as? KDTreeIndex)?.leafSize == 8)
         // Payload offsets: 16 envelope + 4 dim + 1 metric + 4 leafSize + 8 count + 8 built = 41 keys.
         let keysStart = 41, vectorsStart = 41 + 200 * 8, nodesStart = vectorsStart + 200 * 3 * 4 + 8
         let changes: [(inout [UInt8]) -> Void] = [
@@ -168,5 +119,4 @@ struct KDTreeIndexTests {
             #expect(throws: IndexFormatError.self) { try IndexCodec.decode(resealed(bytes, change)) }
         }
     }
-
 }

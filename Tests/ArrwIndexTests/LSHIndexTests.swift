@@ -34,10 +34,9 @@ struct LSHIndexTests {
         #expect(uniformRecall >= 0.80, "uniform 16-d: \(uniformRecall)")
     }
 
-    @Test("recall@10 ≥ 0.80 at the defaults on scifact-minilm (cosine)",
-          .enabled(if: datasetsDirectory() != nil, "../shared/datasets is absent"))
+    @Test("recall@10 ≥ 0.80 at the defaults on scifact-minilm (cosine)")
     func recallOnScifact() throws {
-        let dataset = try #require(try TexmexDataset.load("scifact-minilm", groundTruth: "angular"))
+        let dataset = try TexmexDataset.required("scifact-minilm", groundTruth: "angular")
         let index = LSHIndex(dimension: dataset.dimension, metric: .cosine)
         for row in 0..<dataset.baseCount { index.add(key: UInt64(row), vector: dataset.baseVector(row)) }
         var total = 0.0
@@ -49,19 +48,20 @@ struct LSHIndexTests {
         #expect(total / Double(queries) >= 0.80, "scifact recall@10 \(total / Double(queries))")
     }
 
-    @Test("filters return exactly k when at least k keys pass, else every match", arguments: DistanceMetric.allCases)
-    func filters(metric: DistanceMetric) {
+    @Test("too few candidates (a rare filter, or k near the count) fall back to an exact scan",
+          arguments: DistanceMetric.allCases)
+    func exactFallback(metric: DistanceMetric) {
         var generator = SeededGenerator(seed: 42)
         let (index, brute) = filled(randomVectors(count: 1500, dimension: 12, using: &generator), metric: metric)
+        for key in stride(from: UInt64(0), to: 1500, by: 3) {
+            index.remove(key: key)
+            brute.remove(key: key)
+        }
+        let rare: (UInt64) -> Bool = { $0 % 500 == 7 }
         for _ in 0..<5 {
             let query = randomVector(dimension: 12, using: &generator)
-            let half = index.search(query: query, k: 10, filter: { $0 % 2 == 0 })
-            #expect(half.count == 10 && half.allSatisfy { $0.key % 2 == 0 })
-            // Too rare for the buckets: the exact fallback answers, exactly.
-            let rare: (UInt64) -> Bool = { $0 % 500 == 7 }
             #expect(index.search(query: query, k: 10, filter: rare) == brute.search(query: query, k: 10, filter: rare))
-            #expect(index.search(query: query, k: 10, filter: { _ in false }).isEmpty)
-            #expect(index.search(query: query, k: 2000, filter: nil).count == 1500)
+            #expect(index.search(query: query, k: 1000, filter: nil) == brute.search(query: query, k: 1000, filter: nil))
         }
     }
 
@@ -84,69 +84,13 @@ struct LSHIndexTests {
         #expect(recallAgainstBruteForce(index, brute, queries: queries, k: 10) >= 0.8)
     }
 
-    @Test("add replaces, remove forgets, vectors come back normalized for cosine", arguments: DistanceMetric.allCases)
-    func mutations(metric: DistanceMetric) {
-        var generator = SeededGenerator(seed: 44)
-        let (index, brute) = filled(randomVectors(count: 800, dimension: 6, using: &generator), metric: metric)
-        let replacement: [Float] = [3, 0, 4, 0, 0, 0]
-        index.add(key: 5, vector: replacement)
-        brute.add(key: 5, vector: replacement)
-        #expect(index.count == 800)
-        #expect(index.vector(for: 5) == brute.vector(for: 5))
-        if metric == .cosine { #expect(index.vector(for: 5) == [0.6, 0, 0.8, 0, 0, 0]) }
-        if metric != .dot { #expect(index.search(query: replacement, k: 1, filter: nil).first?.key == 5) }
-        for key in stride(from: UInt64(0), to: 800, by: 3) {
-            #expect(index.remove(key: key))
-            brute.remove(key: key)
-        }
-        #expect(!index.remove(key: 0) && !index.contains(key: 3) && index.vector(for: 3) == nil)
-        #expect(index.count == brute.count)
-        for _ in 0..<10 {
-            let query = randomVector(dimension: 6, using: &generator)
-            let results = index.search(query: query, k: 10, filter: nil)
-            #expect(results.count == 10 && results.allSatisfy { $0.key % 3 != 0 })
-            #expect(index.search(query: query, k: 1000, filter: nil) == brute.search(query: query, k: 1000, filter: nil))
-        }
-        for key in 0..<UInt64(800) where brute.contains(key: key) {
-            #expect(index.vector(for: key) == brute.vector(for: key))
-        }
-    }
-
-    @Test("concurrent searches answer as serial ones", arguments: DistanceMetric.allCases)
-    func concurrentSearches(metric: DistanceMetric) async {
-        var generator = SeededGenerator(seed: 47)
-        let (index, _) = filled(randomVectors(count: 1000, dimension: 8, using: &generator), metric: metric)
-        let queries = randomVectors(count: 40, dimension: 8, using: &generator)
-        let serial = queries.map { query in index.search(query: query, k: 10, filter: { $0 % 5 != 0 }) }
-        #expect(await searchConcurrently(index, queries: queries, k: 10) == serial)
-    }
-
-    @Test("serialization round trip answers identically", arguments: DistanceMetric.allCases)
-    func roundTrip(metric: DistanceMetric) throws {
-        var generator = SeededGenerator(seed: 45)
-        for count in [100, 700] {
-            let (index, _) = filled(randomVectors(count: count, dimension: 10, using: &generator), metric: metric)
-            index.remove(key: 3)
-            index.probes = 4
-            let decoded = try #require(try IndexCodec.decode(IndexCodec.encode(index)) as? LSHIndex)
-            #expect(decoded.count == index.count && decoded.probes == 4 && decoded.bits == index.bits)
-            #expect(IndexCodec.encode(decoded) == IndexCodec.encode(index))
-            for _ in 0..<10 {
-                let query = randomVector(dimension: 10, using: &generator)
-                #expect(decoded.search(query: query, k: 10, filter: nil) == index.search(query: query, k: 10, filter: nil))
-            }
-        }
-    }
-
-    @Test("damaged bytes throw, never trap")
-    func damagedBytes() throws {
+    @Test("the payload keeps probes; inconsistent fields behind a valid checksum throw")
+    func payloadFields() throws {
         var generator = SeededGenerator(seed: 46)
         let (index, _) = filled(randomVectors(count: 300, dimension: 4, using: &generator), metric: .l2)
+        index.probes = 4
         let bytes = IndexCodec.encode(index)
-        #expect(throws: IndexFormatError.truncated) { try IndexCodec.decode(Array(bytes.dropLast(20))) }
-        var flipped = bytes
-        flipped[bytes.count / 3] ^= 0x01
-        #expect(throws: IndexFormatError.checksumMismatch) { try IndexCodec.decode(flipped) }
+        #expect(try (IndexCodec.decode(bytes) as? LSHIndex)?.probes == 4)
         // Payload: 16 envelope + dim 4 + metric 1 + tables 4 + bits 4 + probes 4 + seed 8 = 41 hashed, 42 width.
         let codesStart = bytes.count - 4 - 300 * 16 * 8
         let changes: [(inout [UInt8]) -> Void] = [
@@ -162,5 +106,4 @@ struct LSHIndexTests {
             #expect(throws: IndexFormatError.self) { try IndexCodec.decode(resealed(bytes, change)) }
         }
     }
-
 }
