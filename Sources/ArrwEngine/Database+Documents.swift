@@ -122,7 +122,7 @@ extension Database {
             }
             if needsEmbedding, let libraryDimension, libraryDimension != embedder.dimension {
                 return .failure(EngineError(
-                    kind: .invalidInput, code: "dimension_mismatch",
+                    .dimensionMismatch,
                     message: "the library holds \(libraryDimension)-dimensional vectors but the embedding model "
                         + "'\(embedder.modelName)' gives \(embedder.dimension); send an 'embedding' with every chunk"))
             }
@@ -150,7 +150,7 @@ extension Database {
         }
         guard vectors.count == texts.count, vectors.allSatisfy({ $0.count == embedder.dimension && $0.allSatisfy(\.isFinite) }) else {
             throw EngineError(
-                kind: .internalFailure, code: "embedding_invalid",
+                .embeddingInvalid,
                 message: "the embedding provider '\(embedder.modelName)' returned malformed vectors")
         }
         return vectors

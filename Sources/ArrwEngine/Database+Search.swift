@@ -63,7 +63,7 @@ extension Database {
             }
             if let dimension = store.dimension, dimension != embedder.dimension {
                 throw EngineError(
-                    kind: .invalidInput, code: "dimension_mismatch",
+                    .dimensionMismatch,
                     message: "the library holds \(dimension)-dimensional vectors but the embedding model "
                         + "'\(embedder.modelName)' gives \(embedder.dimension); search with 'query_vector'")
             }

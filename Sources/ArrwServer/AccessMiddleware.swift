@@ -13,9 +13,8 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !Self.openPaths.contains(request.uri.path) else { return try await next(request, context) }
         guard let presented = Self.presentedKey(request), keys.contains(where: { constantTimeEquals($0, presented) }) else {
-            return ErrorEnvelope.make(
-                .unauthorized, code: "unauthorized",
-                message: "this server needs an API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'", details: nil)
+            return ErrorEnvelope.response(
+                .unauthorized, message: "this server needs an API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'")
         }
         return try await next(request, context)
     }
@@ -59,9 +58,8 @@ final class RateLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMid
         let client = APIKeyMiddleware<Context>.presentedKey(request).map { "key:\($0)" }
             ?? context.remoteAddress?.ipAddress.map { "ip:\($0)" } ?? "unknown"
         if let wait = take(for: client) {
-            var response = ErrorEnvelope.make(
-                .tooManyRequests, code: "rate_limited",
-                message: "more than \(Int(perMinute)) requests per minute; retry after \(wait) s", details: nil)
+            var response = ErrorEnvelope.response(
+                .rateLimited, message: "more than \(Int(perMinute)) requests per minute; retry after \(wait) s")
             response.headers[.retryAfter] = String(wait)
             return response
         }

@@ -134,7 +134,7 @@ final class WebSocketSession: Sendable {
             do {
                 request = try JSONValue.parse(Array(text.utf8))
             } catch let error as JSONSyntaxError {
-                throw EngineError(kind: .invalidInput, code: "invalid_json", message: "the message is not valid JSON: \(error)")
+                throw EngineError(ServerErrorCode.invalidJSON, message: "the message is not valid JSON: \(error)")
             }
             guard let object = request.object else { throw EngineError.validation("a request must be a JSON object") }
             requestId = object["request_id"] ?? .null
@@ -146,7 +146,7 @@ final class WebSocketSession: Sendable {
             return Self.reply(requestId: requestId, data: data, error: nil)
         } catch {
             let failure = error as? EngineError
-                ?? EngineError(kind: .internalFailure, code: "internal_error", message: "\(error)")
+                ?? EngineError(ServerErrorCode.internalError, message: "\(error)")
             return Self.reply(requestId: requestId, data: nil, error: failure)
         }
     }
@@ -156,6 +156,11 @@ final class WebSocketSession: Sendable {
             "request_id": requestId, "success": .bool(error == nil), "data": data ?? .null,
             "error": error.map(APIResponse.error) ?? .null,
         ])
-        return (try? APIResponse.text(message)) ?? #"{"success": false, "error": {"code": "internal_error"}}"#
+        return (try? APIResponse.text(message)) ?? unencodableReply
     }
+
+    /// What is sent when a reply cannot be encoded; it holds only strings and nulls, which always encode.
+    private static let unencodableReply = (try? APIResponse.text(.object([
+        "request_id": .null, "success": .bool(false), "data": .null, "error": APIResponse.error(ErrorEnvelope.internalError),
+    ]))) ?? ""
 }
