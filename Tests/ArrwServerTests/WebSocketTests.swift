@@ -78,8 +78,8 @@ import Testing
             let event = messages[1].object
             #expect(event?["type"] == .string("event"))
             #expect(event?["event"]?.object?["data"]?.object?["document_id"] == .string("here"))
-            #expect {
-                try RawWebSocket(port: port, path: "/v1/libraries/\(UUID())/ws")
+            await #expect {
+                try await RawWebSocket.connect(port: port, path: "/v1/libraries/\(UUID())/ws")
             } throws: { "\($0)".contains("HTTP/1.1 400") }
         }
     }
@@ -90,8 +90,8 @@ import Testing
             let port = try #require(api.client.port)
             let created = try await api.call(.post, "/v1/libraries", #"{"name": "keyed"}"#, headers: [.authorization: "Bearer secret"])
             let library = try #require(created["id"]?.string)
-            #expect {
-                _ = try RawWebSocket(port: port, path: "/v1/libraries/\(library)/ws")
+            await #expect {
+                _ = try await RawWebSocket.connect(port: port, path: "/v1/libraries/\(library)/ws")
             } throws: { "\($0)".contains("HTTP/1.1 400") }
         }
     }
@@ -106,16 +106,16 @@ import Testing
                 let vector = (0..<64).map { String(Double(($0 * 7 + index) % 13) - 6) }.joined(separator: ",")
                 try await api.addDocument(library, #"{"id": "d\#(index)", "chunks": [{"text": "\#(String(repeating: "x", count: 200))", "embedding": [\#(vector)]}]}"#)
             }
-            let stuck = try RawWebSocket(port: port, path: "/v1/libraries/\(library)/ws")
+            let stuck = try await RawWebSocket.connect(port: port, path: "/v1/libraries/\(library)/ws")
             let query = (0..<64).map { _ in "1" }.joined(separator: ",")
             let request = #"{"request_id": 1, "action": "search", "data": {"query_vector": [\#(query)], "k": 100, "include_embeddings": true}}"#
             var open = true
             for _ in 0..<2000 where open {
-                open = try stuck.sendText(request)
+                open = try await stuck.sendText(request)
             }
             let healthy = try await exchange(port: port, library: library, [#"{"request_id": "ok", "action": "ping"}"#], replies: 1)
             #expect(healthy.first?.object?["success"] == .bool(true))
-            let (bytes, closed) = stuck.readToEnd(seconds: 10)
+            let (bytes, closed) = await stuck.readToEnd(seconds: 10)
             #expect(closed, "the server closed the stuck client's connection")
             if let close = bytes.lastIndex(of: 0x88), close + 4 < bytes.count {
                 #expect(Int(bytes[close + 2]) << 8 | Int(bytes[close + 3]) == 1008)
