@@ -69,6 +69,7 @@ extension Database {
             }
             vector = try await embed([text], purpose: .query)[0]
         case (nil, let given?):
+            try VectorValidation.check(given, field: "query_vector", limits: limits)
             vector = given
         default:
             throw EngineError.validation("give exactly one of 'query' and 'query_vector'", field: "query")

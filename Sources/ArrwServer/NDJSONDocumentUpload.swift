@@ -2,7 +2,7 @@ import ArrwEngine
 import Hummingbird
 
 /// `POST /v1/libraries/{id}/documents/stream`: stores the documents of an NDJSON body (one
-/// document per line, any input form of `DocumentDraft.parse`) while the body is still arriving.
+/// document per line, any input form of `DocumentBody`) while the body is still arriving.
 ///
 /// One task reads the body, cuts it into lines (`NDJSONLineSplitter`) and parses them; this
 /// one stores them, one `Database.addDocuments` call per batch of at most `maxBatchLines` lines
@@ -122,7 +122,7 @@ struct NDJSONDocumentUpload: Sendable {
                 let failure = EngineError(ServerErrorCode.invalidJSON, message: "the line is not valid JSON: \(error)")
                 return ParsedLine(number: number, draft: .failure(failure), bytes: bytes.count)
             }
-            let draft = Result { try DocumentDraft.parse(json, limits: database.limits) }
+            let draft = Result { try DocumentBody.draft(json, limits: database.limits) }
                 .mapError { $0 as? EngineError ?? .validation("\($0)") }
             return ParsedLine(number: number, draft: draft, bytes: bytes.count)
         }
