@@ -61,9 +61,8 @@ func manyClients(port: Int, library: String, settings: Settings, server: Benchma
     if let stuck {
         let (bytes, closed) = await stuck.readToEnd(seconds: 5)
         var reason = "no close frame seen (the connection was cut)"
-        if let close = bytes.lastIndex(of: 0x88), close + 4 < bytes.count {
-            let code = Int(bytes[close + 2]) << 8 | Int(bytes[close + 3])
-            reason = "close \(code): \(String(decoding: bytes[(close + 4)...], as: UTF8.self))"
+        if let close = RawWebSocket.frames(in: bytes).last, let code = close.closeCode {
+            reason = "close \(code): \(close.closeReason ?? "")"
         }
         report = "sent \(sent) large searches without reading; connection closed by the server: \(closed ? "yes" : "NO"); \(reason)"
     }

@@ -95,6 +95,46 @@ public final class RawWebSocket: @unchecked Sendable {
     }
 }
 
+extension RawWebSocket {
+    /// One frame a server sent (servers never mask).
+    public struct Frame: Sendable, Equatable {
+        public var opcode: UInt8
+        public var payload: [UInt8]
+
+        /// A close frame's status code, or nil for other frames and an empty close.
+        public var closeCode: Int? {
+            guard opcode == 0x8, payload.count >= 2 else { return nil }
+            return Int(payload[0]) << 8 | Int(payload[1])
+        }
+
+        /// A close frame's reason (after its code), or nil for other frames.
+        public var closeReason: String? {
+            guard opcode == 0x8, payload.count >= 2 else { return nil }
+            return String(decoding: payload.dropFirst(2), as: UTF8.self)
+        }
+    }
+
+    /// The whole frames in `bytes`, in order, read from the first byte (a cut-off last frame is left out).
+    public static func frames(in bytes: [UInt8]) -> [Frame] {
+        var frames: [Frame] = []
+        var offset = 0
+        while offset + 2 <= bytes.count {
+            var length = Int(bytes[offset + 1] & 0x7F)
+            var header = 2
+            if length >= 126 {
+                let extra = length == 126 ? 2 : 8
+                guard offset + 2 + extra <= bytes.count else { break }
+                length = bytes[(offset + 2)..<(offset + 2 + extra)].reduce(0) { $0 << 8 | Int($1) }
+                header += extra
+            }
+            guard offset + header + length <= bytes.count else { break }
+            frames.append(Frame(opcode: bytes[offset] & 0x0F, payload: Array(bytes[(offset + header)..<(offset + header + length)])))
+            offset += header + length
+        }
+        return frames
+    }
+}
+
 /// Runs `body` on a new thread and returns its result.
 private func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
