@@ -25,12 +25,12 @@ func manyClients(port: Int, library: String, settings: Settings, server: Benchma
             try? await Task.sleep(for: .milliseconds(100))
         }
     }
-    let stuck = withStuckClient ? try RawWebSocket(port: port, path: "/v1/libraries/\(library)/ws") : nil
-    let flood = Task.detached { () -> Int in
+    let stuck = withStuckClient ? try await RawWebSocket.connect(port: port, path: "/v1/libraries/\(library)/ws") : nil
+    let flood = Task { () -> Int in
         guard let stuck else { return 0 }
         var sent = 0
         let request = searchRequest(7, k: 100, embeddings: true)
-        while ContinuousClock.now < deadline, (try? stuck.sendText(request)) == true { sent += 1 }
+        while ContinuousClock.now < deadline, (try? await stuck.sendText(request)) == true { sent += 1 }
         return sent
     }
     let all = Shared(Latencies())
@@ -59,11 +59,10 @@ func manyClients(port: Int, library: String, settings: Settings, server: Benchma
     await sampler.value
     var report = "none"
     if let stuck {
-        let (bytes, closed) = stuck.readToEnd(seconds: 5)
+        let (bytes, closed) = await stuck.readToEnd(seconds: 5)
         var reason = "no close frame seen (the connection was cut)"
-        if let close = bytes.lastIndex(of: 0x88), close + 4 < bytes.count {
-            let code = Int(bytes[close + 2]) << 8 | Int(bytes[close + 3])
-            reason = "close \(code): \(String(decoding: bytes[(close + 4)...], as: UTF8.self))"
+        if let close = RawWebSocket.frames(in: bytes).last, let code = close.closeCode {
+            reason = "close \(code): \(close.closeReason ?? "")"
         }
         report = "sent \(sent) large searches without reading; connection closed by the server: \(closed ? "yes" : "NO"); \(reason)"
     }

@@ -108,12 +108,17 @@ extension Database {
         return BatchOutcome(results: results)
     }
 
-    /// Gives every draft its id and vectors: the chunks without an embedding are embedded in
-    /// one provider call. Per draft, a failure (wrong dimension) is returned, not thrown;
-    /// a provider failure is thrown for the whole call.
+    /// Checks every draft and gives it its id and vectors: the chunks without an embedding are
+    /// embedded in one provider call. Per draft, a failure (an invariant broken, a wrong
+    /// dimension) is returned, not thrown; a provider failure is thrown for the whole call.
     private func prepare(_ drafts: [DocumentDraft], for store: LibraryStore) async throws -> [Result<PreparedDocument, EngineError>] {
         let libraryDimension = store.dimension
         let checked: [Result<DocumentDraft, EngineError>] = drafts.map { draft in
+            do {
+                try draft.validate(limits: limits)
+            } catch {
+                return .failure(error as? EngineError ?? .validation("\(error)"))
+            }
             let needsEmbedding = draft.chunks.contains { $0.embedding == nil }
             let expected = libraryDimension ?? (needsEmbedding ? embedder.dimension : nil)
             if let provided = draft.providedDimension, let expected, provided != expected {
@@ -122,7 +127,7 @@ extension Database {
             }
             if needsEmbedding, let libraryDimension, libraryDimension != embedder.dimension {
                 return .failure(EngineError(
-                    kind: .invalidInput, code: "dimension_mismatch",
+                    .dimensionMismatch,
                     message: "the library holds \(libraryDimension)-dimensional vectors but the embedding model "
                         + "'\(embedder.modelName)' gives \(embedder.dimension); send an 'embedding' with every chunk"))
             }
@@ -150,7 +155,7 @@ extension Database {
         }
         guard vectors.count == texts.count, vectors.allSatisfy({ $0.count == embedder.dimension && $0.allSatisfy(\.isFinite) }) else {
             throw EngineError(
-                kind: .internalFailure, code: "embedding_invalid",
+                .embeddingInvalid,
                 message: "the embedding provider '\(embedder.modelName)' returned malformed vectors")
         }
         return vectors

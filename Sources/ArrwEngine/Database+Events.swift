@@ -40,7 +40,7 @@ extension Database {
 extension EngineError {
     static func resumePointExpired(_ since: UInt64, oldestKept: UInt64?) -> EngineError {
         EngineError(
-            kind: .expired, code: "resume_point_expired",
+            .resumePointExpired,
             message: "events after sequence \(since) are no longer kept"
                 + (oldestKept.map { "; the oldest kept is \($0), so resume from \($0 - 1) or later, or start fresh" } ?? "; start fresh"),
             details: ["since": .int(Int64(since))])

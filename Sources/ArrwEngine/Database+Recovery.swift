@@ -151,6 +151,6 @@ extension Database {
 
 extension EngineError {
     static func recoveryFailed(_ message: String) -> EngineError {
-        EngineError(kind: .internalFailure, code: "recovery_failed", message: "recovery failed: \(message)")
+        EngineError(.recoveryFailed, message: "recovery failed: \(message)")
     }
 }

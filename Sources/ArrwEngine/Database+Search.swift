@@ -63,12 +63,13 @@ extension Database {
             }
             if let dimension = store.dimension, dimension != embedder.dimension {
                 throw EngineError(
-                    kind: .invalidInput, code: "dimension_mismatch",
+                    .dimensionMismatch,
                     message: "the library holds \(dimension)-dimensional vectors but the embedding model "
                         + "'\(embedder.modelName)' gives \(embedder.dimension); search with 'query_vector'")
             }
             vector = try await embed([text], purpose: .query)[0]
         case (nil, let given?):
+            try VectorValidation.check(given, field: "query_vector", limits: limits)
             vector = given
         default:
             throw EngineError.validation("give exactly one of 'query' and 'query_vector'", field: "query")

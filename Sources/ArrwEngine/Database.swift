@@ -110,7 +110,7 @@ public final class Database: Sendable {
         let metric = try parseMetric(draft.metric)
         let index = try IndexSettings(
             type: parseIndexType(draft.indexType) ?? .bruteForce,
-            parameters: DocumentDraft.metadataObject(draft.indexParams, field: "index_params"))
+            parameters: JSONValue.objectField(draft.indexParams, field: "index_params"))
         if let dimension = draft.dimension, !(1...limits.maxDimension).contains(dimension) {
             throw EngineError.validation("'dimension' must be between 1 and \(limits.maxDimension)", field: "dimension")
         }
@@ -118,7 +118,7 @@ public final class Database: Sendable {
         let now = Date()
         let info = LibraryInfo(
             id: UUID(), name: name, description: description, index: index, metric: metric, dimension: draft.dimension, embeddingModel: embedder.modelName,
-            metadata: try DocumentDraft.metadataObject(draft.metadata, field: "metadata"),
+            metadata: try JSONValue.objectField(draft.metadata, field: "metadata"),
             createdAt: now, updatedAt: now, documentCount: 0, chunkCount: 0)
         let sequence = try catalog.withLock { catalog in
             guard catalog.idsByName[name] == nil else { throw EngineError.duplicateLibraryName(name) }
@@ -162,12 +162,12 @@ public final class Database: Sendable {
     ) async throws -> (LibraryInfo, rebuilding: Bool) {
         let store = try store(id)
         let description = try checkedDescription(patch.description)
-        let metadata = try patch.metadata.map { try DocumentDraft.metadataObject($0, field: "metadata") }
+        let metadata = try patch.metadata.map { try JSONValue.objectField($0, field: "metadata") }
         let current = store.info
         var target: IndexSettings?
         if patch.indexType != nil || patch.indexParams != nil {
             let type = try parseIndexType(patch.indexType) ?? current.indexType
-            let parameters = try patch.indexParams.map { try DocumentDraft.metadataObject($0, field: "index_params") }
+            let parameters = try patch.indexParams.map { try JSONValue.objectField($0, field: "index_params") }
                 ?? (type == current.indexType ? current.indexParams : [:])
             target = try IndexSettings(type: type, parameters: parameters)
         }

@@ -1,12 +1,11 @@
-/// A validated document to store, parsed from any of SPEC.md's input forms:
-/// `{"title", "text"}`, `{"title", "texts": [..]}` or `{"title", "chunks": [{"text", "metadata", "embedding"?}]}`,
-/// each with optional `metadata` and `id`. Exactly one of `text`, `texts`, `chunks` must be given;
-/// other keys are ignored.
+/// A document to store, as typed values: the server builds one from any of SPEC.md's input
+/// forms, code builds one directly. The engine trusts neither: every draft is checked by
+/// `validate(limits:)` before anything is stored.
 ///
-/// Invariants after `parse`: 1...`maxChunksPerDocument` chunks; every text within
+/// Invariants once validated: `id`, when given, is a valid document id; `title` within
+/// `maxDescriptionLength` characters; 1...`maxChunksPerDocument` chunks; every text within
 /// `maxTextLengthPerChunk` characters and non-empty unless the chunk brings its own embedding;
-/// every embedding finite, of one length, within `maxDimension`; `id`, when given, is a valid
-/// document id.
+/// every embedding non-empty, finite in float32, within `maxDimension`, and all of one length.
 public struct DocumentDraft: Sendable, Equatable {
     /// One chunk to store; `embedding` nil means the engine embeds `text`.
     public struct ChunkDraft: Sendable, Equatable {
@@ -26,7 +25,6 @@ public struct DocumentDraft: Sendable, Equatable {
     public var metadata: [String: JSONValue]
     public var chunks: [ChunkDraft]
 
-    /// A draft built in code; `parse` is the checked path for user input.
     public init(id: String? = nil, title: String = "", metadata: [String: JSONValue] = [:], chunks: [ChunkDraft]) {
         self.id = id
         self.title = title
@@ -37,76 +35,17 @@ public struct DocumentDraft: Sendable, Equatable {
     /// The length shared by the chunks' own embeddings, if any chunk brings one.
     public var providedDimension: Int? { chunks.lazy.compactMap(\.embedding).first?.count }
 
-    /// Parses and validates one document, throwing `EngineError` naming the first bad field.
-    public static func parse(_ json: JSONValue, limits: EngineLimits) throws -> DocumentDraft {
-        guard let object = json.object else {
-            throw EngineError.validation("a document must be a JSON object, got \(json.typeName)")
-        }
-        let id = try object["id"].map { value -> String in
-            guard let text = value.string else { throw EngineError.validation("'id' must be a string", field: "id") }
-            try validateDocumentId(text)
-            return text
-        }
-        let title = try optionalString(object["title"], field: "title") ?? ""
-        guard title.count <= limits.maxDescriptionLength else {
-            throw EngineError.limitExceeded(
-                "'title' is longer than \(limits.maxDescriptionLength) characters",
-                limit: limits.maxDescriptionLength, field: "title")
-        }
-        let metadata = try metadataObject(object["metadata"], field: "metadata")
-
-        let forms = ["text", "texts", "chunks"].filter { object[$0] != nil && object[$0] != .null }
-        guard forms.count == 1 else {
-            throw EngineError.validation(
-                forms.isEmpty
-                    ? "a document needs one of 'text', 'texts' or 'chunks'"
-                    : "a document takes only one of 'text', 'texts' or 'chunks', got \(forms.joined(separator: ", "))")
-        }
-        var chunks: [ChunkDraft]
-        switch forms[0] {
-        case "text":
-            chunks = [ChunkDraft(text: try requiredString(object["text"], field: "text"), metadata: [:], embedding: nil)]
-        case "texts":
-            guard let items = object["texts"]?.array else { throw EngineError.validation("'texts' must be an array of strings", field: "texts") }
-            try checkChunkCount(items.count, field: "texts", limits: limits)
-            chunks = try items.enumerated().map { index, item in
-                ChunkDraft(text: try requiredString(item, field: "texts[\(index)]"), metadata: [:], embedding: nil)
-            }
-        default:
-            guard let items = object["chunks"]?.array else { throw EngineError.validation("'chunks' must be an array of objects", field: "chunks") }
-            try checkChunkCount(items.count, field: "chunks", limits: limits)
-            chunks = try items.enumerated().map { index, item in try chunk(item, field: "chunks[\(index)]", limits: limits) }
-        }
+    /// Checks every invariant, throwing `EngineError` naming the first bad field (`chunks[i]…`).
+    public func validate(limits: EngineLimits) throws {
+        if let id { try Self.validateDocumentId(id) }
+        try Self.checkTitle(title, limits: limits)
+        try Self.checkChunkCount(chunks.count, field: "chunks", limits: limits)
         for (index, chunk) in chunks.enumerated() {
-            let field = forms[0] == "text" ? "text" : (forms[0] == "texts" ? "texts[\(index)]" : "chunks[\(index)].text")
-            guard chunk.text.count <= limits.maxTextLengthPerChunk else {
-                throw EngineError.limitExceeded(
-                    "\(field) is longer than \(limits.maxTextLengthPerChunk) characters",
-                    limit: limits.maxTextLengthPerChunk, field: field)
-            }
-            guard chunk.embedding != nil || !chunk.text.isEmpty else {
-                throw EngineError.validation("\(field) must not be empty", field: field)
+            if let embedding = chunk.embedding {
+                try VectorValidation.check(embedding, field: "chunks[\(index)].embedding", limits: limits)
             }
         }
-        let dimensions = Set(chunks.compactMap { $0.embedding?.count })
-        guard dimensions.count <= 1 else {
-            throw EngineError.validation("the chunks' embeddings have different lengths: \(dimensions.sorted())", field: "chunks")
-        }
-        return DocumentDraft(id: id, title: title, metadata: metadata, chunks: chunks)
-    }
-
-    private static func chunk(_ json: JSONValue, field: String, limits: EngineLimits) throws -> ChunkDraft {
-        guard let object = json.object else { throw EngineError.validation("\(field) must be an object", field: field) }
-        let embedding = try object["embedding"].flatMap { value -> [Float]? in
-            value == .null ? nil : try VectorValidation.vector(from: value, field: "\(field).embedding", limits: limits)
-        }
-        let text = try optionalString(object["text"], field: "\(field).text")
-        guard text != nil || embedding != nil else {
-            throw EngineError.validation("\(field).text is required when no embedding is given", field: "\(field).text")
-        }
-        return ChunkDraft(
-            text: text ?? "", metadata: try metadataObject(object["metadata"], field: "\(field).metadata"),
-            embedding: embedding)
+        try Self.checkChunks(chunks, limits: limits) { "chunks[\($0)].text" }
     }
 
     /// A client-chosen document id: 1–128 characters of letters, digits and `-_.:`,
@@ -123,7 +62,17 @@ public struct DocumentDraft: Sendable, Equatable {
         }
     }
 
-    private static func checkChunkCount(_ count: Int, field: String, limits: EngineLimits) throws {
+    /// A title within `maxDescriptionLength` characters.
+    public static func checkTitle(_ title: String, limits: EngineLimits) throws {
+        guard title.count <= limits.maxDescriptionLength else {
+            throw EngineError.limitExceeded(
+                "'title' is longer than \(limits.maxDescriptionLength) characters",
+                limit: limits.maxDescriptionLength, field: "title")
+        }
+    }
+
+    /// 1...`maxChunksPerDocument` chunks, `field` naming where they were given.
+    public static func checkChunkCount(_ count: Int, field: String, limits: EngineLimits) throws {
         guard count > 0 else { throw EngineError.validation("'\(field)' must not be empty", field: field) }
         guard count <= limits.maxChunksPerDocument else {
             throw EngineError.limitExceeded(
@@ -132,27 +81,23 @@ public struct DocumentDraft: Sendable, Equatable {
         }
     }
 
-    private static func requiredString(_ value: JSONValue?, field: String) throws -> String {
-        guard let text = try optionalString(value, field: field) else {
-            throw EngineError.validation("'\(field)' is required", field: field)
+    /// Every text within `maxTextLengthPerChunk` and non-empty unless its chunk brings an
+    /// embedding (`textField` names chunk `i`'s text), then the embeddings all of one length.
+    public static func checkChunks(_ chunks: [ChunkDraft], limits: EngineLimits, textField: (Int) -> String) throws {
+        for (index, chunk) in chunks.enumerated() {
+            let field = textField(index)
+            guard chunk.text.count <= limits.maxTextLengthPerChunk else {
+                throw EngineError.limitExceeded(
+                    "\(field) is longer than \(limits.maxTextLengthPerChunk) characters",
+                    limit: limits.maxTextLengthPerChunk, field: field)
+            }
+            guard chunk.embedding != nil || !chunk.text.isEmpty else {
+                throw EngineError.validation("\(field) must not be empty", field: field)
+            }
         }
-        return text
-    }
-
-    private static func optionalString(_ value: JSONValue?, field: String) throws -> String? {
-        switch value {
-        case nil, .null?: return nil
-        case .string(let text)?: return text
-        case let other?: throw EngineError.validation("'\(field)' must be a string, got \(other.typeName)", field: field)
-        }
-    }
-
-    /// A metadata field: absent or null is empty; anything but an object is rejected.
-    static func metadataObject(_ value: JSONValue?, field: String) throws -> [String: JSONValue] {
-        switch value {
-        case nil, .null?: return [:]
-        case .object(let object)?: return object
-        case let other?: throw EngineError.validation("'\(field)' must be an object, got \(other.typeName)", field: field)
+        let dimensions = Set(chunks.compactMap { $0.embedding?.count })
+        guard dimensions.count <= 1 else {
+            throw EngineError.validation("the chunks' embeddings have different lengths: \(dimensions.sorted())", field: "chunks")
         }
     }
 }

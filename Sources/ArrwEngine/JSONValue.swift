@@ -48,6 +48,16 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
+    /// A field that must hold an object (metadata, index parameters): absent or null is
+    /// empty; anything else is a `validation_error` naming `field`.
+    public static func objectField(_ value: JSONValue?, field: String) throws -> [String: JSONValue] {
+        switch value {
+        case nil, .null?: return [:]
+        case .object(let object)?: return object
+        case let other?: throw EngineError.validation("'\(field)' must be an object, got \(other.typeName)", field: field)
+        }
+    }
+
     /// Equality in the JSON sense: numbers by value (1 == 1.0), containers element-wise.
     public func jsonEquals(_ other: JSONValue) -> Bool {
         switch (self, other) {

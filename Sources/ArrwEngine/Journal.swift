@@ -84,7 +84,7 @@ final class Journal: Sendable {
 extension EngineError {
     public static func storageUnavailable(_ message: String) -> EngineError {
         EngineError(
-            kind: .unavailable, code: "storage_unavailable",
+            .storageUnavailable,
             message: "the change could not be made durable: \(message); nothing more is accepted until the server restarts")
     }
 }

@@ -1,33 +1,32 @@
-/// Turns user-supplied numbers into a float32 vector, rejecting what cannot be stored:
-/// non-numbers, NaN, infinities, values beyond float32's range, empty or over-long vectors.
+/// The checks every stored or searched vector passes, whoever built it: not empty, within
+/// `maxDimension`, every component finite in float32. Transports that read numbers from the
+/// wire use `checkLength` and `component` as they convert, so their errors read the same.
 public enum VectorValidation {
-    public static func vector(from json: JSONValue, field: String, limits: EngineLimits) throws -> [Float] {
-        guard let items = json.array else {
-            throw EngineError.validation("'\(field)' must be an array of numbers, got \(json.typeName)", field: field)
+    /// Checks a typed vector, throwing `EngineError` naming `field`.
+    public static func check(_ vector: [Float], field: String, limits: EngineLimits) throws {
+        try checkLength(vector.count, field: field, limits: limits)
+        for (index, value) in vector.enumerated() where !value.isFinite {
+            _ = try component(Double(value), at: index, field: field)
         }
-        return try vector(from: items.map(\.number), field: field, limits: limits)
     }
 
-    /// `values` holds nil where the input was not a number.
-    public static func vector(from values: [Double?], field: String, limits: EngineLimits) throws -> [Float] {
-        guard !values.isEmpty else { throw EngineError.validation("'\(field)' must not be empty", field: field) }
-        guard values.count <= limits.maxDimension else {
+    /// A vector of `count` components: not empty, at most `maxDimension`.
+    public static func checkLength(_ count: Int, field: String, limits: EngineLimits) throws {
+        guard count > 0 else { throw EngineError.validation("'\(field)' must not be empty", field: field) }
+        guard count <= limits.maxDimension else {
             throw EngineError.limitExceeded(
-                "'\(field)' has \(values.count) dimensions; the limit is \(limits.maxDimension)",
+                "'\(field)' has \(count) dimensions; the limit is \(limits.maxDimension)",
                 limit: limits.maxDimension, field: field)
         }
-        var vector = [Float]()
-        vector.reserveCapacity(values.count)
-        for (index, value) in values.enumerated() {
-            guard let value else {
-                throw EngineError.validation("'\(field)[\(index)]' must be a number", field: field)
-            }
-            let component = Float(value)
-            guard value.isFinite, component.isFinite else {
-                throw EngineError.validation("'\(field)[\(index)]' must be a finite float32 number, got \(value)", field: field)
-            }
-            vector.append(component)
+    }
+
+    /// `value` as component `index` of a float32 vector, rejecting NaN, infinities and values
+    /// beyond float32's range.
+    public static func component(_ value: Double, at index: Int, field: String) throws -> Float {
+        let component = Float(value)
+        guard value.isFinite, component.isFinite else {
+            throw EngineError.validation("'\(field)[\(index)]' must be a finite float32 number, got \(value)", field: field)
         }
-        return vector
+        return component
     }
 }

@@ -102,9 +102,22 @@ enum APIResponse {
         ])
     }
 
+    /// `{"code", "message", "details"?}`: an error as every transport reports it.
     static func error(_ error: EngineError) -> JSONValue {
-        var object: [String: JSONValue] = ["code": .string(error.code), "message": .string(error.message)]
-        if let details = error.details { object["details"] = .object(details) }
+        Self.error(code: error.code, message: error.message, details: error.details)
+    }
+
+    static func error(_ code: HTTPErrorCode, message: String) -> JSONValue {
+        error(code: code.rawValue, message: message, details: nil)
+    }
+
+    static func error(_ code: StreamErrorCode, message: String) -> JSONValue {
+        error(code: code.rawValue, message: message, details: nil)
+    }
+
+    private static func error(code: String, message: String, details: [String: JSONValue]?) -> JSONValue {
+        var object: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
+        if let details { object["details"] = .object(details) }
         return .object(object)
     }
 

@@ -1,23 +1,46 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Synchronization
+import NIOCore
 
-/// With `API_KEYS` set, requires `Authorization: Bearer KEY` or `X-API-Key: KEY` on every
-/// route except `/health` and `/readiness`; otherwise a 401 envelope.
-struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
+/// The server's one access stack: API keys and rate limits, shared by the HTTP router and the
+/// WebSocket router so a client has one token bucket whichever way it comes in.
+///
+/// With `API_KEYS` set, every path but `/health` and `/readiness` needs `Authorization: Bearer KEY`
+/// or `X-API-Key: KEY` (else 401). With `RATE_LIMIT_ENABLED`, each client may make
+/// `RATE_LIMIT_PER_MINUTE` requests a minute, a WebSocket upgrade counting as one; a client is
+/// its API key, or else its peer address. Over the limit the answer is 429 with `Retry-After`.
+final class AccessControl: Sendable {
+    static let openPaths: Set<String> = ["/health", "/readiness"]
+
     let keys: [String]
+    let limiter: RateLimiter?
 
-    static var openPaths: Set<String> { ["/health", "/readiness"] }
+    init(configuration: ServerConfiguration) {
+        keys = configuration.apiKeys
+        limiter = configuration.rateLimitEnabled ? RateLimiter(perMinute: configuration.rateLimitPerMinute) : nil
+    }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !Self.openPaths.contains(request.uri.path) else { return try await next(request, context) }
-        guard let presented = Self.presentedKey(request), keys.contains(where: { constantTimeEquals($0, presented) }) else {
-            return ErrorEnvelope.make(
-                .unauthorized, code: "unauthorized",
-                message: "this server needs an API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'", details: nil)
+    /// Whether any check applies; when not, the routers need no middleware at all.
+    var isActive: Bool { !keys.isEmpty || limiter != nil }
+
+    /// The refusal for `request` from `remoteAddress`, or nil when it may go on (taking a token).
+    func refusal(for request: Request, remoteAddress: SocketAddress?) -> Response? {
+        guard !Self.openPaths.contains(request.uri.path) else { return nil }
+        let presented = Self.presentedKey(request)
+        if !keys.isEmpty {
+            guard let presented, keys.contains(where: { Self.constantTimeEquals($0, presented) }) else {
+                return ErrorEnvelope.response(
+                    .unauthorized, message: "this server needs an API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'")
+            }
         }
-        return try await next(request, context)
+        guard let limiter else { return nil }
+        let client = presented.map { "key:\($0)" } ?? remoteAddress?.ipAddress.map { "ip:\($0)" } ?? "unknown"
+        guard let wait = limiter.take(for: client) else { return nil }
+        var response = ErrorEnvelope.response(
+            .rateLimited, message: "more than \(limiter.perMinute) requests per minute; retry after \(wait) s")
+        response.headers[.retryAfter] = String(wait)
+        return response
     }
 
     static func presentedKey(_ request: Request) -> String? {
@@ -27,7 +50,7 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
         return request.headers[HTTPField.Name("X-API-Key")!]
     }
 
-    private func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    private static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8)
         let y = Array(b.utf8)
         var difference = UInt8(x.count == y.count ? 0 : 1)
@@ -36,52 +59,12 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// With `RATE_LIMIT_ENABLED`, allows each client `perMinute` requests per minute (a token
-/// bucket refilled continuously), keyed by API key or else by peer address. Over the limit the
-/// answer is 429 with `Retry-After` (whole seconds until a token is back).
-/// `/health` and `/readiness` are never limited.
-final class RateLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
-    private struct Bucket {
-        var tokens: Double
-        var updated: ContinuousClock.Instant
-    }
-
-    private let perMinute: Double
-    private let buckets = Mutex<[String: Bucket]>([:])
-    private let clock = ContinuousClock()
-
-    init(perMinute: Int) {
-        self.perMinute = Double(perMinute)
-    }
+/// Puts a router behind the server's `AccessControl`; the HTTP and WebSocket routers hold the same one.
+struct AccessMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
+    let access: AccessControl
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !APIKeyMiddleware<Context>.openPaths.contains(request.uri.path) else { return try await next(request, context) }
-        let client = APIKeyMiddleware<Context>.presentedKey(request).map { "key:\($0)" }
-            ?? context.remoteAddress?.ipAddress.map { "ip:\($0)" } ?? "unknown"
-        if let wait = take(for: client) {
-            var response = ErrorEnvelope.make(
-                .tooManyRequests, code: "rate_limited",
-                message: "more than \(Int(perMinute)) requests per minute; retry after \(wait) s", details: nil)
-            response.headers[.retryAfter] = String(wait)
-            return response
-        }
+        if let refusal = access.refusal(for: request, remoteAddress: context.remoteAddress) { return refusal }
         return try await next(request, context)
-    }
-
-    /// Takes a token for `client`; returns the seconds to wait when none is left.
-    private func take(for client: String) -> Int? {
-        let now = clock.now
-        let rate = perMinute / 60
-        return buckets.withLock { buckets in
-            var bucket = buckets[client] ?? Bucket(tokens: perMinute, updated: now)
-            let elapsed = bucket.updated.duration(to: now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            bucket.tokens = min(perMinute, bucket.tokens + seconds * rate)
-            bucket.updated = now
-            defer { buckets[client] = bucket }
-            guard bucket.tokens >= 1 else { return max(1, Int(((1 - bucket.tokens) / rate).rounded(.up))) }
-            bucket.tokens -= 1
-            return nil
-        }
     }
 }

@@ -32,16 +32,12 @@ public enum ArrwServer {
         }
     }
 
-    /// Every route of the API, behind the error envelope (and auth and rate limits when configured).
-    public static func makeRouter(database: Database, configuration: ServerConfiguration) -> Router<ArrwRequestContext> {
+    /// Every HTTP route of the API, behind the error envelope and `access` (API keys and rate
+    /// limits, shared with the WebSocket router).
+    static func makeRouter(database: Database, configuration: ServerConfiguration, access: AccessControl) -> Router<ArrwRequestContext> {
         let router = Router(context: ArrwRequestContext.self)
         router.add(middleware: ErrorEnvelopeMiddleware())
-        if !configuration.apiKeys.isEmpty {
-            router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys))
-        }
-        if configuration.rateLimitEnabled {
-            router.add(middleware: RateLimitMiddleware(perMinute: configuration.rateLimitPerMinute))
-        }
+        if access.isActive { router.add(middleware: AccessMiddleware(access: access)) }
         let body = JSONBodyReader(maxBytes: configuration.maxRequestBodyBytes)
         HealthRoutes(database: database, version: version).register(on: router)
         EventRoutes(
@@ -81,7 +77,8 @@ public enum ArrwServer {
         return (database, report)
     }
 
-    /// The HTTP application over `database` (a fresh in-memory one when nil, as tests use).
+    /// The HTTP application over `database` (a fresh in-memory one when nil, as tests use):
+    /// the HTTP and WebSocket routers behind one `AccessControl`.
     public static func makeApplication(
         configuration: ServerConfiguration,
         database: Database? = nil,
@@ -89,11 +86,11 @@ public enum ArrwServer {
         logger: Logger
     ) throws -> some ApplicationProtocol & Service {
         let database = try database ?? Database(embedder: makeEmbedder(configuration), limits: configuration.limits)
-        let router = makeRouter(database: database, configuration: configuration)
+        let access = AccessControl(configuration: configuration)
         return Application(
-            router: router,
+            router: makeRouter(database: database, configuration: configuration, access: access),
             server: .http1WebSocketUpgrade(
-                webSocketRouter: WebSocketRoutes.router(database: database, configuration: configuration),
+                webSocketRouter: WebSocketRoutes.router(database: database, configuration: configuration, access: access),
                 configuration: .init(ws: .init(maxFrameSize: WebSocketSession.maxMessageBytes))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arrwDB"),
             eventLoopGroupProvider: eventLoopGroup.map { .shared($0) } ?? .singleton,

@@ -24,40 +24,41 @@ enum ErrorEnvelope {
     static func response(for error: any Error, request: Request, logger: Logger) -> Response {
         switch error {
         case let error as EngineError:
-            return make(status(for: error.kind), code: error.code, message: error.message, details: error.details)
+            return make(status(for: error.kind), APIResponse.error(error))
         case let error as HTTPError:
-            var response = make(error.status, code: code(for: error.status), message: message(for: error, request: request), details: nil)
+            var response = response(for: error, request: request)
             for field in error.headers { response.headers.append(field) }
             return response
         case is NIOTooManyBytesError:
-            return make(
-                .contentTooLarge, code: "payload_too_large", message: "the request body is larger than this server accepts",
-                details: nil)
+            return response(.payloadTooLarge, message: "the request body is larger than this server accepts")
         default:
             logger.error("unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: error))")
-            return make(.internalServerError, code: "internal_error", message: "internal server error", details: nil)
+            return make(.internalServerError, APIResponse.error(internalError))
         }
     }
 
-    static func make(_ status: HTTPResponse.Status, code: String, message: String, details: [String: JSONValue]?) -> Response {
-        var error: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
-        if let details { error["details"] = .object(details) }
-        let envelope = JSONValue.object(["error": .object(error)])
+    /// The envelope of an error of the HTTP layer (a missing key, a spent rate limit).
+    static func response(_ code: HTTPErrorCode, message: String) -> Response {
+        make(code.status, APIResponse.error(code, message: message))
+    }
+
+    /// A 500 says no more than this; the details go to the log.
+    static let internalError = EngineError(ServerErrorCode.internalError, message: "internal server error")
+
+    /// A status Hummingbird chose, with its code (`internal_error` for a 5xx) and a message.
+    private static func response(for error: HTTPError, request: Request) -> Response {
+        let message = message(for: error, request: request)
+        guard let code = HTTPErrorCode(status: error.status) else {
+            return make(error.status, APIResponse.error(EngineError(ServerErrorCode.internalError, message: message)))
+        }
+        return make(error.status, APIResponse.error(code, message: message))
+    }
+
+    /// `{"error": error}` with `status`.
+    private static func make(_ status: HTTPResponse.Status, _ error: JSONValue) -> Response {
+        let envelope = JSONValue.object(["error": error])
         return (try? APIResponse.json(envelope, status: status))
             ?? Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
-    }
-
-    private static func code(for status: HTTPResponse.Status) -> String {
-        switch status {
-        case .notFound: "not_found"
-        case .methodNotAllowed: "method_not_allowed"
-        case .contentTooLarge: "payload_too_large"
-        case .unauthorized: "unauthorized"
-        case .tooManyRequests: "rate_limited"
-        case .badRequest: "bad_request"
-        case .unsupportedMediaType: "unsupported_media_type"
-        default: status.code >= 500 ? "internal_error" : "http_\(status.code)"
-        }
     }
 
     private static func message(for error: HTTPError, request: Request) -> String {

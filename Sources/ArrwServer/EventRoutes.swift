@@ -59,9 +59,7 @@ struct EventRoutes<Context: RequestContext>: Sendable {
                             }
                         }
                     } catch let end as SubscriptionEnd {
-                        let error: JSONValue = .object(["error": .object([
-                            "code": .string("subscriber_too_slow"), "message": .string(end.description),
-                        ])])
+                        let error: JSONValue = .object(["error": APIResponse.error(.subscriberTooSlow, message: end.description)])
                         try await writer.write(ByteBuffer(string: "event: error\ndata: \(try APIResponse.text(error))\n\n"))
                     }
                     try await writer.finish(nil)

@@ -17,12 +17,12 @@ struct JSONBodyReader: Sendable {
     func json(from request: Request) async throws -> JSONValue {
         let buffer = try await request.body.collect(upTo: maxBytes)
         guard buffer.readableBytes > 0 else {
-            throw EngineError(kind: .invalidInput, code: "invalid_json", message: "the request body is empty; send a JSON object")
+            throw EngineError(ServerErrorCode.invalidJSON, message: "the request body is empty; send a JSON object")
         }
         do {
             return try buffer.withUnsafeReadableBytes { try JSONValue.parse($0) }
         } catch let error as JSONSyntaxError {
-            throw EngineError(kind: .invalidInput, code: "invalid_json", message: "the request body is not valid JSON: \(error)")
+            throw EngineError(ServerErrorCode.invalidJSON, message: "the request body is not valid JSON: \(error)")
         }
     }
 
@@ -30,7 +30,7 @@ struct JSONBodyReader: Sendable {
     func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         let data = try await bytes(of: request)
         guard !data.isEmpty else {
-            throw EngineError(kind: .invalidInput, code: "invalid_json", message: "the request body is empty; send a JSON object")
+            throw EngineError(ServerErrorCode.invalidJSON, message: "the request body is empty; send a JSON object")
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)
@@ -57,12 +57,12 @@ struct JSONBodyReader: Sendable {
             return .validation("'\(field)' is required", field: field)
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
-                return EngineError(kind: .invalidInput, code: "invalid_json", message: "the request body is not valid JSON")
+                return EngineError(ServerErrorCode.invalidJSON, message: "the request body is not valid JSON")
             }
             let field = path(context.codingPath)
             return .validation("'\(field)': \(context.debugDescription)", field: field)
         @unknown default:
-            return EngineError(kind: .invalidInput, code: "invalid_json", message: "the request body could not be decoded")
+            return EngineError(ServerErrorCode.invalidJSON, message: "the request body could not be decoded")
         }
     }
 

@@ -2,7 +2,7 @@ import ArrwEngine
 import Hummingbird
 
 /// `POST /v1/libraries/{id}/documents/stream`: stores the documents of an NDJSON body (one
-/// document per line, any input form of `DocumentDraft.parse`) while the body is still arriving.
+/// document per line, any input form of `DocumentBody`) while the body is still arriving.
 ///
 /// One task reads the body, cuts it into lines (`NDJSONLineSplitter`) and parses them; this
 /// one stores them, one `Database.addDocuments` call per batch of at most `maxBatchLines` lines
@@ -52,7 +52,7 @@ struct NDJSONDocumentUpload: Sendable {
                 try NDJSON.append(APIResponse.batchSummary(successful: successful, failed: failed), to: &tail)
             } catch {
                 let failure = error as? EngineError
-                    ?? EngineError(kind: .unavailable, code: "upload_interrupted", message: "the request body could not be read to its end")
+                    ?? EngineError(ServerErrorCode.uploadInterrupted, message: "the request body could not be read to its end")
                 try NDJSON.append(.object(["error": APIResponse.error(failure)]), to: &tail)
             }
             try await writer.write(tail)
@@ -95,7 +95,7 @@ struct NDJSONDocumentUpload: Sendable {
             for index in outcome.results.indices { outcome.results[index].line = batch[index].number }
             return outcome
         } catch {
-            let failure = error as? EngineError ?? EngineError(kind: .internalFailure, code: "internal_error", message: "internal server error")
+            let failure = error as? EngineError ?? ErrorEnvelope.internalError
             return BatchOutcome(results: batch.map { line in
                 switch line.draft {
                 case .success(let parsed): BatchItemResult(line: line.number, documentId: parsed.id, error: failure)
@@ -110,7 +110,7 @@ struct NDJSONDocumentUpload: Sendable {
         switch line {
         case .tooLong(let number, let bytes):
             let error = EngineError(
-                kind: .invalidInput, code: "line_too_large",
+                ServerErrorCode.lineTooLarge,
                 message: "the line is \(bytes) bytes; a line may hold at most \(maxLineBytes) bytes (MAX_REQUEST_BODY_BYTES)",
                 details: ["limit": .int(Int64(maxLineBytes)), "bytes": .int(Int64(bytes))])
             return ParsedLine(number: number, draft: .failure(error), bytes: 0)
@@ -119,10 +119,10 @@ struct NDJSONDocumentUpload: Sendable {
             do {
                 json = try JSONValue.parse(bytes)
             } catch {
-                let failure = EngineError(kind: .invalidInput, code: "invalid_json", message: "the line is not valid JSON: \(error)")
+                let failure = EngineError(ServerErrorCode.invalidJSON, message: "the line is not valid JSON: \(error)")
                 return ParsedLine(number: number, draft: .failure(failure), bytes: bytes.count)
             }
-            let draft = Result { try DocumentDraft.parse(json, limits: database.limits) }
+            let draft = Result { try DocumentBody.draft(json, limits: database.limits) }
                 .mapError { $0 as? EngineError ?? .validation("\($0)") }
             return ParsedLine(number: number, draft: draft, bytes: bytes.count)
         }

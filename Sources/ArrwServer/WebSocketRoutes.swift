@@ -4,18 +4,14 @@ import HummingbirdWebSocket
 import Logging
 
 /// `WS /v1/libraries/{id}/ws`: the upgrade (refused for an unknown library; API keys and rate
-/// limits as on every route), then a `WebSocketSession` per connection. hummingbird-websocket
+/// limits through the same `AccessControl` as the HTTP routes, so an upgrade takes a token from
+/// the client's one bucket), then a `WebSocketSession` per connection. hummingbird-websocket
 /// answers every refused upgrade with a bare 400, whatever the reason, so the reason is logged.
 enum WebSocketRoutes {
-    static func router(database: Database, configuration: ServerConfiguration) -> Router<ArrwWebSocketContext> {
+    static func router(database: Database, configuration: ServerConfiguration, access: AccessControl) -> Router<ArrwWebSocketContext> {
         let router = Router(context: ArrwWebSocketContext.self)
         router.add(middleware: ErrorEnvelopeMiddleware())
-        if !configuration.apiKeys.isEmpty {
-            router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys))
-        }
-        if configuration.rateLimitEnabled {
-            router.add(middleware: RateLimitMiddleware(perMinute: configuration.rateLimitPerMinute))
-        }
+        if access.isActive { router.add(middleware: AccessMiddleware(access: access)) }
         router.ws("v1/libraries/:id/ws") { _, context in
             do {
                 _ = try database.library(try context.parameters.require("id"))

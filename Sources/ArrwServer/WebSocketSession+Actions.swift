@@ -11,7 +11,7 @@ extension WebSocketSession {
             let query = try SearchBody(json: data).searchQuery(limits: database.limits, requireFilter: false)
             return APIResponse.search(try await database.search(libraryId: libraryId, query))
         case "add":
-            let draft = try DocumentDraft.parse(data, limits: database.limits)
+            let draft = try DocumentBody.draft(data, limits: database.limits)
             return APIResponse.document(try await database.addDocument(libraryId: libraryId, draft))
         case "delete":
             let id = try documentId(data)
@@ -28,7 +28,7 @@ extension WebSocketSession {
             return .object(["unsubscribed": .bool(subscription != nil)])
         default:
             throw EngineError(
-                kind: .invalidInput, code: "unknown_action",
+                ServerErrorCode.unknownAction,
                 message: "unknown action '\(action)'; known: \(Self.actions.joined(separator: ", "))",
                 details: ["action": .string(action)])
         }
@@ -75,7 +75,7 @@ extension WebSocketSession {
                 let reason = (error as? SubscriptionEnd)?.description ?? "\(error)"
                 send((try? APIResponse.text(.object([
                     "type": .string("subscription_ended"),
-                    "error": .object(["code": .string("subscriber_too_slow"), "message": .string(reason)]),
+                    "error": APIResponse.error(StreamErrorCode.subscriberTooSlow, message: reason),
                 ]))) ?? "")
             }
         }

@@ -13,12 +13,15 @@ import Synchronization
 ///
 /// Every outgoing message goes through one bounded queue (`outboundLimit` messages and
 /// `outboundByteLimit` bytes) drained by a writer task. A client that stops reading fills it;
-/// the session then closes the
-/// connection with code 1008 and a reason, cutting it after a second if the client will not
-/// even take the close frame. Nothing it does can block the server or other clients, and the
-/// memory it can hold is bounded by the queue.
+/// the session then drops it: nothing more is sent or answered, a close frame with code 1008
+/// and a reason follows what the client has not read yet, and the connection's output is shut
+/// once that frame is written, so a client that reads late still learns why. One that will not
+/// even take the close frame is cut off `closeGrace` after the drop. Nothing a client does can
+/// block the server or other clients, and the memory it can hold is bounded by the queue.
 final class WebSocketSession: Sendable {
     static let maxMessageBytes = 16 << 20
+    /// How long a dropped client has to read up to its close frame before the connection is cut.
+    static let closeGrace: Duration = .seconds(10)
     static let actions = ["search", "add", "delete", "get", "subscribe", "unsubscribe", "ping"]
 
     let database: Database
@@ -37,6 +40,8 @@ final class WebSocketSession: Sendable {
         var subscription: EventSubscription?
         var closing = false
         var queuedBytes = 0
+        /// Sends the close frame of a dropped client, then shuts the connection's output.
+        var closer: Task<Void, Never>?
     }
 
     init(
@@ -68,6 +73,7 @@ final class WebSocketSession: Sendable {
         state.withLock { $0.outbound = outbound }
         let writer = Task { [outbox] in
             for await text in outbox {
+                guard !self.isClosing else { break }
                 do { try await outbound.write(.text(text)) } catch { break }
                 self.state.withLock { $0.queuedBytes -= text.utf8.count }
             }
@@ -78,7 +84,7 @@ final class WebSocketSession: Sendable {
         }
         do {
             for try await message in inbound.messages(maxSize: Self.maxMessageBytes) {
-                guard !isClosing else { break }
+                guard !isClosing else { continue }
                 switch message {
                 case .text(let text):
                     send(await reply(to: text))
@@ -86,10 +92,11 @@ final class WebSocketSession: Sendable {
                     send(Self.reply(requestId: .null, data: nil, error: .validation("send requests as text frames holding JSON")))
                 }
             }
-        } catch where isClosing {
+        } catch where isClosing {}
+        if let closer = state.withLock({ $0.closer }) {
+            await closer.value
             return
         }
-        guard !isClosing else { return }
         outboxInput.finish()
         await writer.value
     }
@@ -107,21 +114,26 @@ final class WebSocketSession: Sendable {
         }
     }
 
-    /// Closes the connection with 1008 and `reason`, at most a second after asking politely.
+    /// Drops the client: a close frame with 1008 and `reason` after what it has not read yet,
+    /// then the output shut; the connection is cut `closeGrace` later whatever happened. Until
+    /// the connection ends, the client's messages are read and ignored, so its sends never block.
     func drop(reason: String) {
-        let outbound = state.withLock { state -> WebSocketOutboundWriter? in
-            guard !state.closing else { return nil }
+        let channel = channel
+        let dropped = state.withLock { state -> Bool in
+            guard !state.closing, let outbound = state.outbound else { return false }
             state.closing = true
-            return state.outbound
+            state.closer = Task {
+                try? await outbound.close(.policyViolation, reason: reason)
+                channel.close(mode: .output, promise: nil)
+            }
+            return true
         }
-        guard let outbound else { return }
+        guard dropped else { return }
         logger.warning("closing a WebSocket client", metadata: ["library_id": "\(libraryId)", "reason": "\(reason)"])
         outboxInput.finish()
         state.withLock { $0.subscription }?.cancel()
-        let channel = channel
-        Task { try? await outbound.close(.policyViolation, reason: reason) }
         Task {
-            try? await Task.sleep(for: .seconds(1))
+            try? await Task.sleep(for: Self.closeGrace)
             channel.close(promise: nil)
         }
     }
@@ -134,7 +146,7 @@ final class WebSocketSession: Sendable {
             do {
                 request = try JSONValue.parse(Array(text.utf8))
             } catch let error as JSONSyntaxError {
-                throw EngineError(kind: .invalidInput, code: "invalid_json", message: "the message is not valid JSON: \(error)")
+                throw EngineError(ServerErrorCode.invalidJSON, message: "the message is not valid JSON: \(error)")
             }
             guard let object = request.object else { throw EngineError.validation("a request must be a JSON object") }
             requestId = object["request_id"] ?? .null
@@ -146,7 +158,7 @@ final class WebSocketSession: Sendable {
             return Self.reply(requestId: requestId, data: data, error: nil)
         } catch {
             let failure = error as? EngineError
-                ?? EngineError(kind: .internalFailure, code: "internal_error", message: "\(error)")
+                ?? EngineError(ServerErrorCode.internalError, message: "\(error)")
             return Self.reply(requestId: requestId, data: nil, error: failure)
         }
     }
@@ -156,6 +168,11 @@ final class WebSocketSession: Sendable {
             "request_id": requestId, "success": .bool(error == nil), "data": data ?? .null,
             "error": error.map(APIResponse.error) ?? .null,
         ])
-        return (try? APIResponse.text(message)) ?? #"{"success": false, "error": {"code": "internal_error"}}"#
+        return (try? APIResponse.text(message)) ?? unencodableReply
     }
+
+    /// What is sent when a reply cannot be encoded; it holds only strings and nulls, which always encode.
+    private static let unencodableReply = (try? APIResponse.text(.object([
+        "request_id": .null, "success": .bool(false), "data": .null, "error": APIResponse.error(ErrorEnvelope.internalError),
+    ]))) ?? ""
 }

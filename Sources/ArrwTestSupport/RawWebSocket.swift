@@ -4,22 +4,31 @@ import Glibc
 /// A deliberately minimal WebSocket client over a blocking POSIX socket: it can send text
 /// frames without ever reading, which is how a stuck client behaves (no client library lets
 /// you stop reading at the TCP level). Use it from one task at a time.
+///
+/// Every blocking call runs on a thread of its own, never on Swift's cooperative pool: a send
+/// blocked on a full socket there could starve the in-process server that has to drain it.
 public final class RawWebSocket: @unchecked Sendable {
     let fd: Int32
 
-    /// Connects and performs the upgrade handshake on `path`; throws unless the server answers 101.
-    public init(port: Int, path: String) throws {
+    /// Connects and performs the upgrade handshake on `path` with `headers` added; throws unless
+    /// the server answers 101.
+    public static func connect(port: Int, path: String, headers: [String: String] = [:]) async throws -> RawWebSocket {
+        try await onOwnThread { try RawWebSocket(port: port, path: path, headers: headers) }
+    }
+
+    private init(port: Int, path: String, headers: [String: String]) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw RawWebSocketError.failed("connect: \(String(cString: strerror(errno)))") }
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            + headers.map { "\($0.key): \($0.value)\r\n" }.joined() + "\r\n"
         _ = try send(Array(request.utf8))
         var response: [UInt8] = []
         var byte: UInt8 = 0
@@ -34,7 +43,11 @@ public final class RawWebSocket: @unchecked Sendable {
     deinit { close(fd) }
 
     /// Sends one masked text frame; returns false once the server has closed the connection.
-    public func sendText(_ text: String) throws -> Bool {
+    public func sendText(_ text: String) async throws -> Bool {
+        try await onOwnThread { try self.blockingSendText(text) }
+    }
+
+    private func blockingSendText(_ text: String) throws -> Bool {
         let payload = Array(text.utf8)
         var frame: [UInt8] = [0x81]
         if payload.count < 126 {
@@ -63,8 +76,12 @@ public final class RawWebSocket: @unchecked Sendable {
         return true
     }
 
-    /// Reads until the server closes the connection (or `seconds` pass); returns the bytes.
-    public func readToEnd(seconds: Int) -> (bytes: [UInt8], closed: Bool) {
+    /// Reads until the server closes the connection (or `seconds` pass without a byte); returns the bytes.
+    public func readToEnd(seconds: Int) async -> (bytes: [UInt8], closed: Bool) {
+        (try? await onOwnThread { self.blockingReadToEnd(seconds: seconds) }) ?? ([], false)
+    }
+
+    private func blockingReadToEnd(seconds: Int) -> (bytes: [UInt8], closed: Bool) {
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var bytes: [UInt8] = []
@@ -75,6 +92,53 @@ public final class RawWebSocket: @unchecked Sendable {
             if count < 0 { return (bytes, errno == ECONNRESET) }
             bytes += buffer[0..<count]
         }
+    }
+}
+
+extension RawWebSocket {
+    /// One frame a server sent (servers never mask).
+    public struct Frame: Sendable, Equatable {
+        public var opcode: UInt8
+        public var payload: [UInt8]
+
+        /// A close frame's status code, or nil for other frames and an empty close.
+        public var closeCode: Int? {
+            guard opcode == 0x8, payload.count >= 2 else { return nil }
+            return Int(payload[0]) << 8 | Int(payload[1])
+        }
+
+        /// A close frame's reason (after its code), or nil for other frames.
+        public var closeReason: String? {
+            guard opcode == 0x8, payload.count >= 2 else { return nil }
+            return String(decoding: payload.dropFirst(2), as: UTF8.self)
+        }
+    }
+
+    /// The whole frames in `bytes`, in order, read from the first byte (a cut-off last frame is left out).
+    public static func frames(in bytes: [UInt8]) -> [Frame] {
+        var frames: [Frame] = []
+        var offset = 0
+        while offset + 2 <= bytes.count {
+            var length = Int(bytes[offset + 1] & 0x7F)
+            var header = 2
+            if length >= 126 {
+                let extra = length == 126 ? 2 : 8
+                guard offset + 2 + extra <= bytes.count else { break }
+                length = bytes[(offset + 2)..<(offset + 2 + extra)].reduce(0) { $0 << 8 | Int($1) }
+                header += extra
+            }
+            guard offset + header + length <= bytes.count else { break }
+            frames.append(Frame(opcode: bytes[offset] & 0x0F, payload: Array(bytes[(offset + header)..<(offset + header + length)])))
+            offset += header + length
+        }
+        return frames
+    }
+}
+
+/// Runs `body` on a new thread and returns its result.
+private func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }
 

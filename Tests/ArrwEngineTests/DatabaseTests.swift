@@ -15,8 +15,18 @@ private func json(_ text: String) throws -> JSONValue {
         try await database.createLibrary(.init(name: name, metric: metric)).id.uuidString
     }
 
-    private func add(_ library: String, _ body: String) async throws -> Document {
-        try await database.addDocument(libraryId: library, DocumentDraft.parse(json(body), limits: database.limits))
+    private func add(_ library: String, _ draft: DocumentDraft) async throws -> Document {
+        try await database.addDocument(libraryId: library, draft)
+    }
+
+    /// A one-chunk draft of `text`.
+    private func text(_ text: String, id: String? = nil, metadata: [String: JSONValue] = [:]) -> DocumentDraft {
+        DocumentDraft(id: id, metadata: metadata, chunks: [.init(text: text)])
+    }
+
+    /// A one-chunk draft that brings its own `embedding`.
+    private func vector(_ embedding: [Float]) -> DocumentDraft {
+        DocumentDraft(chunks: [.init(text: "", embedding: embedding)])
     }
 
     @Test func libraryLifecycle() async throws {
@@ -64,14 +74,14 @@ private func json(_ text: String) throws -> JSONValue {
         #expect(hnsw.indexParams == ["m": .int(8), "ef_construction": .int(200), "ef_search": .int(64)])
     }
 
-    @Test func everyDocumentInputForm() async throws {
+    @Test func documentsOfOneAndManyChunks() async throws {
         let lib = try await library()
-        let one = try await add(lib, #"{"title": "One", "text": "alpha beta", "metadata": {"k": 1}}"#)
+        let one = try await add(lib, DocumentDraft(title: "One", metadata: ["k": .int(1)], chunks: [.init(text: "alpha beta")]))
         #expect(one.chunks.count == 1)
         #expect(one.title == "One")
-        let many = try await add(lib, #"{"title": "Many", "texts": ["a b", "c d", "e f"]}"#)
+        let many = try await add(lib, DocumentDraft(title: "Many", chunks: ["a b", "c d", "e f"].map { .init(text: $0) }))
         #expect(many.chunks.map(\.text) == ["a b", "c d", "e f"])
-        let chunks = try await add(lib, #"{"id": "mine", "chunks": [{"text": "x", "metadata": {"c": 2}}, {"text": "y"}]}"#)
+        let chunks = try await add(lib, DocumentDraft(id: "mine", chunks: [.init(text: "x", metadata: ["c": .int(2)]), .init(text: "y")]))
         #expect(chunks.id == "mine")
         #expect(chunks.chunks[0].metadata == ["c": .int(2)])
         #expect(try database.library(lib).dimension == 32)
@@ -84,19 +94,21 @@ private func json(_ text: String) throws -> JSONValue {
 
     @Test func broughtVectorsFixTheDimension() async throws {
         let lib = try await library()
-        _ = try await add(lib, #"{"chunks": [{"text": "v", "embedding": [1, 0, 0]}]}"#)
+        _ = try await add(lib, DocumentDraft(chunks: [.init(text: "v", embedding: [1, 0, 0])]))
         #expect(try database.library(lib).dimension == 3)
-        let wrong = try await #require(throws: EngineError.self) { try await add(lib, #"{"chunks": [{"embedding": [1, 0]}]}"#) }
+        let wrong = try await #require(throws: EngineError.self) { try await add(lib, vector([1, 0])) }
         #expect(wrong.code == "dimension_mismatch")
-        let text = try await #require(throws: EngineError.self) { try await add(lib, #"{"text": "needs the model"}"#) }
-        #expect(text.code == "dimension_mismatch")
+        let embedded = try await #require(throws: EngineError.self) { try await add(lib, text("needs the model")) }
+        #expect(embedded.code == "dimension_mismatch")
         #expect(try database.library(lib).documentCount == 1)
     }
 
     @Test func chunkMetadataIsMergedOverTheDocumentsForFilters() async throws {
         let lib = try await library()
-        _ = try await add(lib, #"{"id": "d1", "metadata": {"lang": "en", "kind": "paper"}, "chunks": [{"text": "a", "metadata": {"kind": "figure"}}, {"text": "b"}]}"#)
-        _ = try await add(lib, #"{"id": "d2", "metadata": {"lang": "fr"}, "text": "c"}"#)
+        _ = try await add(lib, DocumentDraft(
+            id: "d1", metadata: ["lang": .string("en"), "kind": .string("paper")],
+            chunks: [.init(text: "a", metadata: ["kind": .string("figure")]), .init(text: "b")]))
+        _ = try await add(lib, text("c", id: "d2", metadata: ["lang": .string("fr")]))
         func count(_ filter: String) async throws -> Int {
             try await database.search(libraryId: lib, SearchQuery(text: "a", k: 10, filter: Filter.parse(json(filter)))).hits.count
         }
@@ -109,10 +121,10 @@ private func json(_ text: String) throws -> JSONValue {
 
     @Test func duplicateIdsReplaceAndDelete() async throws {
         let lib = try await library()
-        let first = try await add(lib, #"{"id": "d", "texts": ["one", "two"]}"#)
-        let duplicate = try await #require(throws: EngineError.self) { try await add(lib, #"{"id": "d", "text": "again"}"#) }
+        let first = try await add(lib, DocumentDraft(id: "d", chunks: [.init(text: "one"), .init(text: "two")]))
+        let duplicate = try await #require(throws: EngineError.self) { try await add(lib, text("again", id: "d")) }
         #expect(duplicate == .duplicateDocument("d"))
-        let draft = try DocumentDraft.parse(json(#"{"title": "new", "text": "three"}"#), limits: database.limits)
+        let draft = DocumentDraft(title: "new", chunks: [.init(text: "three")])
         let (replaced, created) = try await database.replaceDocument(libraryId: lib, documentId: "d", draft)
         #expect(!created)
         #expect(replaced.createdAt == first.createdAt)
@@ -148,7 +160,7 @@ private func json(_ text: String) throws -> JSONValue {
 
     @Test func pagingVisitsEveryDocumentExactlyOnce() async throws {
         let lib = try await library()
-        for index in 0..<53 { _ = try await add(lib, #"{"id": "d\#(index)", "text": "t \#(index)"}"#) }
+        for index in 0..<53 { _ = try await add(lib, text("t \(index)", id: "d\(index)")) }
         for index in stride(from: 0, to: 53, by: 4) { try await database.deleteDocument(libraryId: lib, documentId: "d\(index)") }
         var seen: [String] = []
         var cursor: String?
@@ -164,35 +176,44 @@ private func json(_ text: String) throws -> JSONValue {
         #expect(throws: EngineError.self) { try database.listDocuments(libraryId: lib, limit: 10, cursor: "garbage") }
     }
 
-    @Test func documentLimitsAreEnforced() async throws {
+    @Test("drafts built in code are checked like parsed ones: every invariant, before anything is stored")
+    func documentLimitsAreEnforced() async throws {
         var limits = EngineLimits()
         limits.maxChunksPerDocument = 3
         limits.maxTextLengthPerChunk = 10
-        let cases: [(String, String)] = [
-            (#"{"texts": ["a", "b", "c", "d"]}"#, "limit_exceeded"),
-            (#"{"text": "this is longer than ten"}"#, "limit_exceeded"),
-            (#"{"title": "no text"}"#, "validation_error"),
-            (#"{"text": "a", "texts": ["b"]}"#, "validation_error"),
-            (#"{"text": ""}"#, "validation_error"),
-            (#"{"text": 5}"#, "validation_error"),
-            (#"{"chunks": []}"#, "validation_error"),
-            (#"{"chunks": [{"embedding": [1, "x"]}]}"#, "validation_error"),
-            (#"{"chunks": [{"embedding": [1e39]}]}"#, "validation_error"),
-            (#"{"chunks": [{"embedding": [1, 2]}, {"embedding": [1]}]}"#, "validation_error"),
-            (#"{"id": "has space", "text": "a"}"#, "validation_error"),
-            (#"{"id": "batch", "text": "a"}"#, "validation_error"),
-            (#"{"text": "a", "metadata": [1]}"#, "validation_error"),
-            (#""just a string""#, "validation_error"),
+        limits.maxDimension = 4
+        limits.maxDescriptionLength = 5
+        let database = Database(embedder: HashEmbedder(dimension: 4), limits: limits)
+        let lib = try await database.createLibrary(.init(name: "limits")).id.uuidString
+        let cases: [(DocumentDraft, String, String)] = [
+            (DocumentDraft(chunks: ["a", "b", "c", "d"].map { .init(text: $0) }), "limit_exceeded", "chunks"),
+            (text("this is longer than ten"), "limit_exceeded", "chunks[0].text"),
+            (DocumentDraft(title: "too long", chunks: [.init(text: "a")]), "limit_exceeded", "title"),
+            (DocumentDraft(chunks: []), "validation_error", "chunks"),
+            (text(""), "validation_error", "chunks[0].text"),
+            (vector([]), "validation_error", "chunks[0].embedding"),
+            (vector([1, 2, 3, 4, 5]), "limit_exceeded", "chunks[0].embedding"),
+            (vector([1, .nan]), "validation_error", "chunks[0].embedding"),
+            (vector([.infinity]), "validation_error", "chunks[0].embedding"),
+            (DocumentDraft(chunks: [.init(text: "", embedding: [1, 2]), .init(text: "", embedding: [1])]), "validation_error", "chunks"),
+            (text("a", id: "has space"), "validation_error", "id"),
+            (text("a", id: "batch"), "validation_error", "id"),
         ]
-        for (body, code) in cases {
-            let error = try #require(throws: EngineError.self, "\(body)") { try DocumentDraft.parse(json(body), limits: limits) }
-            #expect(error.code == code, "\(body)")
+        for (draft, code, field) in cases {
+            let error = try await #require(throws: EngineError.self, "\(draft)") { try await database.addDocument(libraryId: lib, draft) }
+            #expect(error.code == code && error.details?["field"] == .string(field), "\(draft): \(error)")
+            let batch = try await database.addDocuments(libraryId: lib, [.success(draft)])
+            #expect(batch.results.first?.error == error)
+            let replacing = try await #require(throws: EngineError.self) { try await database.replaceDocument(libraryId: lib, documentId: "x", draft) }
+            #expect(replacing.code == code)
         }
+        #expect(try database.library(lib).documentCount == 0)
+        #expect(try database.library(lib).dimension == nil)
     }
 
     @Test func searchValidation() async throws {
         let lib = try await library()
-        _ = try await add(lib, #"{"text": "hello"}"#)
+        _ = try await add(lib, text("hello"))
         for query in [
             SearchQuery(text: "a", k: 0), SearchQuery(text: "a", k: 101), SearchQuery(k: 5),
             SearchQuery(text: "a", vector: [1], k: 5), SearchQuery(text: "", k: 5),
@@ -207,11 +228,11 @@ private func json(_ text: String) throws -> JSONValue {
 
     @Test func zeroVectorsAreRejectedUnderCosineOnly() async throws {
         let cosine = try await library("c")
-        let error = try await #require(throws: EngineError.self) { try await add(cosine, #"{"chunks": [{"embedding": [0, 0]}]}"#) }
+        let error = try await #require(throws: EngineError.self) { try await add(cosine, vector([0, 0])) }
         #expect(error.code == "validation_error")
         #expect(try database.library(cosine).dimension == nil)
         let l2 = try await library("l", metric: "l2")
-        _ = try await add(l2, #"{"chunks": [{"embedding": [0, 0]}]}"#)
+        _ = try await add(l2, vector([0, 0]))
         #expect(try database.library(l2).chunkCount == 1)
     }
 }

@@ -18,13 +18,21 @@ struct Reply: Sendable {
     /// The error envelope's `code`, or nil when the body is not an envelope.
     var errorCode: String? { json?.object?["error"]?.object?["code"]?.string }
 
-    /// Checks the reply is the JSON error envelope with `status` and `code`.
-    func expectError(_ status: HTTPResponse.Status, _ code: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+    /// The error envelope's `message`, or nil when the body is not an envelope.
+    var errorMessage: String? { json?.object?["error"]?.object?["message"]?.string }
+
+    /// Checks the reply is the JSON error envelope with `status` and `code`, naming `field` in its details.
+    func expectError(
+        _ status: HTTPResponse.Status, _ code: String? = nil, field: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(self.status == status, "got \(self.status) \(String(describing: json))", sourceLocation: sourceLocation)
         let error = json?.object?["error"]?.object
         #expect(error?["code"]?.string != nil, "no error envelope in \(String(describing: json))", sourceLocation: sourceLocation)
         #expect(error?["message"]?.string?.isEmpty == false, sourceLocation: sourceLocation)
         if let code { #expect(error?["code"]?.string == code, "\(String(describing: json))", sourceLocation: sourceLocation) }
+        if let field {
+            #expect(error?["details"]?.object?["field"]?.string == field, "\(String(describing: json))", sourceLocation: sourceLocation)
+        }
     }
 }
 
@@ -59,6 +67,18 @@ struct API: Sendable {
         let reply = try await call(.post, "/v1/libraries/\(library)/documents", body)
         #expect(reply.status == .created, "\(String(describing: reply.json))")
         return try #require(reply["id"]?.string)
+    }
+
+    /// Polls `/v1/events/stats` until `active_subscribers` is `count`: a subscription the server
+    /// registered, or one it dropped. Fails after `seconds`.
+    func waitForSubscribers(_ count: Int, seconds: Int = 10, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        var active = try await call(.get, "/v1/events/stats")["active_subscribers"]
+        while active != .int(Int64(count)), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+            active = try await call(.get, "/v1/events/stats")["active_subscribers"]
+        }
+        #expect(active == .int(Int64(count)), "active_subscribers is \(String(describing: active))", sourceLocation: sourceLocation)
     }
 
     /// The library's `(document_count, chunk_count, dimension)`.

@@ -107,6 +107,41 @@ import Testing
         }
     }
 
+    @Test("a bad document in any input form is a 400 naming the field as the client wrote it")
+    func documentInputForms() async throws {
+        let configuration = testConfiguration {
+            $0.limits.maxChunksPerDocument = 3
+            $0.limits.maxTextLengthPerChunk = 10
+        }
+        try await expectUnchanged(configuration) { api, lib in
+            let cases: [(String, String, String?)] = [
+                (#"{"texts": ["a", "b", "c", "d"]}"#, "limit_exceeded", "texts"),
+                (#"{"text": "this is longer than ten"}"#, "limit_exceeded", "text"),
+                (#"{"texts": ["a", ""]}"#, "validation_error", "texts[1]"),
+                (#"{"chunks": [{"text": "a"}, {"text": "eleven char"}]}"#, "limit_exceeded", "chunks[1].text"),
+                (#"{"title": "no text"}"#, "validation_error", nil),
+                (#"{"text": "a", "texts": ["b"]}"#, "validation_error", nil),
+                (#"{"text": ""}"#, "validation_error", "text"),
+                (#"{"text": 5}"#, "validation_error", "text"),
+                (#"{"chunks": []}"#, "validation_error", "chunks"),
+                (#"{"chunks": [{"embedding": [1, "x"]}]}"#, "validation_error", "chunks[0].embedding"),
+                (#"{"chunks": [{"embedding": [1e39]}]}"#, "validation_error", "chunks[0].embedding"),
+                (#"{"chunks": [{"embedding": [1, 2]}, {"embedding": [1]}]}"#, "validation_error", "chunks"),
+                (#"{"chunks": [{"metadata": {}}]}"#, "validation_error", "chunks[0].text"),
+                (#"{"id": "has space", "text": "a"}"#, "validation_error", "id"),
+                (#"{"id": "batch", "text": "a"}"#, "validation_error", "id"),
+                (#"{"text": "a", "metadata": [1]}"#, "validation_error", "metadata"),
+                (#""just a string""#, "validation_error", nil),
+            ]
+            for (body, code, field) in cases {
+                let reply = try await api.call(.post, "/v1/libraries/\(lib)/documents", body)
+                reply.expectError(.badRequest, code)
+                let details = reply["error"]?.object?["details"]?.object
+                #expect(details?["field"]?.string == field, "\(body): \(String(describing: reply.json))")
+            }
+        }
+    }
+
     @Test func kOverTheLimit() async throws {
         try await expectUnchanged { api, lib in
             try await api.call(.post, "/v1/libraries/\(lib)/search", #"{"query": "a", "k": 101}"#).expectError(.badRequest, "limit_exceeded")

@@ -54,11 +54,11 @@ import Testing
             let two = try await api.createLibrary("two")
             try await addDocuments(api, one, 0..<2)
             try await addDocuments(api, two, 2..<4)
+            async let searches = sse.frames(1, query: "?types=search.performed")
+            try await api.waitForSubscribers(1)
+
             let filtered = try await sse.frames(2, query: "?since=0&library_id=\(two)&types=document.added")
             #expect(filtered.frames.map { $0.json?.object?["data"]?.object?["document_id"]?.string } == ["d2", "d3"])
-
-            async let searches = sse.frames(1, query: "?types=search.performed")
-            try await Task.sleep(for: .milliseconds(300))
             _ = try await api.call(.post, "/v1/libraries/\(one)/search", #"{"query_vector": [1, 0, 0], "k": 1}"#)
             let live = try await searches
             #expect(live.frames.first?.event == "search.performed" && live.frames.first?.id == nil)

@@ -61,21 +61,32 @@ import Testing
         }
     }
 
-    @Test func indexTypesAndParametersAreValidated() async throws {
+    @Test("a bad index type or parameter is a 400 naming it, and creates or changes nothing")
+    func indexTypesAndParametersAreValidated() async throws {
         try await withAPI { api in
             let hnsw = try await api.call(.post, "/v1/libraries", #"{"name": "h", "index_type": "hnsw", "index_params": {"m": 8}}"#)
             #expect(hnsw.status == .created)
             #expect(hnsw["index_params"] == .object(["m": .int(8), "ef_construction": .int(200), "ef_search": .int(64)]))
-            try await api.call(.post, "/v1/libraries", #"{"name": "x", "index_type": "annoy"}"#).expectError(.badRequest, "validation_error")
-            try await api.call(.post, "/v1/libraries", #"{"name": "x", "index_type": "hnsw", "index_params": {"m": 0}}"#)
-                .expectError(.badRequest, "validation_error")
-            try await api.call(.post, "/v1/libraries", #"{"name": "x", "index_params": {"m": 8}}"#).expectError(.badRequest, "validation_error")
+            try await api.call(.post, "/v1/libraries", #"{"name": "x", "index_type": "annoy"}"#)
+                .expectError(.badRequest, "validation_error", field: "index_type")
+            for m in ["0", "1", "129", "2.5", #""8""#] {
+                let refused = try await api.call(.post, "/v1/libraries", #"{"name": "x", "index_type": "hnsw", "index_params": {"m": \#(m)}}"#)
+                refused.expectError(.badRequest, "validation_error", field: "index_params.m")
+                #expect(refused.errorMessage?.contains("2...128") == true, "m: \(m) \(String(describing: refused.json))")
+            }
+            try await api.call(.post, "/v1/libraries", #"{"name": "x", "index_params": {"m": 8}}"#)
+                .expectError(.badRequest, "validation_error", field: "index_params.m")
+            #expect(try await api.call(.get, "/v1/libraries")["libraries"]?.array?.count == 1, "no refused library was created")
+
             let id = try await api.createLibrary()
-            try await api.call(.patch, "/v1/libraries/\(id)", #"{"index_params": {"nlist": 8}}"#).expectError(.badRequest, "validation_error")
+            try await api.call(.patch, "/v1/libraries/\(id)", #"{"index_params": {"nlist": 8}}"#)
+                .expectError(.badRequest, "validation_error", field: "index_params.nlist")
+            #expect(try await api.call(.get, "/v1/libraries/\(id)")["index_type"] == .string("brute_force"))
             let empty = try await api.call(.patch, "/v1/libraries/\(id)", #"{"index_type": "ivf", "index_params": {"nlist": 8, "nprobe": 2}}"#)
             #expect(empty.status == .ok, "an empty library switches at once")
             #expect(empty["index_type"] == .string("ivf"))
-            try await api.call(.post, "/v1/libraries/\(id)/search", #"{"query": "a", "nprobe": 0}"#).expectError(.badRequest, "validation_error")
+            try await api.call(.post, "/v1/libraries/\(id)/search", #"{"query": "a", "nprobe": 0}"#)
+                .expectError(.badRequest, "validation_error", field: "nprobe")
         }
     }
 

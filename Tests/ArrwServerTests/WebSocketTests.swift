@@ -78,8 +78,8 @@ import Testing
             let event = messages[1].object
             #expect(event?["type"] == .string("event"))
             #expect(event?["event"]?.object?["data"]?.object?["document_id"] == .string("here"))
-            #expect {
-                try RawWebSocket(port: port, path: "/v1/libraries/\(UUID())/ws")
+            await #expect {
+                try await RawWebSocket.connect(port: port, path: "/v1/libraries/\(UUID())/ws")
             } throws: { "\($0)".contains("HTTP/1.1 400") }
         }
     }
@@ -90,8 +90,8 @@ import Testing
             let port = try #require(api.client.port)
             let created = try await api.call(.post, "/v1/libraries", #"{"name": "keyed"}"#, headers: [.authorization: "Bearer secret"])
             let library = try #require(created["id"]?.string)
-            #expect {
-                _ = try RawWebSocket(port: port, path: "/v1/libraries/\(library)/ws")
+            await #expect {
+                _ = try await RawWebSocket.connect(port: port, path: "/v1/libraries/\(library)/ws")
             } throws: { "\($0)".contains("HTTP/1.1 400") }
         }
     }
@@ -106,21 +106,25 @@ import Testing
                 let vector = (0..<64).map { String(Double(($0 * 7 + index) % 13) - 6) }.joined(separator: ",")
                 try await api.addDocument(library, #"{"id": "d\#(index)", "chunks": [{"text": "\#(String(repeating: "x", count: 200))", "embedding": [\#(vector)]}]}"#)
             }
-            let stuck = try RawWebSocket(port: port, path: "/v1/libraries/\(library)/ws")
+            let stuck = try await RawWebSocket.connect(port: port, path: "/v1/libraries/\(library)/ws")
+            #expect(try await stuck.sendText(#"{"request_id": 0, "action": "subscribe"}"#))
+            try await api.waitForSubscribers(1)
             let query = (0..<64).map { _ in "1" }.joined(separator: ",")
             let request = #"{"request_id": 1, "action": "search", "data": {"query_vector": [\#(query)], "k": 100, "include_embeddings": true}}"#
-            var open = true
-            for _ in 0..<2000 where open {
-                open = try stuck.sendText(request)
-            }
+            var sent = 0
+            while sent < 2000, try await stuck.sendText(request) { sent += 1 }
+            #expect(sent == 2000, "a dropped client's messages are read and ignored, so its sends never block or fail")
+            try await api.waitForSubscribers(0)
             let healthy = try await exchange(port: port, library: library, [#"{"request_id": "ok", "action": "ping"}"#], replies: 1)
             #expect(healthy.first?.object?["success"] == .bool(true))
-            let (bytes, closed) = stuck.readToEnd(seconds: 10)
+            let (bytes, closed) = await stuck.readToEnd(seconds: 10)
             #expect(closed, "the server closed the stuck client's connection")
-            if let close = bytes.lastIndex(of: 0x88), close + 4 < bytes.count {
-                #expect(Int(bytes[close + 2]) << 8 | Int(bytes[close + 3]) == 1008)
-                #expect(String(decoding: bytes[(close + 4)...], as: UTF8.self).contains("not reading"))
-            }
+            let frames = RawWebSocket.frames(in: bytes)
+            #expect(frames.count > 1, "the replies the client had not read come first")
+            let close = try #require(frames.last)
+            #expect(close.closeCode == 1008, "the last frame is a close frame with 1008: \(close.opcode) \(close.payload.prefix(64))")
+            #expect(close.closeReason?.contains("not reading") == true, "\(String(describing: close.closeReason))")
+            #expect(frames.dropLast().allSatisfy { $0.opcode == 0x1 }, "only text frames before it")
         }
     }
 }

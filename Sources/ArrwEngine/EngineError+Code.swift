@@ -1,0 +1,56 @@
+/// A stable error code: the string clients switch on, the family that decides how a transport
+/// reports it, and one line saying when it happens (what the API docs list).
+///
+/// Codes are declared, never spelled inline: the engine's are `EngineError.Code`; a transport
+/// that raises `EngineError`s of its own declares them in one enum of its own and conforms it.
+public protocol EngineErrorCode: Sendable {
+    /// The code as clients see it, in snake_case.
+    var rawValue: String { get }
+    /// The family, which decides the status a transport answers with.
+    var kind: EngineError.Kind { get }
+    /// When the code happens, in one sentence.
+    var summary: String { get }
+}
+
+extension EngineError {
+    /// Every code the engine raises. `meaning` holds, one line per code, its family and when
+    /// it happens; `allCases` is the list the API docs use.
+    public enum Code: String, CaseIterable, EngineErrorCode {
+        case validationError = "validation_error"
+        case invalidFilter = "invalid_filter"
+        case unknownFilterOperator = "unknown_filter_operator"
+        case dimensionMismatch = "dimension_mismatch"
+        case limitExceeded = "limit_exceeded"
+        case libraryNotFound = "library_not_found"
+        case documentNotFound = "document_not_found"
+        case duplicateName = "duplicate_name"
+        case duplicateDocument = "duplicate_document"
+        case resumePointExpired = "resume_point_expired"
+        case embeddingFailed = "embedding_failed"
+        case storageUnavailable = "storage_unavailable"
+        case embeddingInvalid = "embedding_invalid"
+        case recoveryFailed = "recovery_failed"
+
+        public var kind: Kind { meaning.kind }
+        public var summary: String { meaning.summary }
+
+        private var meaning: (kind: Kind, summary: String) {
+            switch self {
+            case .validationError: (.invalidInput, "A field is missing, has the wrong type, or holds a value that is not allowed.")
+            case .invalidFilter: (.invalidInput, "A metadata filter is not of the filter language's shape.")
+            case .unknownFilterOperator: (.invalidInput, "A metadata filter uses an operator that does not exist; details name it.")
+            case .dimensionMismatch: (.invalidInput, "A vector's length differs from the library's dimension or the embedding model's.")
+            case .limitExceeded: (.invalidInput, "A value is over a configured limit (chunks, text length, k, batch size, dimension).")
+            case .libraryNotFound: (.notFound, "The library does not exist.")
+            case .documentNotFound: (.notFound, "The document does not exist in the library.")
+            case .duplicateName: (.conflict, "Another library already has this name.")
+            case .duplicateDocument: (.conflict, "A document with this id exists already; PUT replaces it.")
+            case .resumePointExpired: (.expired, "The events after the resume point are no longer kept; resume later or start fresh.")
+            case .embeddingFailed: (.unavailable, "The embedding provider could not embed the text.")
+            case .storageUnavailable: (.unavailable, "A change could not be made durable; the server accepts no writes until restarted.")
+            case .embeddingInvalid: (.internalFailure, "The embedding provider returned malformed vectors.")
+            case .recoveryFailed: (.internalFailure, "The data directory could not be recovered at start-up.")
+            }
+        }
+    }
+}

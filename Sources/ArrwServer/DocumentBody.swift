@@ -1,0 +1,97 @@
+import ArrwEngine
+
+/// A document as clients send it (REST bodies, batch items, NDJSON lines, the WebSocket `add`
+/// action), in any of SPEC.md's input forms: `{"title", "text"}`, `{"title", "texts": [..]}` or
+/// `{"title", "chunks": [{"text", "metadata", "embedding"?}]}`, each with optional `metadata`
+/// and `id`. Exactly one of `text`, `texts`, `chunks` must be given; other keys are ignored.
+///
+/// Reading checks the JSON's shape and, as it goes, the engine's own checks, so the first bad
+/// field is named in the form the client used (`texts[2]`, `chunks[0].embedding`); the engine
+/// validates the typed draft again before storing it.
+enum DocumentBody {
+    /// The draft `json` holds, or a 400 `EngineError` naming the first bad field.
+    static func draft(_ json: JSONValue, limits: EngineLimits) throws -> DocumentDraft {
+        guard let object = json.object else {
+            throw EngineError.validation("a document must be a JSON object, got \(json.typeName)")
+        }
+        let id = try object["id"].map { value -> String in
+            guard let text = value.string else { throw EngineError.validation("'id' must be a string", field: "id") }
+            try DocumentDraft.validateDocumentId(text)
+            return text
+        }
+        let title = try optionalString(object["title"], field: "title") ?? ""
+        try DocumentDraft.checkTitle(title, limits: limits)
+        let metadata = try JSONValue.objectField(object["metadata"], field: "metadata")
+
+        let forms = ["text", "texts", "chunks"].filter { object[$0] != nil && object[$0] != .null }
+        guard forms.count == 1 else {
+            throw EngineError.validation(
+                forms.isEmpty
+                    ? "a document needs one of 'text', 'texts' or 'chunks'"
+                    : "a document takes only one of 'text', 'texts' or 'chunks', got \(forms.joined(separator: ", "))")
+        }
+        let chunks: [DocumentDraft.ChunkDraft]
+        let textField: (Int) -> String
+        switch forms[0] {
+        case "text":
+            chunks = [.init(text: try requiredString(object["text"], field: "text"))]
+            textField = { _ in "text" }
+        case "texts":
+            guard let items = object["texts"]?.array else { throw EngineError.validation("'texts' must be an array of strings", field: "texts") }
+            try DocumentDraft.checkChunkCount(items.count, field: "texts", limits: limits)
+            chunks = try items.enumerated().map { index, item in .init(text: try requiredString(item, field: "texts[\(index)]")) }
+            textField = { "texts[\($0)]" }
+        default:
+            guard let items = object["chunks"]?.array else { throw EngineError.validation("'chunks' must be an array of objects", field: "chunks") }
+            try DocumentDraft.checkChunkCount(items.count, field: "chunks", limits: limits)
+            chunks = try items.enumerated().map { index, item in try chunk(item, field: "chunks[\(index)]", limits: limits) }
+            textField = { "chunks[\($0)].text" }
+        }
+        try DocumentDraft.checkChunks(chunks, limits: limits, textField: textField)
+        return DocumentDraft(id: id, title: title, metadata: metadata, chunks: chunks)
+    }
+
+    private static func chunk(_ json: JSONValue, field: String, limits: EngineLimits) throws -> DocumentDraft.ChunkDraft {
+        guard let object = json.object else { throw EngineError.validation("\(field) must be an object", field: field) }
+        let embedding = try object["embedding"].flatMap { value -> [Float]? in
+            value == .null ? nil : try vector(from: value, field: "\(field).embedding", limits: limits)
+        }
+        let text = try optionalString(object["text"], field: "\(field).text")
+        guard text != nil || embedding != nil else {
+            throw EngineError.validation("\(field).text is required when no embedding is given", field: "\(field).text")
+        }
+        return .init(
+            text: text ?? "", metadata: try JSONValue.objectField(object["metadata"], field: "\(field).metadata"),
+            embedding: embedding)
+    }
+
+    /// A JSON array of numbers as a float32 vector (a chunk's `embedding`, a search's
+    /// `query_vector`), checked as the engine checks every vector.
+    static func vector(from json: JSONValue, field: String, limits: EngineLimits) throws -> [Float] {
+        guard let items = json.array else {
+            throw EngineError.validation("'\(field)' must be an array of numbers, got \(json.typeName)", field: field)
+        }
+        try VectorValidation.checkLength(items.count, field: field, limits: limits)
+        return try items.enumerated().map { index, item in
+            guard let number = item.number else {
+                throw EngineError.validation("'\(field)[\(index)]' must be a number", field: field)
+            }
+            return try VectorValidation.component(number, at: index, field: field)
+        }
+    }
+
+    private static func requiredString(_ value: JSONValue?, field: String) throws -> String {
+        guard let text = try optionalString(value, field: field) else {
+            throw EngineError.validation("'\(field)' is required", field: field)
+        }
+        return text
+    }
+
+    private static func optionalString(_ value: JSONValue?, field: String) throws -> String? {
+        switch value {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        case let other?: throw EngineError.validation("'\(field)' must be a string, got \(other.typeName)", field: field)
+        }
+    }
+}

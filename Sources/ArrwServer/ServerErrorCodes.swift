@@ -1,0 +1,95 @@
+import ArrwEngine
+import HTTPTypes
+
+/// The codes only the server raises that travel as `EngineError`s (request bodies, NDJSON
+/// lines, WebSocket messages), so they reach clients through the same paths as the engine's.
+/// `meaning` holds, one line per code, its family and when it happens.
+enum ServerErrorCode: String, CaseIterable, EngineErrorCode {
+    case invalidJSON = "invalid_json"
+    case lineTooLarge = "line_too_large"
+    case unknownAction = "unknown_action"
+    case uploadInterrupted = "upload_interrupted"
+    case internalError = "internal_error"
+
+    var kind: EngineError.Kind { meaning.kind }
+    var summary: String { meaning.summary }
+
+    private var meaning: (kind: EngineError.Kind, summary: String) {
+        switch self {
+        case .invalidJSON: (.invalidInput, "A request body, NDJSON line or WebSocket message is empty or not valid JSON.")
+        case .lineTooLarge: (.invalidInput, "An NDJSON line is longer than MAX_REQUEST_BODY_BYTES; that line fails alone.")
+        case .unknownAction: (.invalidInput, "A WebSocket request names an action that does not exist; details name it.")
+        case .uploadInterrupted: (.unavailable, "An NDJSON upload's body could not be read to its end; the lines before were stored.")
+        case .internalError: (.internalFailure, "Something failed that should not have; the server log holds the details.")
+        }
+    }
+}
+
+/// The codes of the HTTP layer: a status Hummingbird chose (unknown route, body too large),
+/// a missing API key or a spent rate limit. Each comes with one status, named here.
+enum HTTPErrorCode: String, CaseIterable {
+    case unauthorized
+    case rateLimited = "rate_limited"
+    case payloadTooLarge = "payload_too_large"
+    case notFound = "not_found"
+    case methodNotAllowed = "method_not_allowed"
+    case unsupportedMediaType = "unsupported_media_type"
+    case badRequest = "bad_request"
+
+    var status: HTTPResponse.Status { meaning.status }
+    var summary: String { meaning.summary }
+
+    private var meaning: (status: HTTPResponse.Status, summary: String) {
+        switch self {
+        case .unauthorized: (.unauthorized, "API_KEYS is set and the request has no valid key (Authorization: Bearer or X-API-Key).")
+        case .rateLimited: (.tooManyRequests, "The client spent its rate limit; Retry-After says when a request is allowed again.")
+        case .payloadTooLarge: (.contentTooLarge, "The request body is larger than MAX_REQUEST_BODY_BYTES.")
+        case .notFound: (.notFound, "No route has this path.")
+        case .methodNotAllowed: (.methodNotAllowed, "The route does not take this method.")
+        case .unsupportedMediaType: (.unsupportedMediaType, "The body's content type is not one the route reads.")
+        case .badRequest: (.badRequest, "The HTTP layer refused the request before any route saw it (any other 4xx).")
+        }
+    }
+
+    /// The code for a status Hummingbird answered with; nil for a 5xx, which is `internal_error`.
+    init?(status: HTTPResponse.Status) {
+        guard status.code < 500 else { return nil }
+        self = Self.allCases.first { $0.status == status } ?? .badRequest
+    }
+}
+
+/// The codes that end an event stream (SSE `event: error`, WebSocket `subscription_ended`)
+/// rather than answer a request: the stream was already open, so they come with no status.
+enum StreamErrorCode: String, CaseIterable {
+    case subscriberTooSlow = "subscriber_too_slow"
+
+    var summary: String {
+        switch self {
+        case .subscriberTooSlow: "The subscriber did not read its events fast enough and its queue overflowed; reconnect with since."
+        }
+    }
+}
+
+/// Every error code a client of this server can see, with the status it comes with and when
+/// it happens: the engine's codes, then the server's, the HTTP layer's and the streams'.
+/// The API docs list it; a test checks that no code is spelled anywhere but in a catalogue.
+public enum ErrorCatalogue {
+    /// One code as the API docs describe it.
+    public struct Entry: Sendable, Equatable {
+        /// The `code` of the error envelope.
+        public let code: String
+        /// The HTTP status it comes with; nil for codes that only end an open stream.
+        public let status: Int?
+        /// When it happens.
+        public let summary: String
+    }
+
+    public static let all: [Entry] =
+        (EngineError.Code.allCases.map(entry) + ServerErrorCode.allCases.map(entry))
+        + HTTPErrorCode.allCases.map { Entry(code: $0.rawValue, status: $0.status.code, summary: $0.summary) }
+        + StreamErrorCode.allCases.map { Entry(code: $0.rawValue, status: nil, summary: $0.summary) }
+
+    private static func entry(_ code: some EngineErrorCode) -> Entry {
+        Entry(code: code.rawValue, status: ErrorEnvelope.status(for: code.kind).code, summary: code.summary)
+    }
+}
