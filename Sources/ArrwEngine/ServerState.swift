@@ -39,7 +39,8 @@ public protocol ServerStateComponent: AnyObject, Sendable {
 }
 
 /// One registered component with the sequence its state reflects, so snapshot and replay agree
-/// on which changes it already holds. `lock` serializes its changes and snapshot encoding.
+/// on which changes it already holds. The mutex around that sequence also serializes the
+/// component's changes (log, then apply) and its snapshot encoding.
 final class ServerStateSlot: Sendable {
     let component: any ServerStateComponent
     let appliedThrough = Mutex<UInt64>(0)
