@@ -13,6 +13,9 @@ import ArrwIndex
 ///
 /// An unknown parameter, a non-integer or an out-of-range value is a `validation_error` naming it.
 /// For `ivf`, a defaulted `nprobe` is capped at `nlist`; a given one above `nlist` is an error.
+///
+/// `ef_search`, `nprobe` and LSH `probes` are search-time parameters: they shape no stored
+/// structure, so a change of those alone applies to the live index at once, with no rebuild.
 public struct IndexSettings: Sendable, Equatable {
     public let type: IndexType
     /// Every parameter of `type`, defaults filled in.
@@ -56,6 +59,26 @@ public struct IndexSettings: Sendable, Equatable {
         }
         self.type = type
         self.parameters = parameters
+    }
+
+    /// The parameters that only steer searches (see the type's comment).
+    static let searchTimeParameters: Set<String> = ["ef_search", "nprobe", "probes"]
+
+    /// Whether `other` is this index with at most its search-time parameters changed.
+    func differsOnlyInSearchParameters(from other: IndexSettings) -> Bool {
+        type == other.type
+            && parameters.filter { !Self.searchTimeParameters.contains($0.key) }
+                == other.parameters.filter { !Self.searchTimeParameters.contains($0.key) }
+    }
+
+    /// Sets this settings' search-time parameters on `index` (built with the same structural ones).
+    func applySearchParameters(to index: any VectorIndex) {
+        switch index {
+        case let hnsw as HNSWIndex: hnsw.efSearch = parameters["ef_search"]!
+        case let ivf as IVFIndex: ivf.nprobe = parameters["nprobe"]!
+        case let lsh as LSHIndex: lsh.probes = parameters["probes"]!
+        default: break
+        }
     }
 
     /// The parameters as the API reports them.

@@ -36,8 +36,9 @@ struct RebuildStart {
 
 extension LibraryStore {
     /// Switches the library to `target`, logging the change. An empty library (no dimension
-    /// yet) switches at once; otherwise the new index is built in the background and swapped in
-    /// when complete (a later call supersedes a build still running). Returns whether a
+    /// yet), or a change of search-time parameters only (`ef_search`, `nprobe`, `probes`) while
+    /// no build runs, switches at once; otherwise the new index is built in the background and
+    /// swapped in when complete (a later call supersedes a build still running). Returns whether a
     /// background build started and the change's sequence (nil when nothing changed).
     /// `completion` runs once the switch is done, or the build was superseded.
     @discardableResult
@@ -69,6 +70,12 @@ extension LibraryStore {
         }
         if target == settings.index {
             rebuild = nil
+            return nil
+        }
+        if rebuild == nil, let index, target.differsOnlyInSearchParameters(from: settings.index) {
+            target.applySearchParameters(to: index)
+            settings.index = target
+            settings.updatedAt = date
             return nil
         }
         let started = IndexRebuild(target: target, requestedAt: date)

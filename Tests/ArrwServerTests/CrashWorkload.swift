@@ -68,14 +68,21 @@ enum CrashDocument {
     }
 }
 
-/// A flag the test sets to make writers stop after their current request.
+/// A flag the test sets to make writers stop after their current request, and a count of the
+/// writes they have had acknowledged in this cycle.
 final class StopSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
+    private var acknowledged = 0
 
     var isStopped: Bool { lock.withLock { stopped } }
 
     func stop() { lock.withLock { stopped = true } }
+
+    /// Writes acknowledged so far in this cycle, by all writers.
+    var acknowledgements: Int { lock.withLock { acknowledged } }
+
+    func noteAcknowledged() { lock.withLock { acknowledged += 1 } }
 }
 
 /// What one writer did in one cycle.
@@ -131,6 +138,7 @@ struct CrashWriter: Sendable {
             }
             document.acknowledged = target
             outcome.acknowledged += 1
+            stop.noteAcknowledged()
             outcome.documents[id] = document
         }
         return outcome
