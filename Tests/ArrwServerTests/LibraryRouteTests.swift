@@ -108,6 +108,12 @@ import Testing
             #expect(stats["chunk_count"] == .int(50))
             let search = try await api.call(.post, "/v1/libraries/\(id)/search", #"{"query": "document number 7", "k": 3, "ef_search": 100}"#)
             #expect(search["results"]?.array?.count == 3)
+
+            // ef_search alone steers searches only: 200 at once, nothing rebuilt.
+            let tuned = try await api.call(.patch, "/v1/libraries/\(id)", #"{"index_params": {"m": 8, "ef_search": 12}}"#)
+            #expect(tuned.status == .ok)
+            #expect(tuned["index_params"]?.object?["ef_search"] == .int(12))
+            #expect(try await api.counts(id)["build_state"] == .string("ready"))
         }
     }
 
