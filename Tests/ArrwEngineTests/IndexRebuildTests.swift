@@ -17,12 +17,7 @@ import Testing
         // the searches begun right after the change land inside it on a loaded machine too.
         let count = 20_000
         let vectors = randomVectors(count: count, dimension: 16, using: &generator)
-        let drafts = vectors.enumerated().map { index, vector -> Result<DocumentDraft, EngineError> in
-            .success(DocumentDraft(id: "v\(index)", metadata: ["odd": .bool(index % 2 == 1)], chunks: [.init(text: "", embedding: vector)]))
-        }
-        for start in stride(from: 0, to: drafts.count, by: 1000) {
-            #expect(try await database.addDocuments(libraryId: library, Array(drafts[start..<start + 1000])).failed == 0)
-        }
+        try await addVectorDocuments(database, library: library, vectors) { ["odd": .bool($0 % 2 == 1)] }
 
         // Searchers run from before the index change until its build is complete; the writer
         // starts with the build.
@@ -68,7 +63,7 @@ import Testing
                     await Task.yield()
                 }
                 for index in 0..<20 {
-                    try await database.deleteDocument(libraryId: library, documentId: "v\(index)")
+                    try await database.deleteDocument(libraryId: library, documentId: "d\(index)")
                     await Task.yield()
                 }
             }
@@ -84,7 +79,7 @@ import Testing
             #expect(hit?.documentId == "late\(index)", "a write made during the rebuild is in the new index")
         }
         let removed = try await database.search(
-            libraryId: library, SearchQuery(vector: vectors[5], k: 5, filter: .field(path: ["document_id"], .isIn((0..<20).map { .string("v\($0)") }))))
+            libraryId: library, SearchQuery(vector: vectors[5], k: 5, filter: .field(path: ["document_id"], .isIn((0..<20).map { .string("d\($0)") }))))
         #expect(removed.hits.isEmpty, "a delete made during the rebuild is in the new index")
     }
 }

@@ -33,13 +33,7 @@ import Testing
         let (database, _) = try directory.open()
         let library = try await database.createLibrary(.init(name: "graph")).id.uuidString
         var generator = SeededGenerator(seed: 11)
-        let vectors = randomVectors(count: 900, dimension: 16, using: &generator)
-        let drafts = vectors.enumerated().map { index, vector in
-            Result<DocumentDraft, EngineError>.success(DocumentDraft(id: "d\(index)", chunks: [.init(text: "", embedding: vector)]))
-        }
-        for start in stride(from: 0, to: drafts.count, by: 300) {
-            #expect(try await database.addDocuments(libraryId: library, Array(drafts[start..<start + 300])).failed == 0)
-        }
+        try await addVectorDocuments(database, library: library, randomVectors(count: 900, dimension: 16, using: &generator))
         for index in stride(from: 0, to: 900, by: 7) { try await database.deleteDocument(libraryId: library, documentId: "d\(index)") }
         let requested = Date()
         _ = try await database.updateLibrary(
@@ -66,12 +60,7 @@ import Testing
         let (database, _) = try directory.open()
         let library = try await database.createLibrary(.init(name: "building")).id.uuidString
         var generator = SeededGenerator(seed: 12)
-        let drafts = randomVectors(count: 4000, dimension: 16, using: &generator).enumerated().map { index, vector in
-            Result<DocumentDraft, EngineError>.success(DocumentDraft(id: "d\(index)", chunks: [.init(text: "", embedding: vector)]))
-        }
-        for start in stride(from: 0, to: drafts.count, by: 1000) {
-            #expect(try await database.addDocuments(libraryId: library, Array(drafts[start..<start + 1000])).failed == 0)
-        }
+        try await addVectorDocuments(database, library: library, randomVectors(count: 4000, dimension: 16, using: &generator))
         _ = try await database.updateLibrary(library, .init(indexType: "hnsw", indexParams: .object(["ef_construction": .int(400)])))
         let changedAt = Date()
         try #require(try database.statistics(library).buildState == "building", "the build ended before the snapshot could catch it")

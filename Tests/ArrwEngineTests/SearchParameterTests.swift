@@ -40,10 +40,7 @@ import Testing
         let library = try await database.createLibrary(.init(
             name: "tuned", indexType: test.indexType, indexParams: .object(test.indexType == "ivf" ? ["nlist": .int(8)] : [:]))).id.uuidString
         var generator = SeededGenerator(seed: 21)
-        let drafts = randomVectors(count: 600, dimension: 16, using: &generator).enumerated().map { index, vector in
-            Result<DocumentDraft, EngineError>.success(DocumentDraft(id: "d\(index)", chunks: [.init(text: "", embedding: vector)]))
-        }
-        #expect(try await database.addDocuments(libraryId: library, drafts).failed == 0)
+        try await addVectorDocuments(database, library: library, randomVectors(count: 600, dimension: 16, using: &generator))
         let queries = randomVectors(count: 20, dimension: 16, using: &generator)
         let before = try database.statistics(library).indexParams
 

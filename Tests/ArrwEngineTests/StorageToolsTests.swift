@@ -46,12 +46,7 @@ import Testing
         let library = try await database.createLibrary(.init(name: "live", indexType: "hnsw")).id.uuidString
         var generator = SeededGenerator(seed: 7)
         let vectors = randomVectors(count: 2_000, dimension: 16, using: &generator)
-        let drafts = vectors.enumerated().map { index, vector in
-            Result<DocumentDraft, EngineError>.success(DocumentDraft(id: "d\(index)", chunks: [.init(text: "c\(index)", embedding: vector)]))
-        }
-        for start in stride(from: 0, to: drafts.count, by: 1000) {
-            #expect(try await database.addDocuments(libraryId: library, Array(drafts[start..<start + 1000])).failed == 0)
-        }
+        try await addVectorDocuments(database, library: library, vectors)
 
         let snapshots = Counter()
         try await withThrowingTaskGroup(of: Void.self) { group in
