@@ -18,10 +18,17 @@ public struct ChangeEvent: Sendable, Equatable {
         public static let documentUpdated = Kind(rawValue: "document.updated")
         public static let documentDeleted = Kind(rawValue: "document.deleted")
         public static let searchPerformed = Kind(rawValue: "search.performed")
+        public static let jobCreated = Kind(rawValue: "job.created")
+        public static let jobStarted = Kind(rawValue: "job.started")
+        public static let jobProgress = Kind(rawValue: "job.progress")
+        public static let jobCompleted = Kind(rawValue: "job.completed")
+        public static let jobFailed = Kind(rawValue: "job.failed")
+        public static let jobCancelled = Kind(rawValue: "job.cancelled")
 
         /// The types of SPEC.md, in its order: what `EventFilter.kinds(named:)` accepts.
         public static let known: [Kind] = [
             .libraryCreated, .libraryUpdated, .libraryDeleted, .documentAdded, .documentUpdated, .documentDeleted, .searchPerformed,
+            .jobCreated, .jobStarted, .jobProgress, .jobCompleted, .jobFailed, .jobCancelled,
         ]
     }
 

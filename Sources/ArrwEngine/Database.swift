@@ -19,6 +19,8 @@ public final class Database: Sendable {
     let journal: Journal
     /// Server-wide state components by name (jobs, tenants), fixed at creation.
     let serverState: [String: ServerStateSlot]
+    /// The durable job table (always registered as the component `jobs`).
+    public var jobs: JobTable { serverState[JobTable.componentName]!.component as! JobTable }
     /// The data directory's lock, snapshots and log, attached once recovery is done; nil in memory.
     private let attachedStorage = Mutex<DurableStorage?>(nil)
     var storage: DurableStorage? { attachedStorage.withLock { $0 } }
@@ -47,9 +49,10 @@ public final class Database: Sendable {
         self.serverState = serverState
     }
 
-    /// The components by name; two with one name are a programming error.
+    /// The components by name, the job table among them; two with one name are a programming error.
     static func slots(_ components: [any ServerStateComponent]) -> [String: ServerStateSlot] {
-        Dictionary(components.map { ($0.name, ServerStateSlot($0)) }) { first, _ in
+        let components = components.contains { $0 is JobTable } ? components : components + [JobTable()]
+        return Dictionary(components.map { ($0.name, ServerStateSlot($0)) }) { first, _ in
             preconditionFailure("two server state components are named '\(first.component.name)'")
         }
     }

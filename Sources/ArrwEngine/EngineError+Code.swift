@@ -30,6 +30,9 @@ extension EngineError {
         case storageUnavailable = "storage_unavailable"
         case embeddingInvalid = "embedding_invalid"
         case recoveryFailed = "recovery_failed"
+        case jobNotFound = "job_not_found"
+        case jobFinished = "job_finished"
+        case jobTypeNotImplemented = "job_type_not_implemented"
 
         public var kind: Kind { meaning.kind }
         public var summary: String { meaning.summary }
@@ -50,6 +53,9 @@ extension EngineError {
             case .storageUnavailable: (.unavailable, "A change could not be made durable; the server accepts no writes until restarted.")
             case .embeddingInvalid: (.internalFailure, "The embedding provider returned malformed vectors.")
             case .recoveryFailed: (.internalFailure, "The data directory could not be recovered at start-up.")
+            case .jobNotFound: (.notFound, "No job has this id.")
+            case .jobFinished: (.conflict, "The job has finished (completed, failed or cancelled); it can no longer be cancelled.")
+            case .jobTypeNotImplemented: (.notImplemented, "The job type exists in the API but this build cannot run it yet.")
             }
         }
     }

@@ -15,6 +15,8 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case expired
         case unavailable
         case internalFailure
+        /// A capability this build does not have yet; said plainly, never faked.
+        case notImplemented
     }
 
     public let kind: Kind

@@ -34,7 +34,9 @@ public enum ArrwServer {
 
     /// Every HTTP route of the API, behind the error envelope and `access` (API keys and rate
     /// limits, shared with the WebSocket router).
-    static func makeRouter(database: Database, configuration: ServerConfiguration, access: AccessControl) -> Router<ArrwRequestContext> {
+    static func makeRouter(
+        database: Database, jobs: JobQueue, configuration: ServerConfiguration, access: AccessControl
+    ) -> Router<ArrwRequestContext> {
         let router = Router(context: ArrwRequestContext.self)
         router.add(middleware: ErrorEnvelopeMiddleware())
         if access.isActive { router.add(middleware: AccessMiddleware(access: access)) }
@@ -47,6 +49,7 @@ public enum ArrwServer {
         LibraryRoutes(database: database, body: body).register(on: libraries)
         DocumentRoutes(database: database, body: body).register(on: libraries)
         SearchRoutes(database: database, body: body).register(on: libraries)
+        JobRoutes(queue: jobs, body: body).register(on: router.group("v1/jobs"))
         return router
     }
 
@@ -87,12 +90,14 @@ public enum ArrwServer {
     ) throws -> some ApplicationProtocol & Service {
         let database = try database ?? Database(embedder: makeEmbedder(configuration), limits: configuration.limits)
         let access = AccessControl(configuration: configuration)
+        let jobs = JobQueue(database: database, workers: configuration.jobWorkers)
         return Application(
-            router: makeRouter(database: database, configuration: configuration, access: access),
+            router: makeRouter(database: database, jobs: jobs, configuration: configuration, access: access),
             server: .http1WebSocketUpgrade(
                 webSocketRouter: WebSocketRoutes.router(database: database, configuration: configuration, access: access),
                 configuration: .init(ws: .init(maxFrameSize: WebSocketSession.maxMessageBytes))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arrwDB"),
+            services: [JobService(queue: jobs)],
             eventLoopGroupProvider: eventLoopGroup.map { .shared($0) } ?? .singleton,
             logger: logger)
     }

@@ -18,6 +18,7 @@ enum ErrorEnvelope {
         case .expired: .gone
         case .unavailable: .serviceUnavailable
         case .internalFailure: .internalServerError
+        case .notImplemented: .notImplemented
         }
     }
 

@@ -51,7 +51,7 @@ public struct ServerConfiguration: Sendable {
     /// shared by concurrent writers; above 0, writes are acknowledged once handed to the OS and
     /// the log is fsynced that often, so a power loss (not a crash) can lose that many seconds.
     public var walSyncIntervalSeconds = 0.0
-    /// `JOB_WORKERS`: background job workers. Default 4. Unused until jobs land.
+    /// `JOB_WORKERS`: background job workers (the job queue runs this many jobs at once). Default 4.
     public var jobWorkers = 4
     /// `EVENT_QUEUE_LIMIT`: events that may wait unread for one SSE or WebSocket subscriber
     /// before it is disconnected as too slow. Default 4096.

@@ -1,0 +1,188 @@
+import Foundation
+import Synchronization
+
+/// What a running job's handler sees: the job (its input and the checkpoint it resumes from),
+/// a way to record progress durably, and whether it should stop.
+public struct JobContext: Sendable {
+    public let job: Job
+    let queue: JobQueue
+
+    /// Logs progress and the checkpoint a restart resumes from, then throws `CancellationError`
+    /// if the job was cancelled (or the server is stopping): handlers call it between slices.
+    public func checkpoint(current: Int, total: Int, message: String, checkpoint: JSONValue) async throws {
+        let progress = total > 0 ? min(99, current * 100 / total) : 0
+        try await queue.log(
+            .progress(job.id, current: current, total: total, progress: progress, message: message, checkpoint: checkpoint),
+            event: .jobProgress, job: job, data: ["progress": .int(Int64(progress)), "current": .int(Int64(current)), "total": .int(Int64(total))])
+        try stopIfAsked()
+    }
+
+    /// Whether the job was cancelled or the server is stopping: a handler checks it between
+    /// units of work, then checkpoints what it did (which throws `CancellationError`).
+    public var shouldStop: Bool { queue.cancelRequested(job.id) || Task.isCancelled }
+
+    /// Throws `CancellationError` if the job was cancelled or the server is stopping.
+    public func stopIfAsked() throws {
+        if shouldStop { throw CancellationError() }
+    }
+}
+
+/// The background job queue: `workers` jobs at a time, oldest submitted first, each a handler
+/// per `JobType` (types without one are refused at submission with `job_type_not_implemented`).
+/// Every transition is logged through the durable `JobTable`, so after a restart pending jobs
+/// run and a job that was running runs again from its last checkpoint.
+///
+/// Cancel is cooperative: a pending job is cancelled at once; a running one when its handler
+/// next checkpoints (`JobContext`), keeping what it already committed. A failed attempt is
+/// retried after an exponential backoff with jitter (1 s, 2 s, 4 s … ± 25 %) up to `maxRetries`
+/// times when its error is transient (`EngineError.Kind.unavailable`); any other error fails it.
+public final class JobQueue: Sendable {
+    public typealias Handler = @Sendable (JobContext) async throws -> JSONValue
+
+    public let database: Database
+    let workers: Int
+    private let handlers: [JobType: Handler]
+    private struct State {
+        var claimed: Set<UUID> = []
+        var cancelling: Set<UUID> = []
+        var retryAfter: [UUID: ContinuousClock.Instant] = [:]
+    }
+    private let state = Mutex(State())
+    /// How long an idle worker waits before looking for work again.
+    static let idlePoll = Duration.milliseconds(20)
+
+    public init(database: Database, workers: Int) {
+        self.database = database
+        self.workers = max(1, workers)
+        handlers = JobHandlers.all(database: database)
+    }
+
+    var table: JobTable { database.jobs }
+
+    /// Submits a job; answers once its submission is durable, with the job as submitted
+    /// (`pending`; a worker may have started it since).
+    public func submit(_ type: JobType, libraryId: String?, input: JSONValue, maxRetries: Int = 3) async throws -> Job {
+        guard handlers[type] != nil else {
+            throw EngineError(.jobTypeNotImplemented, message: "job type '\(type.rawValue)' is not available in this build yet")
+        }
+        try JobHandlers.validate(type, libraryId: libraryId, input: input)
+        let library = try libraryId.map { try database.library($0).id }
+        let job = Job(id: UUID(), type: type, libraryId: library, input: input, maxRetries: maxRetries, createdAt: Date())
+        try await log(.submitted(job), event: .jobCreated, job: job, data: ["job_type": .string(type.rawValue)])
+        return job
+    }
+
+    /// The job with `id`, or `job_not_found`.
+    public func job(_ id: String) throws -> Job {
+        guard let uuid = UUID(uuidString: id), let job = table.job(uuid) else {
+            throw EngineError(.jobNotFound, message: "job '\(id)' does not exist")
+        }
+        return job
+    }
+
+    /// Cancels a job: at once when pending, at its next checkpoint when running; `job_finished`
+    /// (409) when it has already finished.
+    public func cancel(_ id: String) async throws -> Job {
+        let job = try self.job(id)
+        guard !job.status.isFinished else {
+            throw EngineError(.jobFinished, message: "job '\(id)' is already \(job.status.rawValue)")
+        }
+        let pending = state.withLock { state -> Bool in
+            state.cancelling.insert(job.id)
+            guard !state.claimed.contains(job.id) else { return false }
+            state.claimed.insert(job.id)
+            return true
+        }
+        if pending {
+            try await finish(job, status: .cancelled, result: nil, error: nil)
+            _ = state.withLock { $0.claimed.remove(job.id) }
+        }
+        return try self.job(id)
+    }
+
+    func cancelRequested(_ id: UUID) -> Bool { state.withLock { $0.cancelling.contains(id) } }
+
+    /// Runs `workers` workers until the task is cancelled (the server stopping). A job
+    /// interrupted that way stays `running` in the log and runs again after the restart.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<workers {
+                group.addTask { await self.work() }
+            }
+        }
+    }
+
+    private func work() async {
+        while !Task.isCancelled {
+            if let job = claimNext() {
+                await execute(job)
+                _ = state.withLock { $0.claimed.remove(job.id) }
+            } else {
+                try? await Task.sleep(for: Self.idlePoll)
+            }
+        }
+    }
+
+    /// The oldest runnable job not claimed by another worker: pending (and past its backoff) or
+    /// left running by a restart.
+    private func claimNext() -> Job? {
+        let now = ContinuousClock.now
+        let candidates = table.runnable
+        return state.withLock { state in
+            guard let job = candidates.first(where: { job in
+                !state.claimed.contains(job.id) && (state.retryAfter[job.id].map { $0 <= now } ?? true)
+            }) else { return nil }
+            state.claimed.insert(job.id)
+            state.retryAfter[job.id] = nil
+            return job
+        }
+    }
+
+    private func execute(_ claimed: Job) async {
+        do {
+            if cancelRequested(claimed.id) {
+                try await finish(claimed, status: .cancelled, result: nil, error: nil)
+                return
+            }
+            let attempts = claimed.attempts + 1
+            try await log(.started(claimed.id, attempts: attempts, at: Date()), event: .jobStarted, job: claimed, data: ["attempt": .int(Int64(attempts))])
+            guard let job = table.job(claimed.id), let handler = handlers[job.type] else { return }
+            do {
+                let result = try await handler(JobContext(job: job, queue: self))
+                try await finish(job, status: .completed, result: result, error: nil)
+            } catch is CancellationError {
+                guard cancelRequested(job.id) else { return }
+                try await finish(table.job(job.id) ?? job, status: .cancelled, result: table.job(job.id)?.checkpoint, error: nil)
+            } catch let error as EngineError where error.kind == .unavailable && attempts <= job.maxRetries {
+                let delay = Double(1 << min(attempts - 1, 10)) * Double.random(in: 0.75...1.25)
+                state.withLock { $0.retryAfter[job.id] = .now + .milliseconds(Int(delay * 1000)) }
+                try await log(
+                    .finished(job.id, status: .pending, result: nil, error: "\(error)", at: Date()), event: .jobProgress, job: job,
+                    data: ["retry_in_seconds": .double(delay), "error": .string("\(error)")])
+            } catch {
+                try await finish(job, status: .failed, result: nil, error: "\(error)")
+            }
+        } catch {
+            // The log failed (storage unavailable): the job stays as logged and runs after a restart.
+        }
+    }
+
+    private func finish(_ job: Job, status: JobStatus, result: JSONValue?, error: String?) async throws {
+        let kind: ChangeEvent.Kind = switch status {
+        case .completed: .jobCompleted
+        case .cancelled: .jobCancelled
+        default: .jobFailed
+        }
+        var data: [String: JSONValue] = ["status": .string(status.rawValue)]
+        if let error { data["error"] = .string(error) }
+        try await log(.finished(job.id, status: status, result: result, error: error, at: Date()), event: kind, job: job, data: data)
+    }
+
+    func log(_ change: JobChange, event kind: ChangeEvent.Kind, job: Job, data: [String: JSONValue]) async throws {
+        var data = data
+        data["job_id"] = .string(job.id.uuidString.lowercased())
+        data["job_type"] = .string(job.type.rawValue)
+        if let library = job.libraryId { data["library_id"] = .string(library.uuidString.lowercased()) }
+        try await database.logServerChange(component: table.name, payload: change.encode(), event: kind, data: data)
+    }
+}

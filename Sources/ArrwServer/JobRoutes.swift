@@ -1,0 +1,100 @@
+import ArrwEngine
+import Foundation
+import Hummingbird
+
+/// `/v1/jobs` (SPEC.md, "Events, jobs, system"): submit a job of a type (202 `{job_id, status}`),
+/// read one, list them newest first with filters and a cursor, cancel one (409 once finished).
+/// The body of a submission is the job's input; `library_id` in it names the library.
+struct JobRoutes<Context: RequestContext>: Sendable {
+    let queue: JobQueue
+    let body: JSONBodyReader
+    /// The most jobs one page lists.
+    static var maxPage: Int { 1000 }
+
+    /// The one path parameter: a job type on POST, a job id elsewhere (the router needs one name).
+    static var parameter: String { "job" }
+
+    func register(on group: RouterGroup<Context>) {
+        group.post(":\(Self.parameter)") { request, context in
+            let name = try context.parameters.require(Self.parameter)
+            guard let type = JobType(rawValue: name) else {
+                let known = JobType.allCases.map(\.rawValue).joined(separator: ", ")
+                throw EngineError.validation("unknown job type '\(name)'; known: \(known)", field: "job_type")
+            }
+            let input = try await body.json(from: request)
+            guard let object = input.object else { throw EngineError.validation("the body must be a JSON object") }
+            let library = try object["library_id"].map { value -> String in
+                guard let id = value.string else { throw EngineError.validation("'library_id' must be a string", field: "library_id") }
+                return id
+            }
+            let job = try await queue.submit(type, libraryId: library, input: input)
+            return try APIResponse.json(
+                .object(["job_id": .string(job.id.uuidString.lowercased()), "status": .string(job.status.rawValue)]), status: .accepted)
+        }
+        group.get(":\(Self.parameter)") { _, context in
+            try APIResponse.json(APIResponse.job(try queue.job(context.parameters.require(Self.parameter))))
+        }
+        group.delete(":\(Self.parameter)") { _, context in
+            try APIResponse.json(APIResponse.job(try await queue.cancel(context.parameters.require(Self.parameter))))
+        }
+        group.get { request, _ in
+            try APIResponse.json(try list(request))
+        }
+    }
+
+    /// `GET /v1/jobs?status=&type=&library_id=&limit=&cursor=`: `{jobs, total, next_cursor}`,
+    /// newest first; `total` counts every job the filters match, `cursor` is the last job id of
+    /// the previous page.
+    private func list(_ request: Request) throws -> JSONValue {
+        let query = request.uri.queryParameters
+        let status = try query.get("status").map { name -> JobStatus in
+            guard let status = JobStatus(rawValue: name) else {
+                throw EngineError.validation("unknown job status '\(name)'", field: "status")
+            }
+            return status
+        }
+        let type = try query.get("type").map { name -> JobType in
+            guard let type = JobType(rawValue: name) else { throw EngineError.validation("unknown job type '\(name)'", field: "type") }
+            return type
+        }
+        let library = query.get("library_id")?.lowercased()
+        let limit = try request.intQuery("limit") ?? 100
+        guard (1...Self.maxPage).contains(limit) else {
+            throw EngineError.validation("'limit' must be between 1 and \(Self.maxPage)", field: "limit")
+        }
+        let matching = queue.database.jobs.all.filter { job in
+            (status == nil || job.status == status) && (type == nil || job.type == type)
+                && (library == nil || job.libraryId?.uuidString.lowercased() == library)
+        }
+        var start = 0
+        if let cursor = query.get("cursor") {
+            guard let index = matching.firstIndex(where: { $0.id.uuidString.lowercased() == cursor.lowercased() }) else {
+                throw EngineError.validation("'cursor' is not a job of this listing", field: "cursor")
+            }
+            start = index + 1
+        }
+        let page = matching[start..<min(start + limit, matching.count)]
+        let next = start + limit < matching.count ? page.last.map { JSONValue.string($0.id.uuidString.lowercased()) } : nil
+        return .object([
+            "jobs": .array(page.map(APIResponse.job)), "total": .int(Int64(matching.count)), "next_cursor": next ?? .null,
+        ])
+    }
+}
+
+extension APIResponse {
+    /// A job as the API shows it (`type` also as `job_type`, as the original arrwDB named it).
+    static func job(_ job: Job) -> JSONValue {
+        .object([
+            "job_id": .string(job.id.uuidString.lowercased()), "type": .string(job.type.rawValue), "job_type": .string(job.type.rawValue),
+            "library_id": job.libraryId.map { .string($0.uuidString.lowercased()) } ?? .null,
+            "status": .string(job.status.rawValue), "progress": .int(Int64(job.progress)),
+            "progress_detail": .object([
+                "current": .int(Int64(job.current)), "total": .int(Int64(job.total)), "message": .string(job.message),
+            ]),
+            "result": job.result ?? .null, "error": job.error.map(JSONValue.string) ?? .null,
+            "attempts": .int(Int64(job.attempts)), "max_retries": .int(Int64(job.maxRetries)),
+            "created_at": timestamp(job.createdAt), "started_at": job.startedAt.map(timestamp) ?? .null,
+            "completed_at": job.completedAt.map(timestamp) ?? .null,
+        ])
+    }
+}

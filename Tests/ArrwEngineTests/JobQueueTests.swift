@@ -1,0 +1,153 @@
+import ArrwEmbedding
+import ArrwEngine
+import ArrwTestSupport
+import Foundation
+import Testing
+
+/// The durable job queue: transitions logged and replayed, jobs resumed from their checkpoint
+/// after a restart, cancel, events, and clear refusals.
+@Suite struct JobQueueTests {
+    /// Runs the queue's workers while `body` runs.
+    func withWorkers(_ queue: JobQueue, _ body: () async throws -> Void) async throws {
+        let workers = Task { await queue.run() }
+        defer { workers.cancel() }
+        try await body()
+    }
+
+    func waitUntilFinished(_ queue: JobQueue, _ id: String, seconds: Double = 30) async throws -> Job {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            let job = try queue.job(id)
+            if job.status.isFinished { return job }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("job \(id) did not finish in \(seconds) s")
+        return try queue.job(id)
+    }
+
+    func deleteInput(_ ids: [String]) -> JSONValue {
+        .object(["document_ids": .array(ids.map(JSONValue.string))])
+    }
+
+    @Test("batch_delete deletes by id with progress, a result and job events; the table survives a restart")
+    func batchDelete() async throws {
+        let directory = DataDirectory()
+        defer { directory.remove() }
+        let (database, _) = try directory.open()
+        let library = try await database.createLibrary(.init(name: "jobs")).id.uuidString
+        var generator = SeededGenerator(seed: 31)
+        try await addVectorDocuments(database, library: library, randomVectors(count: 500, dimension: 8, using: &generator))
+        let events = try database.subscribe(filter: EventFilter(kinds: [.jobCreated, .jobStarted, .jobCompleted]), since: nil)
+        let queue = JobQueue(database: database, workers: 2)
+        let ids = (0..<300).map { "d\($0)" } + ["never-there"]
+        var finished: Job?
+        try await withWorkers(queue) {
+            let job = try await queue.submit(.batchDelete, libraryId: library, input: deleteInput(ids))
+            #expect(job.status == .pending)
+            finished = try await waitUntilFinished(queue, job.id.uuidString)
+        }
+        let job = try #require(finished)
+        #expect(job.status == .completed && job.progress == 100 && job.attempts == 1)
+        #expect(job.result == .object(["total_requested": .int(301), "deleted": .int(300), "already_absent": .int(1)]))
+        #expect(job.current == 301 && job.total == 301 && job.startedAt != nil && job.completedAt != nil)
+        #expect(try database.statistics(library).documentCount == 200)
+        let seen = try await take(3, from: events)
+        #expect(seen.map(\.kind) == [.jobCreated, .jobStarted, .jobCompleted])
+        #expect(seen.allSatisfy { $0.libraryId == nil && $0.data["job_id"] == .string(job.id.uuidString.lowercased()) })
+        try database.writeSnapshot()
+        try database.close()
+
+        let (reopened, _) = try directory.open()
+        #expect(reopened.jobs.job(job.id) == job, "the job table comes back from the snapshot as it was")
+        try reopened.close()
+    }
+
+    @Test("a job left running by a crash resumes from its checkpoint and never redoes committed work")
+    func resumeAfterRestart() async throws {
+        let directory = DataDirectory()
+        defer { directory.remove() }
+        let (database, _) = try directory.open()
+        let library = try await database.createLibrary(.init(name: "resume")).id.uuidString
+        var generator = SeededGenerator(seed: 32)
+        try await addVectorDocuments(database, library: library, randomVectors(count: 2000, dimension: 8, using: &generator))
+        let queue = JobQueue(database: database, workers: 1)
+        let job = try await queue.submit(.batchDelete, libraryId: library, input: deleteInput((0..<2000).map { "d\($0)" }))
+        // The workers stop (as at a crash) once a few checkpoints are logged.
+        let workers = Task { await queue.run() }
+        while (try queue.job(job.id.uuidString)).current < 300 { try await Task.sleep(for: .milliseconds(1)) }
+        workers.cancel()
+        _ = await workers.value
+        let interrupted = try queue.job(job.id.uuidString)
+        #expect(interrupted.status == .running && interrupted.current < 2000)
+        try database.close()
+
+        let (reopened, _) = try directory.open()
+        #expect(reopened.jobs.job(job.id)?.status == .running)
+        let resumed = JobQueue(database: reopened, workers: 1)
+        var finished: Job?
+        try await withWorkers(resumed) { finished = try await waitUntilFinished(resumed, job.id.uuidString) }
+        let done = try #require(finished)
+        #expect(done.status == .completed && done.attempts == 2)
+        let result = try #require(done.result?.object)
+        #expect(result["deleted"] == .int(2000) || (result["deleted"]?.number ?? 0) + (result["already_absent"]?.number ?? 0) == 2000)
+        #expect(try reopened.statistics(library).documentCount == 0)
+        try reopened.close()
+    }
+
+    @Test("cancel: a pending job at once, a running one at its next checkpoint keeping what it did; 409 once finished")
+    func cancel() async throws {
+        // Durable, so each delete waits for its fsync and the job runs for seconds, not
+        // milliseconds, on a loaded machine too.
+        let directory = DataDirectory()
+        defer { directory.remove() }
+        let (database, _) = try directory.open()
+        defer { try? database.close() }
+        let library = try await database.createLibrary(.init(name: "cancel")).id.uuidString
+        var generator = SeededGenerator(seed: 33)
+        let count = 20_000
+        try await addVectorDocuments(database, library: library, randomVectors(count: count, dimension: 8, using: &generator))
+        let queue = JobQueue(database: database, workers: 1)
+
+        let pending = try await queue.submit(.batchDelete, libraryId: library, input: deleteInput(["d0"]))
+        #expect(try await queue.cancel(pending.id.uuidString).status == .cancelled)
+        #expect(try database.statistics(library).documentCount == count)
+        await #expect(throws: EngineError.self) { try await queue.cancel(pending.id.uuidString) }
+
+        let running = try await queue.submit(.batchDelete, libraryId: library, input: deleteInput((0..<count).map { "d\($0)" }))
+        let progress = try database.subscribe(filter: EventFilter(kinds: [.jobProgress]), since: nil)
+        var finished: Job?
+        try await withWorkers(queue) {
+            _ = try await take(1, from: progress)
+            let asked = ContinuousClock.now
+            _ = try await queue.cancel(running.id.uuidString)
+            finished = try await waitUntilFinished(queue, running.id.uuidString)
+            #expect(ContinuousClock.now - asked < .seconds(1), "cancel takes effect within a second")
+        }
+        let job = try #require(finished)
+        #expect(job.status == .cancelled)
+        let deleted = Int(try #require(job.result?.object?["deleted"]?.number))
+        #expect(deleted > 0 && deleted < count)
+        #expect(try database.statistics(library).documentCount == count - deleted, "what the job committed stays, and the result says how much")
+    }
+
+    @Test("unknown libraries, bad input, unknown ids and job types this build cannot run are clear errors")
+    func refusals() async throws {
+        let database = Database(embedder: HashEmbedder(dimension: 8))
+        let queue = JobQueue(database: database, workers: 1)
+        let library = try await database.createLibrary(.init(name: "refusals")).id.uuidString
+        let cases: [(JobType, String?, JSONValue, String)] = [
+            (.batchDelete, nil, deleteInput(["a"]), "validation_error"),
+            (.batchDelete, library, .object([:]), "validation_error"),
+            (.batchDelete, library, .object(["document_ids": .array([.int(1)])]), "validation_error"),
+            (.batchDelete, UUID().uuidString, deleteInput(["a"]), "library_not_found"),
+            (.batchExport, library, .object([:]), "job_type_not_implemented"),
+        ]
+        for (type, library, input, code) in cases {
+            let error = try await #require(throws: EngineError.self) { try await queue.submit(type, libraryId: library, input: input) }
+            #expect(error.code == code, "\(type) \(input)")
+        }
+        #expect(throws: EngineError.self) { try queue.job(UUID().uuidString) }
+        #expect(throws: EngineError.self) { try queue.job("not-a-uuid") }
+        #expect(database.jobs.all.isEmpty, "nothing refused was logged")
+    }
+}
