@@ -163,7 +163,9 @@ public final class JobQueue: Sendable {
                 try await finish(job, status: .failed, result: nil, error: "\(error)")
             }
         } catch {
-            // The log failed (storage unavailable): the job stays as logged and runs after a restart.
+            // The log failed (storage unavailable): the job stays as logged; it is tried again
+            // in a second (and after a restart), so workers do not spin on a failed log.
+            state.withLock { $0.retryAfter[claimed.id] = .now + .seconds(1) }
         }
     }
 
@@ -176,6 +178,7 @@ public final class JobQueue: Sendable {
         var data: [String: JSONValue] = ["status": .string(status.rawValue)]
         if let error { data["error"] = .string(error) }
         try await log(.finished(job.id, status: status, result: result, error: error, at: Date()), event: kind, job: job, data: data)
+        _ = state.withLock { $0.cancelling.remove(job.id) }
     }
 
     func log(_ change: JobChange, event kind: ChangeEvent.Kind, job: Job, data: [String: JSONValue]) async throws {
