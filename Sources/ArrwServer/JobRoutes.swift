@@ -4,7 +4,9 @@ import Hummingbird
 
 /// `/v1/jobs` (SPEC.md, "Events, jobs, system"): submit a job of a type (202 `{job_id, status}`),
 /// read one, list them newest first with filters and a cursor, cancel one (409 once finished).
-/// The body of a submission is the job's input; `library_id` in it names the library.
+/// The body of a submission is the job's input; `library_id` in it names the library. The
+/// original arrwDB's spellings are accepted too: `POST /v1/jobs/batch-delete` (200 `{job_id,
+/// status, message}`) and `GET /v1/jobs/stats/queue`.
 struct JobRoutes<Context: RequestContext>: Sendable {
     let queue: JobQueue
     let body: JSONBodyReader
@@ -15,9 +17,14 @@ struct JobRoutes<Context: RequestContext>: Sendable {
     static var parameter: String { "job" }
 
     func register(on group: RouterGroup<Context>) {
+        group.get("stats/queue") { _, _ in
+            try APIResponse.json(queueStatistics())
+        }
         group.post(":\(Self.parameter)") { request, context in
             let name = try context.parameters.require(Self.parameter)
-            guard let type = JobType(rawValue: name) else {
+            // The original arrwDB's clients post to `/v1/jobs/batch-delete` and expect 200 with a message.
+            let original = name.contains("-")
+            guard let type = JobType(rawValue: original ? name.replacingOccurrences(of: "-", with: "_") : name) else {
                 let known = JobType.allCases.map(\.rawValue).joined(separator: ", ")
                 throw EngineError.validation("unknown job type '\(name)'; known: \(known)", field: "job_type")
             }
@@ -28,8 +35,10 @@ struct JobRoutes<Context: RequestContext>: Sendable {
                 return id
             }
             let job = try await queue.submit(type, libraryId: library, input: input)
-            return try APIResponse.json(
-                .object(["job_id": .string(job.id.uuidString.lowercased()), "status": .string(job.status.rawValue)]), status: .accepted)
+            var answer: [String: JSONValue] = ["job_id": .string(job.id.uuidString.lowercased()), "status": .string(job.status.rawValue)]
+            guard original else { return try APIResponse.json(.object(answer), status: .accepted) }
+            answer["message"] = .string("\(type.rawValue) job submitted")
+            return try APIResponse.json(.object(answer))
         }
         group.get(":\(Self.parameter)") { _, context in
             try APIResponse.json(APIResponse.job(try queue.job(context.parameters.require(Self.parameter))))
@@ -40,6 +49,17 @@ struct JobRoutes<Context: RequestContext>: Sendable {
         group.get { request, _ in
             try APIResponse.json(try list(request))
         }
+    }
+
+    /// `GET /v1/jobs/stats/queue`, in the original arrwDB's shape.
+    private func queueStatistics() -> JSONValue {
+        let jobs = queue.database.jobs.all
+        func count(_ status: JobStatus) -> JSONValue { .int(Int64(jobs.count { $0.status == status })) }
+        return .object([
+            "total_jobs": .int(Int64(jobs.count)), "completed_jobs": count(.completed), "failed_jobs": count(.failed),
+            "cancelled_jobs": count(.cancelled), "pending_jobs": count(.pending), "running_jobs": count(.running),
+            "queue_size": count(.pending), "num_workers": .int(Int64(queue.workers)), "running": .bool(queue.isRunning),
+        ])
     }
 
     /// `GET /v1/jobs?status=&type=&library_id=&limit=&cursor=`: `{jobs, total, next_cursor}`,

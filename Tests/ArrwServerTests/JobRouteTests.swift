@@ -53,6 +53,25 @@ import Testing
         }
     }
 
+    @Test func originalRoutes() async throws {
+        try await withAPI { api in
+            let library = try await api.createLibrary()
+            try await api.addDocument(library, #"{"id": "a", "text": "alpha"}"#)
+            let submitted = try await api.call(.post, "/v1/jobs/batch-delete", #"{"library_id": "\#(library)", "document_ids": ["a"]}"#)
+            #expect(submitted.status == .ok)
+            #expect(submitted["status"] == .string("pending") && submitted["message"]?.string?.isEmpty == false)
+            let job = try await waitUntilFinished(api, try #require(submitted["job_id"]?.string))
+            #expect(job["status"] == .string("completed"))
+            let stats = try await api.call(.get, "/v1/jobs/stats/queue")
+            #expect(stats.status == .ok)
+            #expect(stats["total_jobs"] == .int(1) && stats["completed_jobs"] == .int(1) && stats["failed_jobs"] == .int(0))
+            #expect(stats["pending_jobs"] == .int(0) && stats["running_jobs"] == .int(0) && stats["queue_size"] == .int(0))
+            #expect(stats["num_workers"] == .int(4) && stats["running"] == .bool(true))
+            try await api.call(.post, "/v1/jobs/batch-export", #"{"library_id": "\#(library)"}"#)
+                .expectError(.notImplemented, "job_type_not_implemented")
+        }
+    }
+
     @Test func refusals() async throws {
         try await withAPI { api in
             let library = try await api.createLibrary()

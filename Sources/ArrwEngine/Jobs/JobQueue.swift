@@ -40,7 +40,7 @@ public final class JobQueue: Sendable {
     public typealias Handler = @Sendable (JobContext) async throws -> JSONValue
 
     public let database: Database
-    let workers: Int
+    public let workers: Int
     private let handlers: [JobType: Handler]
     private struct State {
         var claimed: Set<UUID> = []
@@ -48,6 +48,7 @@ public final class JobQueue: Sendable {
         var retryAfter: [UUID: ContinuousClock.Instant] = [:]
     }
     private let state = Mutex(State())
+    private let running = Mutex(false)
     /// How long an idle worker waits before looking for work again.
     static let idlePoll = Duration.milliseconds(20)
 
@@ -100,11 +101,16 @@ public final class JobQueue: Sendable {
         return try self.job(id)
     }
 
+    /// Whether the workers are running.
+    public var isRunning: Bool { running.withLock { $0 } }
+
     func cancelRequested(_ id: UUID) -> Bool { state.withLock { $0.cancelling.contains(id) } }
 
     /// Runs `workers` workers until the task is cancelled (the server stopping). A job
     /// interrupted that way stays `running` in the log and runs again after the restart.
     public func run() async {
+        running.withLock { $0 = true }
+        defer { running.withLock { $0 = false } }
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<workers {
                 group.addTask { await self.work() }
