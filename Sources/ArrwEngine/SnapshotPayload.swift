@@ -121,7 +121,7 @@ extension Database {
                             + "run the release that wrote it")
                 } else {
                     decoded.skippedSections.append("\(name) (version \(version))")
-                    body = ByteReader([])
+                    continue
                 }
             }
             guard body.isAtEnd else { throw IndexFormatError.corrupt("\(body.remaining) bytes left in section '\(name)'") }

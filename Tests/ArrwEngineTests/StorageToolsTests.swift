@@ -2,7 +2,6 @@ import ArrwEmbedding
 import ArrwEngine
 import ArrwTestSupport
 import Foundation
-import Synchronization
 import Testing
 
 /// `arrwdb inspect-wal` and `verify-snapshot` (`StorageInspection`) are strictly read-only:
@@ -77,11 +76,4 @@ import Testing
         #expect(try Self.tree(directory.path) == before)
         try database.close()
     }
-}
-
-/// A count shared between tasks.
-final class Counter: Sendable {
-    private let count = Mutex<Int>(0)
-    var value: Int { count.withLock { $0 } }
-    func increment() { count.withLock { $0 += 1 } }
 }

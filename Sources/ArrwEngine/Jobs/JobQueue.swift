@@ -8,23 +8,19 @@ public struct JobContext: Sendable {
     let queue: JobQueue
 
     /// Logs progress and the checkpoint a restart resumes from, then throws `CancellationError`
-    /// if the job was cancelled (or the server is stopping): handlers call it between slices.
+    /// if the job was cancelled (or the server is stopping): handlers call it between slices,
+    /// and at once when `shouldStop`, so the checkpoint counts exactly what was done.
     public func checkpoint(current: Int, total: Int, message: String, checkpoint: JSONValue) async throws {
         let progress = total > 0 ? min(99, current * 100 / total) : 0
         try await queue.log(
             .progress(job.id, current: current, total: total, progress: progress, message: message, checkpoint: checkpoint),
             event: .jobProgress, job: job, data: ["progress": .int(Int64(progress)), "current": .int(Int64(current)), "total": .int(Int64(total))])
-        try stopIfAsked()
+        if shouldStop { throw CancellationError() }
     }
 
     /// Whether the job was cancelled or the server is stopping: a handler checks it between
     /// units of work, then checkpoints what it did (which throws `CancellationError`).
     public var shouldStop: Bool { queue.cancelRequested(job.id) || Task.isCancelled }
-
-    /// Throws `CancellationError` if the job was cancelled or the server is stopping.
-    public func stopIfAsked() throws {
-        if shouldStop { throw CancellationError() }
-    }
 }
 
 /// The background job queue: `workers` jobs at a time, oldest submitted first, each a handler

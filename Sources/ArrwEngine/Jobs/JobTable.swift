@@ -102,52 +102,61 @@ public final class JobTable: ServerStateComponent {
     public let name = JobTable.componentName
     public let sectionVersion: UInt16 = 1
     public let sectionRequired = true
-    private let jobs = Mutex<[UUID: Job]>([:])
+    /// Every job by id, and the ids of the unfinished ones in submission order (what idle
+    /// workers look through many times a second, so it is kept rather than derived by a scan of
+    /// every job ever submitted). Invariant: `unfinished` holds exactly the jobs whose status is
+    /// not finished, each once, in the order their submissions were applied.
+    private struct State {
+        var jobs: [UUID: Job] = [:]
+        var unfinished: [UUID] = []
+    }
+    private let state = Mutex(State())
 
     public init() {}
 
     /// The job with `id`, if any.
-    public func job(_ id: UUID) -> Job? { jobs.withLock { $0[id] } }
+    public func job(_ id: UUID) -> Job? { state.withLock { $0.jobs[id] } }
 
     /// Jobs that are pending or were left running, oldest first.
     var runnable: [Job] {
-        jobs.withLock { $0.values.filter { $0.status == .pending || $0.status == .running } }
-            .sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) }
+        state.withLock { state in state.unfinished.compactMap { state.jobs[$0] } }
     }
 
     /// Every job, newest first.
     public var all: [Job] {
-        jobs.withLock { Array($0.values) }.sorted { ($0.createdAt, $0.id.uuidString) > ($1.createdAt, $1.id.uuidString) }
+        state.withLock { Array($0.jobs.values) }.sorted { ($0.createdAt, $0.id.uuidString) > ($1.createdAt, $1.id.uuidString) }
     }
 
     public func apply(_ payload: [UInt8], sequence: UInt64, at: Date) throws {
         let change = try JobChange.decode(payload)
-        jobs.withLock { jobs in
+        state.withLock { state in
             switch change {
             case .submitted(let job):
-                jobs[job.id] = job
+                state.jobs[job.id] = job
+                state.unfinished.append(job.id)
             case .started(let id, let attempts, let at):
-                jobs[id]?.status = .running
-                jobs[id]?.attempts = attempts
-                if jobs[id]?.startedAt == nil { jobs[id]?.startedAt = at }
+                state.jobs[id]?.status = .running
+                state.jobs[id]?.attempts = attempts
+                if state.jobs[id]?.startedAt == nil { state.jobs[id]?.startedAt = at }
             case .progress(let id, let current, let total, let progress, let message, let checkpoint):
-                guard var job = jobs[id] else { return }
+                guard var job = state.jobs[id] else { return }
                 job.current = current
                 job.total = total
                 job.progress = max(job.progress, min(100, progress))
                 job.message = message
                 job.checkpoint = checkpoint
-                jobs[id] = job
+                state.jobs[id] = job
             case .finished(let id, let status, let result, let error, let at):
-                guard var job = jobs[id] else { return }
+                guard var job = state.jobs[id] else { return }
                 job.status = status
                 job.result = result ?? job.result
                 job.error = error
                 if status.isFinished {
                     job.completedAt = at
                     if status == .completed { job.progress = 100 }
+                    state.unfinished.removeAll { $0 == id }
                 }
-                jobs[id] = job
+                state.jobs[id] = job
             }
         }
     }
@@ -170,7 +179,9 @@ public final class JobTable: ServerStateComponent {
             restored[job.id] = job
         }
         guard reader.isAtEnd else { throw IndexFormatError.corrupt("\(reader.remaining) bytes after the job table") }
-        jobs.withLock { $0 = restored }
+        let unfinished = restored.values.filter { !$0.status.isFinished }
+            .sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) }.map(\.id)
+        state.withLock { $0 = State(jobs: restored, unfinished: unfinished) }
     }
 }
 

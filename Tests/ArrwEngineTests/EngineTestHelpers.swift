@@ -1,4 +1,5 @@
 import ArrwEngine
+import Synchronization
 import Testing
 
 /// Stores `vectors` as documents `d0`, `d1`, … of one chunk each (no text, the vector brought),
@@ -13,4 +14,11 @@ func addVectorDocuments(
     for start in stride(from: 0, to: drafts.count, by: 1000) {
         #expect(try await database.addDocuments(libraryId: library, Array(drafts[start..<min(start + 1000, drafts.count)])).failed == 0)
     }
+}
+
+/// A count shared between tasks.
+final class Counter: Sendable {
+    private let count = Mutex<Int>(0)
+    var value: Int { count.withLock { $0 } }
+    func increment() { count.withLock { $0 += 1 } }
 }
