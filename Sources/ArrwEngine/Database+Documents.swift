@@ -79,6 +79,11 @@ extension Database {
         return store.page(limit: limit, after: after, includeEmbeddings: includeEmbeddings)
     }
 
+    /// Up to `limit` ids of documents with a chunk that `filter` matches, in insertion order.
+    public func documentIds(libraryId: String, matching filter: Filter, limit: Int) throws -> [String] {
+        try store(libraryId).documentIds(matching: filter, limit: limit)
+    }
+
     public func deleteDocument(libraryId: String, documentId: String) async throws {
         let sequence = try store(libraryId).removeDocument(documentId)
         try await journal.waitUntilDurable(sequence)
@@ -139,7 +144,7 @@ extension Database {
             result.map { draft in
                 PreparedDocument(
                     id: draft.id ?? UUID().uuidString.lowercased(), title: draft.title, metadata: draft.metadata,
-                    chunks: draft.chunks.map { chunk in (chunk.text, chunk.metadata, chunk.embedding ?? vectors.next()!) })
+                    chunks: draft.chunks.map { chunk in (chunk.id, chunk.text, chunk.metadata, chunk.embedding ?? vectors.next()!) })
             }
         }
     }

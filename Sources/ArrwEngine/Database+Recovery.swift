@@ -44,7 +44,6 @@ extension Database {
 
         var replay = snapshot.replay
         let database = Database(embedder: embedder, limits: limits, catalog: snapshot.catalog, journal: journal, serverState: serverState)
-        var rebuilds: [(LibraryStore, RebuildStart)] = replay.rebuilds
         let replayStart = Date()
         let mode: WriteAheadLog.SyncMode = switch syncPolicy {
         case .always: .always
@@ -62,7 +61,7 @@ extension Database {
                 } catch {
                     throw EngineError.recoveryFailed("WAL record \(sequence) cannot be decoded: \(error)")
                 }
-                if let start = try database.replay(record, sequence: sequence, context: &replay) { rebuilds.append(start) }
+                try database.replay(record, sequence: sequence, context: &replay)
             }
         } catch let error where !report.rejectedSnapshots.isEmpty {
             throw EngineError.recoveryFailed(
@@ -78,9 +77,6 @@ extension Database {
         let stores = database.catalog.withLock { Array($0.libraries.values) }
         report.libraries = stores.count
         report.documents = stores.reduce(0) { total, store in total + store.lock.withReadLock { store.documents.count } }
-        for (store, start) in rebuilds where store.lock.withReadLock({ store.rebuild === start.rebuild }) {
-            store.startBuild(start)
-        }
         return (database, report)
     }
 
@@ -94,23 +90,22 @@ extension Database {
 }
 
 /// What replay needs to know beyond the catalog: libraries deleted after the snapshot's
-/// sequence (whose records up to their deletion are skipped) and rebuilds to restart.
+/// sequence (whose records up to their deletion are skipped).
 struct ReplayContext {
     var deleted: [UUID: UInt64] = [:]
-    var rebuilds: [(LibraryStore, RebuildStart)] = []
 }
 
 extension Database {
     /// Applies one logged change during recovery, unless the snapshot already holds it (its
-    /// library's, or server component's, `appliedThrough` is at or past `sequence`). Returns an index build to start
-    /// once recovery is done. A record for a library that does not exist means the log and the
+    /// library's, or server component's, `appliedThrough` is at or past `sequence`). A pending index build stays pending
+    /// for its `index_rebuild` job. A record for a library that does not exist means the log and the
     /// snapshot disagree: recovery stops.
-    func replay(_ record: ChangeRecord, sequence: UInt64, context: inout ReplayContext) throws -> (LibraryStore, RebuildStart)? {
+    func replay(_ record: ChangeRecord, sequence: UInt64, context: inout ReplayContext) throws {
         guard let libraryId = record.libraryId else {
             if case .serverState(let change) = record { try replayServerChange(change, sequence: sequence) }
-            return nil
+            return
         }
-        if let deletedThrough = context.deleted[libraryId], sequence <= deletedThrough { return nil }
+        if let deletedThrough = context.deleted[libraryId], sequence <= deletedThrough { return }
         if case .createLibrary(let info) = record {
             try catalog.withLock { catalog in
                 guard catalog.libraries[info.id] == nil, catalog.idsByName[info.name] == nil else {
@@ -118,19 +113,19 @@ extension Database {
                 }
                 applyCreate(info, sequence: sequence, to: &catalog)
             }
-            return nil
+            return
         }
         guard let store = catalog.withLock({ $0.libraries[libraryId] }) else {
             throw EngineError.recoveryFailed("WAL record \(sequence) (\(record.summary)) refers to a library that does not exist")
         }
-        let start: RebuildStart? = try store.lock.withWriteLock {
-            guard sequence > store.appliedThrough else { return nil }
+        try store.lock.withWriteLock {
+            guard sequence > store.appliedThrough else { return }
             switch record {
-            case .createLibrary, .serverState: return nil
+            case .createLibrary, .serverState: return
             case .updateLibrary(_, let description, let metadata, let updatedAt):
                 store.applyUpdateLocked(description: description, metadata: metadata, at: updatedAt, sequence: sequence)
             case .changeIndex(_, let target, let at):
-                return store.applyChangeIndexLocked(target, at: at, sequence: sequence)
+                store.applyChangeIndexLocked(target, at: at, sequence: sequence)
             case .deleteLibrary:
                 store.isDeleted = true
                 store.appliedThrough = sequence
@@ -142,10 +137,8 @@ extension Database {
             case .deleteDocument(_, let documentId, _):
                 store.applyRemoveLocked(documentId, sequence: sequence)
             }
-            return nil
         }
         if case .deleteLibrary = record { applyDelete(store) }
-        return start.map { (store, $0) }
     }
 }
 

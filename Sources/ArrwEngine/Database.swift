@@ -156,35 +156,53 @@ public final class Database: Sendable {
     }
 
     /// Applies `patch`. A new index type or new parameters (a type without parameters takes
-    /// that type's defaults; parameters without a type keep the current type) start a background
-    /// rebuild: searches use the old index until the new one is swapped in. Returns the library
-    /// and whether a rebuild started. `completion` runs when the index change is complete (or was
-    /// superseded by a later change).
-    public func updateLibrary(
-        _ id: String, _ patch: LibraryPatch, completion: (@Sendable () -> Void)? = nil
-    ) async throws -> (LibraryInfo, rebuilding: Bool) {
+    /// that type's defaults; parameters without a type keep the current type) are logged and
+    /// leave a build pending (`rebuilding`), which an `index_rebuild` job drives with
+    /// `buildIndex`: searches use the old index until the new one is swapped in. A change of
+    /// search-time parameters only applies at once.
+    public func updateLibrary(_ id: String, _ patch: LibraryPatch) async throws -> (LibraryInfo, rebuilding: Bool) {
         let store = try store(id)
         let description = try checkedDescription(patch.description)
         let metadata = try patch.metadata.map { try JSONValue.objectField($0, field: "metadata") }
-        let current = store.info
-        var target: IndexSettings?
-        if patch.indexType != nil || patch.indexParams != nil {
-            let type = try parseIndexType(patch.indexType) ?? current.indexType
-            let parameters = try patch.indexParams.map { try JSONValue.objectField($0, field: "index_params") }
-                ?? (type == current.indexType ? current.indexParams : [:])
-            target = try IndexSettings(type: type, parameters: parameters)
-        }
+        let target = try indexTarget(of: patch, for: store.info)
         var (_, sequence) = try store.update(description: description, metadata: metadata)
         var rebuilding = false
         if let target {
-            let change = try store.changeIndex(to: target, completion: completion)
+            let change = try store.changeIndex(to: target)
             rebuilding = change.rebuilding
             sequence = change.sequence ?? sequence
-        } else {
-            completion?()
         }
         if let sequence { try await journal.waitUntilDurable(sequence) }
         return (store.info, rebuilding)
+    }
+
+    /// The index settings `patch` asks for, checked, or nil when it names no index change.
+    func indexTarget(of patch: LibraryPatch, for current: LibraryInfo) throws -> IndexSettings? {
+        guard patch.indexType != nil || patch.indexParams != nil else { return nil }
+        let type = try parseIndexType(patch.indexType) ?? current.indexType
+        let parameters = try patch.indexParams.map { try JSONValue.objectField($0, field: "index_params") }
+            ?? (type == current.indexType ? current.indexParams : [:])
+        return try IndexSettings(type: type, parameters: parameters)
+    }
+
+    /// Drives the library's pending index build (or, with `optimize` and none pending, a fresh
+    /// build of its current index) in the calling task; see `LibraryStore.buildPending`. Nil
+    /// when there was nothing to build.
+    public func buildIndex(
+        libraryId: String, optimize: Bool, progress: (Int, Int) async throws -> Void
+    ) async throws -> IndexBuildOutcome? {
+        try await store(libraryId).buildPending(optimizeIfIdle: optimize, progress: progress)
+    }
+
+    /// Drops the library's pending index change (a cancelled `index_rebuild`), logging a change
+    /// back to the index that serves searches.
+    public func abandonIndexChange(libraryId: String) async throws {
+        if let sequence = try store(libraryId).abandonPendingBuild() { try await journal.waitUntilDurable(sequence) }
+    }
+
+    /// The libraries whose logged index change waits for its build.
+    public var librariesAwaitingBuild: [UUID] {
+        catalog.withLock { Array($0.libraries.values) }.filter(\.hasPendingBuild).map(\.id)
     }
 
     public func deleteLibrary(_ id: String) async throws {

@@ -9,11 +9,15 @@
 public struct DocumentDraft: Sendable, Equatable {
     /// One chunk to store; `embedding` nil means the engine embeds `text`.
     public struct ChunkDraft: Sendable, Equatable {
+        /// A client-chosen chunk id (an export re-imported keeps its chunks' ids), unique
+        /// within its document; nil lets the engine choose one.
+        public var id: String?
         public var text: String
         public var metadata: [String: JSONValue]
         public var embedding: [Float]?
 
-        public init(text: String, metadata: [String: JSONValue] = [:], embedding: [Float]? = nil) {
+        public init(id: String? = nil, text: String, metadata: [String: JSONValue] = [:], embedding: [Float]? = nil) {
+            self.id = id
             self.text = text
             self.metadata = metadata
             self.embedding = embedding
@@ -40,7 +44,14 @@ public struct DocumentDraft: Sendable, Equatable {
         if let id { try Self.validateDocumentId(id) }
         try Self.checkTitle(title, limits: limits)
         try Self.checkChunkCount(chunks.count, field: "chunks", limits: limits)
+        var chunkIds = Set<String>()
         for (index, chunk) in chunks.enumerated() {
+            if let chunkId = chunk.id {
+                try Self.validateDocumentId(chunkId, field: "chunks[\(index)].id")
+                guard chunkIds.insert(chunkId).inserted else {
+                    throw EngineError.validation("chunk id '\(chunkId)' appears twice in the document", field: "chunks[\(index)].id")
+                }
+            }
             if let embedding = chunk.embedding {
                 try VectorValidation.check(embedding, field: "chunks[\(index)].embedding", limits: limits)
             }
@@ -48,17 +59,17 @@ public struct DocumentDraft: Sendable, Equatable {
         try Self.checkChunks(chunks, limits: limits) { "chunks[\($0)].text" }
     }
 
-    /// A client-chosen document id: 1–128 characters of letters, digits and `-_.:`,
+    /// A client-chosen document (or chunk) id: 1–128 characters of letters, digits and `-_.:`,
     /// not `batch` or `stream` (those name routes).
-    public static func validateDocumentId(_ id: String) throws {
+    public static func validateDocumentId(_ id: String, field: String = "id") throws {
         let allowed = id.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x3A
         }
         guard !id.isEmpty, id.utf8.count <= 128, allowed, id != "batch", id != "stream" else {
             throw EngineError.validation(
-                "'id' must be 1-128 characters of letters, digits, '-', '_', '.', ':' and not 'batch' or 'stream'",
-                field: "id")
+                "'\(field)' must be 1-128 characters of letters, digits, '-', '_', '.', ':' and not 'batch' or 'stream'",
+                field: field)
         }
     }
 

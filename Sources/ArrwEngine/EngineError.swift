@@ -17,6 +17,8 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case internalFailure
         /// A capability this build does not have yet; said plainly, never faked.
         case notImplemented
+        /// A bounded queue is full: try again later.
+        case overloaded
     }
 
     public let kind: Kind

@@ -23,7 +23,7 @@ extension LibraryStore {
             let record = DocumentRecord(
                 id: document.id, title: document.title, metadata: document.metadata,
                 createdAt: existing?.createdAt ?? now, updatedAt: now,
-                chunks: document.chunks.map { .init(id: UUID().uuidString.lowercased(), text: $0.text, metadata: $0.metadata, vector: $0.vector) })
+                chunks: document.chunks.map { .init(id: $0.id ?? UUID().uuidString.lowercased(), text: $0.text, metadata: $0.metadata, vector: $0.vector) })
             let sequence = try journal.append(.putDocument(libraryId: id, record))
             let stored = applyPutLocked(record, sequence: sequence)
             return (makeDocument(stored, includeEmbeddings: false), existing == nil, sequence)
@@ -49,7 +49,7 @@ extension LibraryStore {
                 id: chunk.id, documentId: record.id, text: chunk.text, metadata: chunk.metadata,
                 documentMetadata: record.metadata, createdAt: record.createdAt.timeIntervalSince1970)
             index!.add(key: key, vector: chunk.vector)
-            rebuild?.pending.append(.add(key, chunk.vector))
+            rebuild?.record(.add(key, chunk.vector))
             stored.chunkKeys.append(key)
         }
         documents[record.id] = stored
@@ -82,7 +82,7 @@ extension LibraryStore {
         for key in document.chunkKeys {
             chunks.removeValue(forKey: key)
             index?.remove(key: key)
-            rebuild?.pending.append(.remove(key))
+            rebuild?.record(.remove(key))
         }
     }
 
@@ -108,6 +108,18 @@ extension LibraryStore {
             }
             let more = order.entries[position...].contains { documents[$0.id]?.sequence == $0.sequence }
             return DocumentPage(documents: result, nextCursor: more ? String(lastSequence) : nil)
+        }
+    }
+
+    /// Up to `limit` ids of documents with a chunk that `filter` matches, in insertion order.
+    func documentIds(matching filter: Filter, limit: Int) -> [String] {
+        lock.withReadLock {
+            var ids: [String] = []
+            for entry in order.entries where ids.count < limit {
+                guard let stored = documents[entry.id], stored.sequence == entry.sequence else { continue }
+                if stored.chunkKeys.contains(where: { chunks[$0].map(filter.matches) ?? false }) { ids.append(stored.id) }
+            }
+            return ids
         }
     }
 

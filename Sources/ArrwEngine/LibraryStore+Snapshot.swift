@@ -46,10 +46,11 @@ extension LibraryStore {
             writer.write(appliedThrough)
             guard !isDeleted else { return writer.bytes }
             writer.write(library: settings)
-            writer.write(UInt8(rebuild == nil ? 0 : 1))
-            if let rebuild {
-                writer.write(indexSettings: rebuild.target)
-                writer.write(date: rebuild.requestedAt)
+            let logged = rebuild.flatMap { rebuild in rebuild.requestedAt.map { (rebuild.target, $0) } }
+            writer.write(UInt8(logged == nil ? 0 : 1))
+            if let (target, requestedAt) = logged {
+                writer.write(indexSettings: target)
+                writer.write(date: requestedAt)
             }
             writer.write(nextKey)
             writer.write(order.lastSequence)

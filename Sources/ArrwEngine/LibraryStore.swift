@@ -134,5 +134,5 @@ struct PreparedDocument {
     var id: String
     var title: String
     var metadata: [String: JSONValue]
-    var chunks: [(text: String, metadata: [String: JSONValue], vector: [Float])]
+    var chunks: [(id: String?, text: String, metadata: [String: JSONValue], vector: [Float])]
 }

@@ -141,10 +141,8 @@ extension Database {
             }
             decoded.catalog.libraries[store.id] = store
             decoded.catalog.idsByName[store.settings.name] = store.id
-            if let rebuild, let start = store.lock.withWriteLock({
-                store.applyChangeIndexLocked(rebuild.target, at: rebuild.at, sequence: store.appliedThrough)
-            }) {
-                decoded.replay.rebuilds.append((store, start))
+            if let rebuild {
+                store.lock.withWriteLock { store.applyChangeIndexLocked(rebuild.target, at: rebuild.at, sequence: store.appliedThrough) }
             }
         }
     }

@@ -90,6 +90,9 @@ public final class HNSWIndex: SerializableIndex {
     /// The number of live keys.
     public var count: Int { ids.count }
 
+    /// Tombstoned nodes, which `optimize` (or a fresh build) drops.
+    public var reclaimableCount: Int { tombstoneCount }
+
     /// The node slab and side tables at their capacity, the key map (capacity × (key + id) plus
     /// its bucket bitmap) and the pooled search scratch.
     public var memoryBytes: Int {

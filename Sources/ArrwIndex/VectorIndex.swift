@@ -41,6 +41,13 @@ public protocol VectorIndex: AnyObject {
     /// searches afterwards answer as well or better. For an index with nothing to reorganize it
     /// does nothing.
     func optimize()
+    /// Slots that removed vectors still hold (HNSW tombstones), which `optimize` or a fresh
+    /// build reclaims; 0 for indexes that free a slot on removal.
+    var reclaimableCount: Int { get }
+}
+
+extension VectorIndex {
+    public var reclaimableCount: Int { 0 }
 }
 
 /// Per-query settings of approximate indexes; nil keeps the index's own setting.

@@ -105,7 +105,7 @@ struct SearchBody {
         let vector: [Float]?
         switch queryVector {
         case nil, .null?: vector = nil
-        case let json?: vector = try DocumentBody.vector(from: json, field: "query_vector", limits: limits)
+        case let json?: vector = try DocumentJSON.vector(from: json, field: "query_vector", limits: limits)
         }
         return SearchQuery(
             text: query, vector: vector, k: try k.map { try integer($0, field: "k") } ?? 10, filter: parsedFilter, distanceThreshold: distanceThreshold,

@@ -1,5 +1,6 @@
 import ArrwEmbedding
 import ArrwEngine
+import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
@@ -46,7 +47,8 @@ public enum ArrwServer {
             database: database, queueLimit: configuration.eventQueueLimit, keepAlive: .seconds(configuration.sseKeepAliveSeconds)
         ).register(on: router)
         let libraries = router.group("v1/libraries")
-        LibraryRoutes(database: database, body: body).register(on: libraries)
+        LibraryRoutes(database: database, jobs: jobs, body: body).register(on: libraries)
+        IndexRoutes(jobs: jobs, body: body).register(on: libraries)
         DocumentRoutes(database: database, body: body).register(on: libraries)
         SearchRoutes(database: database, body: body).register(on: libraries)
         JobRoutes(queue: jobs, body: body).register(on: router.group("v1/jobs"))
@@ -90,7 +92,13 @@ public enum ArrwServer {
     ) throws -> some ApplicationProtocol & Service {
         let database = try database ?? Database(embedder: makeEmbedder(configuration), limits: configuration.limits)
         let access = AccessControl(configuration: configuration)
-        let jobs = JobQueue(database: database, workers: configuration.jobWorkers)
+        let exportDirectory = configuration.dataDirectory.map { $0 + "/exports" }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("arrwdb-exports-\(UUID().uuidString)").path
+        let jobs = JobQueue(
+            database: database,
+            options: try .init(
+                workers: configuration.jobWorkers, maxPending: configuration.maxPendingJobs,
+                exportDirectory: exportDirectory, exportRetentionSeconds: Double(configuration.exportRetentionSeconds)))
         return Application(
             router: makeRouter(database: database, jobs: jobs, configuration: configuration, access: access),
             server: .http1WebSocketUpgrade(

@@ -11,7 +11,7 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
         group.post(":id/documents") { request, context in
             let id = try context.parameters.require("id")
             _ = try database.library(id)
-            let draft = try DocumentBody.draft(try await body.json(from: request), limits: database.limits)
+            let draft = try DocumentJSON.draft(try await body.json(from: request), limits: database.limits)
             return try APIResponse.json(APIResponse.document(try await database.addDocument(libraryId: id, draft)), status: .created)
         }
         group.post(":id/documents/batch") { request, context in
@@ -21,7 +21,7 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
                 throw EngineError.validation("the body must be an object with a 'documents' array", field: "documents")
             }
             let drafts = documents.map { json in
-                Result { try DocumentBody.draft(json, limits: database.limits) }.mapError { $0 as? EngineError ?? .validation("\($0)") }
+                Result { try DocumentJSON.draft(json, limits: database.limits) }.mapError { $0 as? EngineError ?? .validation("\($0)") }
             }
             return try APIResponse.json(APIResponse.batch(try await database.addDocuments(libraryId: id, drafts)))
         }
@@ -55,7 +55,7 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
         group.put(":id/documents/:doc") { request, context in
             let id = try context.parameters.require("id")
             _ = try database.library(id)
-            let draft = try DocumentBody.draft(try await body.json(from: request), limits: database.limits)
+            let draft = try DocumentJSON.draft(try await body.json(from: request), limits: database.limits)
             let (document, created) = try await database.replaceDocument(
                 libraryId: id, documentId: context.parameters.require("doc"), draft)
             return try APIResponse.json(APIResponse.document(document), status: created ? .created : .ok)

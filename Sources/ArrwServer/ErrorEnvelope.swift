@@ -19,13 +19,16 @@ enum ErrorEnvelope {
         case .unavailable: .serviceUnavailable
         case .internalFailure: .internalServerError
         case .notImplemented: .notImplemented
+        case .overloaded: .tooManyRequests
         }
     }
 
     static func response(for error: any Error, request: Request, logger: Logger) -> Response {
         switch error {
         case let error as EngineError:
-            return make(status(for: error.kind), APIResponse.error(error))
+            var response = make(status(for: error.kind), APIResponse.error(error))
+            if error.kind == .overloaded { response.headers[.retryAfter] = "1" }
+            return response
         case let error as HTTPError:
             var response = response(for: error, request: request)
             for field in error.headers { response.headers.append(field) }

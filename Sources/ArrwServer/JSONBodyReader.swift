@@ -26,6 +26,34 @@ struct JSONBodyReader: Sendable {
         }
     }
 
+    /// The body as NDJSON: one JSON value per non-blank line. A line that is not JSON is a
+    /// 400 naming it (nothing is taken from a body with a bad line).
+    func ndjson(from request: Request) async throws -> [JSONValue] {
+        let buffer = try await request.body.collect(upTo: maxBytes)
+        return try buffer.withUnsafeReadableBytes { bytes in
+            var values: [JSONValue] = []
+            var start = 0
+            var line = 0
+            while start < bytes.count {
+                let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+                line += 1
+                let text = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+                if text.contains(where: { ![0x20, 0x09, 0x0D].contains($0) }) {
+                    do {
+                        values.append(try JSONValue.parse(text))
+                    } catch let error as JSONSyntaxError {
+                        throw EngineError(ServerErrorCode.invalidJSON, message: "line \(line) is not valid JSON: \(error)", details: ["line": .int(Int64(line))])
+                    }
+                }
+                start = end + 1
+            }
+            guard !values.isEmpty else {
+                throw EngineError(ServerErrorCode.invalidJSON, message: "the request body holds no NDJSON lines")
+            }
+            return values
+        }
+    }
+
     /// The body decoded as `T` (small typed bodies; documents and searches use `json(from:)`).
     func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         let data = try await bytes(of: request)

@@ -1,12 +1,16 @@
 import ArrwEngine
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// `/v1/jobs` (SPEC.md, "Events, jobs, system"): submit a job of a type (202 `{job_id, status}`),
-/// read one, list them newest first with filters and a cursor, cancel one (409 once finished).
-/// The body of a submission is the job's input; `library_id` in it names the library. The
-/// original arrwDB's spellings are accepted too: `POST /v1/jobs/batch-delete` (200 `{job_id,
-/// status, message}`) and `GET /v1/jobs/stats/queue`.
+/// read one, list them newest first with filters and a cursor, cancel one (409 once finished),
+/// download a finished export (`GET /v1/jobs/{id}/result`, NDJSON).
+/// The body of a submission is the job's input; `library_id` in it names the library. A
+/// `batch_import` may instead send its documents as an NDJSON body
+/// (`Content-Type: application/x-ndjson`) with `library_id` in the query. The original
+/// arrwDB's spellings are accepted too: `POST /v1/jobs/batch-import` and the other hyphenated
+/// types (200 `{job_id, status, message}`) and `GET /v1/jobs/stats/queue`.
 struct JobRoutes<Context: RequestContext>: Sendable {
     let queue: JobQueue
     let body: JSONBodyReader
@@ -28,9 +32,8 @@ struct JobRoutes<Context: RequestContext>: Sendable {
                 let known = JobType.allCases.map(\.rawValue).joined(separator: ", ")
                 throw EngineError.validation("unknown job type '\(name)'; known: \(known)", field: "job_type")
             }
-            let input = try await body.json(from: request)
-            guard let object = input.object else { throw EngineError.validation("the body must be a JSON object") }
-            let library = try object["library_id"].map { value -> String in
+            let input = try await self.input(of: type, request)
+            let library = try input.object?["library_id"].map { value -> String in
                 guard let id = value.string else { throw EngineError.validation("'library_id' must be a string", field: "library_id") }
                 return id
             }
@@ -39,6 +42,12 @@ struct JobRoutes<Context: RequestContext>: Sendable {
             guard original else { return try APIResponse.json(.object(answer), status: .accepted) }
             answer["message"] = .string("\(type.rawValue) job submitted")
             return try APIResponse.json(.object(answer))
+        }
+        group.get(":\(Self.parameter)/result") { _, context in
+            let bytes = try queue.exportFile(context.parameters.require(Self.parameter))
+            return Response(
+                status: .ok, headers: [.contentType: "application/x-ndjson"],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         group.get(":\(Self.parameter)") { _, context in
             try APIResponse.json(APIResponse.job(try queue.job(context.parameters.require(Self.parameter))))
@@ -49,6 +58,23 @@ struct JobRoutes<Context: RequestContext>: Sendable {
         group.get { request, _ in
             try APIResponse.json(try list(request))
         }
+    }
+
+    /// A submission's input: the JSON object body, or for a `batch_import` with an NDJSON body
+    /// `{"library_id": <from the query>, "documents": <the lines>}`.
+    private func input(of type: JobType, _ request: Request) async throws -> JSONValue {
+        let ndjson = request.headers[.contentType]?.lowercased().hasPrefix("application/x-ndjson") ?? false
+        if ndjson {
+            guard type == .batchImport else {
+                throw EngineError.validation("only a batch_import takes an NDJSON body; send a JSON object")
+            }
+            var object: [String: JSONValue] = ["documents": .array(try await body.ndjson(from: request))]
+            if let library = request.uri.queryParameters.get("library_id") { object["library_id"] = .string(library) }
+            return .object(object)
+        }
+        let input = try await body.json(from: request)
+        guard input.object != nil else { throw EngineError.validation("the body must be a JSON object") }
+        return input
     }
 
     /// `GET /v1/jobs/stats/queue`, in the original arrwDB's shape.

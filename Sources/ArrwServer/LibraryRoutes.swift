@@ -1,9 +1,12 @@
 import ArrwEngine
+import Foundation
 import Hummingbird
 
-/// `/v1/libraries`: create, list, get, patch, delete, statistics.
+/// `/v1/libraries`: create, list, get, patch, delete, statistics. A PATCH that changes the
+/// index answers 202 with the `index_rebuild` job (`job_id`) that builds it.
 struct LibraryRoutes<Context: RequestContext>: Sendable {
     let database: Database
+    let jobs: JobQueue
     let body: JSONBodyReader
 
     func register(on group: RouterGroup<Context>) {
@@ -23,8 +26,10 @@ struct LibraryRoutes<Context: RequestContext>: Sendable {
             let patch = try await body.decode(PatchLibraryBody.self, from: request).patch
             let (library, rebuilding) = try await database.updateLibrary(id, patch)
             guard rebuilding else { return try APIResponse.json(APIResponse.library(library)) }
+            let job = try await jobs.submit(.indexRebuild, libraryId: id, input: .object(["library_id": .string(id)]))
             var answer = APIResponse.library(library).object ?? [:]
             answer["build_state"] = .string("building")
+            answer["job_id"] = .string(job.id.uuidString.lowercased())
             return try APIResponse.json(.object(answer), status: .accepted)
         }
         group.delete(":id") { _, context in

@@ -122,7 +122,7 @@ struct NDJSONDocumentUpload: Sendable {
                 let failure = EngineError(ServerErrorCode.invalidJSON, message: "the line is not valid JSON: \(error)")
                 return ParsedLine(number: number, draft: .failure(failure), bytes: bytes.count)
             }
-            let draft = Result { try DocumentBody.draft(json, limits: database.limits) }
+            let draft = Result { try DocumentJSON.draft(json, limits: database.limits) }
                 .mapError { $0 as? EngineError ?? .validation("\($0)") }
             return ParsedLine(number: number, draft: draft, bytes: bytes.count)
         }

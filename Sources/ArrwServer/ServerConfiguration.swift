@@ -53,6 +53,12 @@ public struct ServerConfiguration: Sendable {
     public var walSyncIntervalSeconds = 0.0
     /// `JOB_WORKERS`: background job workers (the job queue runs this many jobs at once). Default 4.
     public var jobWorkers = 4
+    /// `MAX_PENDING_JOBS`: unfinished jobs allowed at once; a submission beyond answers 429.
+    /// Default 10,000.
+    public var maxPendingJobs = 10_000
+    /// `EXPORT_RETENTION_SECONDS`: how long a `batch_export` file is kept after it was written
+    /// (in `DATA_DIR/exports`, or a temporary directory with `DATA_DIR=:memory:`). Default 86,400 (a day).
+    public var exportRetentionSeconds = 86_400
     /// `EVENT_QUEUE_LIMIT`: events that may wait unread for one SSE or WebSocket subscriber
     /// before it is disconnected as too slow. Default 4096.
     public var eventQueueLimit = 4096
@@ -109,6 +115,8 @@ public struct ServerConfiguration: Sendable {
         config.snapshotIntervalSeconds = try reader.int("SNAPSHOT_INTERVAL_SECONDS", in: 1...(86_400 * 365)) ?? config.snapshotIntervalSeconds
         config.walSyncIntervalSeconds = try reader.double("WAL_SYNC_INTERVAL_SECONDS", in: 0...3600) ?? config.walSyncIntervalSeconds
         config.jobWorkers = try reader.int("JOB_WORKERS", in: 1...256) ?? config.jobWorkers
+        config.maxPendingJobs = try reader.int("MAX_PENDING_JOBS", in: 1...10_000_000) ?? config.maxPendingJobs
+        config.exportRetentionSeconds = try reader.int("EXPORT_RETENTION_SECONDS", in: 1...(86_400 * 365)) ?? config.exportRetentionSeconds
         config.eventQueueLimit = try reader.int("EVENT_QUEUE_LIMIT", in: 16...1_000_000) ?? config.eventQueueLimit
         config.sseKeepAliveSeconds = try reader.int("SSE_KEEPALIVE_SECONDS", in: 1...3600) ?? config.sseKeepAliveSeconds
         config.webSocketOutboundLimit = try reader.int("WS_OUTBOUND_QUEUE_LIMIT", in: 4...100_000) ?? config.webSocketOutboundLimit

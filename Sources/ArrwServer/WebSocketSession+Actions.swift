@@ -11,7 +11,7 @@ extension WebSocketSession {
             let query = try SearchBody(json: data).searchQuery(limits: database.limits, requireFilter: false)
             return APIResponse.search(try await database.search(libraryId: libraryId, query))
         case "add":
-            let draft = try DocumentBody.draft(data, limits: database.limits)
+            let draft = try DocumentJSON.draft(data, limits: database.limits)
             return APIResponse.document(try await database.addDocument(libraryId: libraryId, draft))
         case "delete":
             let id = try documentId(data)

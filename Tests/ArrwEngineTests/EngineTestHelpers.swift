@@ -1,4 +1,5 @@
 import ArrwEngine
+import Foundation
 import Synchronization
 import Testing
 
@@ -21,4 +22,17 @@ final class Counter: Sendable {
     private let count = Mutex<Int>(0)
     var value: Int { count.withLock { $0 } }
     func increment() { count.withLock { $0 += 1 } }
+}
+
+/// Builds the library's pending index (as its `index_rebuild` job would), expecting a build.
+func buildPendingIndex(_ database: Database, _ library: String) async throws {
+    let outcome = try await database.buildIndex(libraryId: library, optimize: false) { _, _ in await Task.yield() }
+    #expect(outcome != nil, "an index change was pending")
+    #expect(try database.statistics(library).buildState == "ready")
+}
+
+/// A job queue over `database` whose exports go to a fresh temporary directory.
+func makeJobQueue(_ database: Database, workers: Int = 1, maxPending: Int = 10_000) throws -> JobQueue {
+    let exports = FileManager.default.temporaryDirectory.appendingPathComponent("arrwdb-test-exports-\(UUID().uuidString)").path
+    return try JobQueue(database: database, options: .init(workers: workers, maxPending: maxPending, exportDirectory: exports))
 }

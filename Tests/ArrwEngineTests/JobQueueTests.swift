@@ -38,7 +38,7 @@ import Testing
         var generator = SeededGenerator(seed: 31)
         try await addVectorDocuments(database, library: library, randomVectors(count: 500, dimension: 8, using: &generator))
         let events = try database.subscribe(filter: EventFilter(kinds: [.jobCreated, .jobStarted, .jobCompleted]), since: nil)
-        let queue = JobQueue(database: database, workers: 2)
+        let queue = try makeJobQueue(database, workers: 2)
         let ids = (0..<300).map { "d\($0)" } + ["never-there"]
         var finished: Job?
         try await withWorkers(queue) {
@@ -70,7 +70,7 @@ import Testing
         let library = try await database.createLibrary(.init(name: "resume")).id.uuidString
         var generator = SeededGenerator(seed: 32)
         try await addVectorDocuments(database, library: library, randomVectors(count: 2000, dimension: 8, using: &generator))
-        let queue = JobQueue(database: database, workers: 1)
+        let queue = try makeJobQueue(database, workers: 1)
         let job = try await queue.submit(.batchDelete, libraryId: library, input: deleteInput((0..<2000).map { "d\($0)" }))
         // The workers stop (as at a crash) once a few checkpoints are logged.
         let workers = Task { await queue.run() }
@@ -83,7 +83,7 @@ import Testing
 
         let (reopened, _) = try directory.open()
         #expect(reopened.jobs.job(job.id)?.status == .running)
-        let resumed = JobQueue(database: reopened, workers: 1)
+        let resumed = try makeJobQueue(reopened, workers: 1)
         var finished: Job?
         try await withWorkers(resumed) { finished = try await waitUntilFinished(resumed, job.id.uuidString) }
         let done = try #require(finished)
@@ -111,7 +111,7 @@ import Testing
         var generator = SeededGenerator(seed: 33)
         let count = 20_000
         try await addVectorDocuments(database, library: library, randomVectors(count: count, dimension: 8, using: &generator))
-        let queue = JobQueue(database: database, workers: 1)
+        let queue = try makeJobQueue(database, workers: 1)
 
         let pending = try await queue.submit(.batchDelete, libraryId: library, input: deleteInput(["d0"]))
         #expect(try await queue.cancel(pending.id.uuidString).status == .cancelled)
@@ -138,14 +138,21 @@ import Testing
     @Test("unknown libraries, bad input, unknown ids and job types this build cannot run are clear errors")
     func refusals() async throws {
         let database = Database(embedder: HashEmbedder(dimension: 8))
-        let queue = JobQueue(database: database, workers: 1)
+        let queue = try makeJobQueue(database, workers: 1)
         let library = try await database.createLibrary(.init(name: "refusals")).id.uuidString
         let cases: [(JobType, String?, JSONValue, String)] = [
             (.batchDelete, nil, deleteInput(["a"]), "validation_error"),
             (.batchDelete, library, .object([:]), "validation_error"),
             (.batchDelete, library, .object(["document_ids": .array([.int(1)])]), "validation_error"),
             (.batchDelete, UUID().uuidString, deleteInput(["a"]), "library_not_found"),
-            (.batchExport, library, .object([:]), "job_type_not_implemented"),
+            (.batchDelete, library, .object(["document_ids": .array([.string("a")]), "filter": .object([:])]), "validation_error"),
+            (.batchDelete, library, .object(["filter": .object(["x": .object(["$nope": .int(1)])])]), "unknown_filter_operator"),
+            (.batchImport, library, .object([:]), "validation_error"),
+            (.batchImport, library, .object(["documents": .array([])]), "validation_error"),
+            (.indexRebuild, library, .object(["index_type": .string("nope")]), "validation_error"),
+            (.indexRebuild, library, .object(["index_params": .object(["m": .int(1)])]), "validation_error"),
+            (.batchExport, library, .object(["include_embeddings": .string("yes")]), "validation_error"),
+            (.regenerateEmbeddings, library, .object([:]), "job_type_not_implemented"),
         ]
         for (type, library, input, code) in cases {
             let error = try await #require(throws: EngineError.self) { try await queue.submit(type, libraryId: library, input: input) }

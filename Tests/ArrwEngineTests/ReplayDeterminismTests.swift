@@ -19,13 +19,6 @@ import Testing
         return answers
     }
 
-    func waitUntilBuilt(_ database: Database, _ library: String) async throws {
-        for _ in 0..<3000 where try database.statistics(library).buildState == "building" {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        #expect(try database.statistics(library).buildState == "ready")
-    }
-
     @Test("an index change replayed after a restart builds the same graph in key order and keeps the change's time")
     func replayedIndexChange() async throws {
         let directory = DataDirectory()
@@ -38,7 +31,7 @@ import Testing
         let requested = Date()
         _ = try await database.updateLibrary(
             library, .init(indexType: "hnsw", indexParams: .object(["m": .int(4), "ef_construction": .int(8)])))
-        try await waitUntilBuilt(database, library)
+        try await buildPendingIndex(database, library)
         let queries = randomVectors(count: 30, dimension: 16, using: &generator)
         let before = try await answers(database, library, queries)
         let changedAt = try database.library(library).updatedAt
@@ -47,7 +40,7 @@ import Testing
 
         let (reopened, report) = try directory.open()
         #expect(report.snapshotPath == nil)
-        try await waitUntilBuilt(reopened, library)
+        try await buildPendingIndex(reopened, library)
         #expect(try reopened.library(library).updatedAt == changedAt, "the swap takes the logged time of the change")
         #expect(try await answers(reopened, library, queries) == before, "the replayed build is the graph the first run built")
         try reopened.close()
@@ -63,9 +56,9 @@ import Testing
         try await addVectorDocuments(database, library: library, randomVectors(count: 4000, dimension: 16, using: &generator))
         _ = try await database.updateLibrary(library, .init(indexType: "hnsw", indexParams: .object(["ef_construction": .int(400)])))
         let changedAt = Date()
-        try #require(try database.statistics(library).buildState == "building", "the build ended before the snapshot could catch it")
+        try #require(try database.statistics(library).buildState == "building", "the change waits for its build")
         let snapshot = try #require(try database.writeSnapshot())
-        try await waitUntilBuilt(database, library)
+        try await buildPendingIndex(database, library)
         let builtAt = try database.library(library).updatedAt
         #expect(builtAt <= changedAt, "the swap takes the time of the change, not of its end")
         try database.close()
@@ -73,7 +66,7 @@ import Testing
         let (reopened, report) = try directory.open()
         #expect(report.snapshotSequence == snapshot.sequence && report.walRecordsReplayed == 0)
         #expect(try reopened.statistics(library).buildState == "building", "the snapshot's section carried the build in progress")
-        try await waitUntilBuilt(reopened, library)
+        try await buildPendingIndex(reopened, library)
         #expect(try reopened.statistics(library).indexType == .hnsw)
         #expect(try reopened.library(library).updatedAt == builtAt)
         try reopened.close()

@@ -57,7 +57,7 @@ import Testing
         let structural = try await database.updateLibrary(
             library, .init(indexType: test.indexType, indexParams: .object(before.merging([test.structural: .int(Int64(test.structuralValue))]) { $1 })))
         #expect(structural.rebuilding, "a structural parameter still rebuilds")
-        for _ in 0..<1000 where try database.statistics(library).buildState == "building" { try await Task.sleep(for: .milliseconds(10)) }
+        try await buildPendingIndex(database, library)
         _ = try await database.updateLibrary(
             library, .init(indexType: test.indexType, indexParams: .object(
                 before.merging([test.structural: .int(Int64(test.structuralValue)), test.searchParameter: .int(Int64(test.value))]) { $1 })))
@@ -65,7 +65,7 @@ import Testing
         try database.close()
 
         let (reopened, _) = try directory.open()
-        for _ in 0..<1000 where try reopened.statistics(library).buildState == "building" { try await Task.sleep(for: .milliseconds(10)) }
+        try await buildPendingIndex(reopened, library)
         #expect(try reopened.statistics(library).indexParams[test.searchParameter] == .int(Int64(test.value)))
         #expect(try await hits(reopened, library, queries) == settled, "replay applies the change as the first run did")
         try reopened.close()

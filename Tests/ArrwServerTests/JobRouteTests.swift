@@ -67,7 +67,7 @@ import Testing
             #expect(stats["total_jobs"] == .int(1) && stats["completed_jobs"] == .int(1) && stats["failed_jobs"] == .int(0))
             #expect(stats["pending_jobs"] == .int(0) && stats["running_jobs"] == .int(0) && stats["queue_size"] == .int(0))
             #expect(stats["num_workers"] == .int(4) && stats["running"] == .bool(true))
-            try await api.call(.post, "/v1/jobs/batch-export", #"{"library_id": "\#(library)"}"#)
+            try await api.call(.post, "/v1/jobs/regenerate-embeddings", #"{"library_id": "\#(library)"}"#)
                 .expectError(.notImplemented, "job_type_not_implemented")
         }
     }
@@ -76,7 +76,7 @@ import Testing
         try await withAPI { api in
             let library = try await api.createLibrary()
             try await api.call(.post, "/v1/jobs/defragment", #"{"library_id": "\#(library)"}"#).expectError(.badRequest, "validation_error")
-            try await api.call(.post, "/v1/jobs/batch_export", #"{"library_id": "\#(library)"}"#)
+            try await api.call(.post, "/v1/jobs/regenerate_embeddings", #"{"library_id": "\#(library)"}"#)
                 .expectError(.notImplemented, "job_type_not_implemented")
             try await api.call(.post, "/v1/jobs/batch_delete", #"{"library_id": "\#(library)"}"#).expectError(.badRequest, "validation_error")
             try await api.call(.post, "/v1/jobs/batch_delete", #"{"document_ids": ["a"]}"#).expectError(.badRequest, "validation_error")

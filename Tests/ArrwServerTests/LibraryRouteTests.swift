@@ -97,6 +97,7 @@ import Testing
             let patched = try await api.call(.patch, "/v1/libraries/\(id)", #"{"index_type": "hnsw", "index_params": {"m": 8}}"#)
             #expect(patched.status == .accepted)
             #expect(patched["build_state"] == .string("building"))
+            #expect(patched["job_id"]?.string != nil, "the index_rebuild job that builds it")
             var stats = try await api.counts(id)
             for _ in 0..<200 where stats["build_state"] != .string("ready") {
                 try await Task.sleep(for: .milliseconds(10))

@@ -106,8 +106,21 @@ struct APIState: Equatable {
         #expect(report?.snapshotSequence ?? 0 > 0 && report?.walRecordsReplayed ?? 0 > 0 && report?.rejectedSnapshots == [])
         let beforeRestart = UpgradeBox()
         try await withAPI(configuration(directory), database: first) { api in
+            // The old release rebuilt bf-l2's index on a thread of its own after a restart; this
+            // build adopts the pending build as an index_rebuild job, whose records follow the
+            // fixture's. Its contents are compared once it is done.
+            var queue = try await api.call(.get, "/v1/jobs/stats/queue")
+            for _ in 0..<1000 where queue["pending_jobs"] != .int(0) || queue["running_jobs"] != .int(0) {
+                try await Task.sleep(for: .milliseconds(10))
+                queue = try await api.call(.get, "/v1/jobs/stats/queue")
+            }
+            let adopted = try await api.call(.get, "/v1/jobs")["jobs"]?.array ?? []
+            #expect(adopted.map { $0.object?["type"] } == [.string("index_rebuild")])
+            #expect(adopted.map { $0.object?["status"] } == [.string("completed")])
             let opened = try await APIState(api, searches: expected.searchRequests)
-            #expect(opened.storageSequences == expected.storageSequences)
+            #expect(opened.storageSequences["snapshot_sequence"] == expected.storageSequences["snapshot_sequence"])
+            let jobRecords = (opened.storageSequences["last_sequence"]?.number ?? 0) - (expected.storageSequences["last_sequence"]?.number ?? 0)
+            #expect((4...8).contains(jobRecords), "the adopted job logged submitted, started, progress and finished: \(jobRecords) records")
             for (found, wanted) in zip(opened.libraries, expected.libraries) {
                 #expect((found.object?["statistics"]?.object?["index_memory_bytes"]?.number ?? 0) > 0)
                 let (found, wanted) = try Self.settlingRebuildClock(Self.withoutIndexMemory(found), Self.withoutIndexMemory(wanted))

@@ -1,24 +1,53 @@
+import ArrwStorage
 import Foundation
 
-/// The work behind each job type this build runs. A handler resumes from its job's checkpoint,
-/// so running it again after a restart never repeats committed work.
-enum JobHandlers {
-    /// Document ids handled between two checkpoints.
-    static let slice = 100
+/// The work behind each job type. A handler resumes from its job's checkpoint, so running it
+/// again after a restart never repeats committed work, and checks `JobContext` between slices
+/// so a cancel stops it within one slice. Input checks run at submission (`validate`), before
+/// anything is logged; what only the data can tell (a document that does not parse) is
+/// reported in the result.
+struct JobHandlers {
+    let database: Database
+    let exports: ExportFiles
 
-    static func all(database: Database) -> [JobType: JobQueue.Handler] {
-        [.batchDelete: { context in try await batchDelete(database, context) }]
+    /// Documents handled between two checkpoints.
+    static let slice = 50
+
+    /// The handler of `type`, or nil for a type this build does not run yet.
+    func handler(for type: JobType) -> JobQueue.Handler? {
+        switch type {
+        case .batchImport: { context in try await batchImport(context) }
+        case .batchDelete: { context in try await batchDelete(context) }
+        case .indexRebuild: { context in try await indexRebuild(context) }
+        case .indexOptimize: { context in try await indexOptimize(context) }
+        case .batchExport: { context in try await batchExport(context) }
+        case .regenerateEmbeddings: nil
+        }
     }
 
-    /// Checks a submission's input for `type` before anything is logged.
-    static func validate(_ type: JobType, libraryId: String?, input: JSONValue) throws {
+    /// Checks a submission's input for `type` and returns it as it is logged: a `batch_import`'s
+    /// documents get their ids here, so a resumed import stores each document once.
+    func prepare(_ type: JobType, libraryId: String?, input: JSONValue) throws -> JSONValue {
+        guard let libraryId else { throw EngineError.validation("'library_id' is required", field: "library_id") }
+        let library = try database.library(libraryId)
         switch type {
+        case .batchImport:
+            return try Self.withDocumentIds(input)
         case .batchDelete:
-            guard libraryId != nil else { throw EngineError.validation("'library_id' is required", field: "library_id") }
-            _ = try documentIds(input)
-        default:
+            let hasIds = input.object?["document_ids"] != nil
+            let hasFilter = input.object?["filter"] != nil
+            guard hasIds != hasFilter else {
+                throw EngineError.validation("give exactly one of 'document_ids' and 'filter'", field: hasIds ? "filter" : "document_ids")
+            }
+            if hasIds { _ = try Self.documentIds(input) } else { _ = try Self.filter(input) }
+        case .indexRebuild:
+            _ = try database.indexTarget(of: Self.indexPatch(input), for: library)
+        case .batchExport:
+            _ = try Self.includeEmbeddings(input)
+        case .indexOptimize, .regenerateEmbeddings:
             break
         }
+        return input
     }
 
     static func documentIds(_ input: JSONValue) throws -> [String] {
@@ -33,32 +62,27 @@ enum JobHandlers {
         }
     }
 
-    /// `batch_delete` by `document_ids`: deletes each (an id already gone counts as `already_absent`),
-    /// checkpointing every `slice` ids, and at once when asked to stop (so a cancelled job's
-    /// result counts exactly what it deleted). Result: `total_requested`, `deleted`, `already_absent`.
-    static func batchDelete(_ database: Database, _ context: JobContext) async throws -> JSONValue {
-        let ids = try documentIds(context.job.input)
-        let library = context.job.libraryId!.uuidString
-        let saved = context.job.checkpoint.object ?? [:]
-        var next = Int(saved["next"]?.number ?? 0)
-        var deleted = Int(saved["deleted"]?.number ?? 0)
-        var missing = Int(saved["already_absent"]?.number ?? 0)
-        func state() -> JSONValue {
-            .object(["next": .int(Int64(next)), "deleted": .int(Int64(deleted)), "already_absent": .int(Int64(missing))])
+    static func filter(_ input: JSONValue) throws -> Filter {
+        guard let json = input.object?["filter"], json.object != nil else {
+            throw EngineError.validation("'filter' must be a filter object", field: "filter")
         }
-        while next < ids.count {
-            let end = min(next + slice, ids.count)
-            while next < end, !context.shouldStop {
-                do {
-                    try await database.deleteDocument(libraryId: library, documentId: ids[next])
-                    deleted += 1
-                } catch let error as EngineError where error.code == EngineError.Code.documentNotFound.rawValue {
-                    missing += 1
-                }
-                next += 1
-            }
-            try await context.checkpoint(current: next, total: ids.count, message: "\(deleted) deleted", checkpoint: state())
+        return try Filter.parse(json)
+    }
+
+    static func includeEmbeddings(_ input: JSONValue) throws -> Bool {
+        switch input.object?["include_embeddings"] {
+        case nil, .null?: return true
+        case .bool(let value)?: return value
+        default: throw EngineError.validation("'include_embeddings' must be a boolean", field: "include_embeddings")
         }
-        return .object(["total_requested": .int(Int64(ids.count)), "deleted": .int(Int64(deleted)), "already_absent": .int(Int64(missing))])
+    }
+
+    /// A saved checkpoint's integer field, 0 when absent.
+    static func saved(_ context: JobContext, _ field: String) -> Int {
+        Int(context.job.checkpoint.object?[field]?.number ?? 0)
+    }
+
+    static func counts(_ fields: KeyValuePairs<String, Int>) -> JSONValue {
+        .object(Dictionary(uniqueKeysWithValues: fields.map { ($0.key, JSONValue.int(Int64($0.value))) }))
     }
 }

@@ -1,30 +1,10 @@
+import ArrwStorage
 import Foundation
 import Synchronization
 
-/// What a running job's handler sees: the job (its input and the checkpoint it resumes from),
-/// a way to record progress durably, and whether it should stop.
-public struct JobContext: Sendable {
-    public let job: Job
-    let queue: JobQueue
-
-    /// Logs progress and the checkpoint a restart resumes from, then throws `CancellationError`
-    /// if the job was cancelled (or the server is stopping): handlers call it between slices,
-    /// and at once when `shouldStop`, so the checkpoint counts exactly what was done.
-    public func checkpoint(current: Int, total: Int, message: String, checkpoint: JSONValue) async throws {
-        let progress = total > 0 ? min(99, current * 100 / total) : 0
-        try await queue.log(
-            .progress(job.id, current: current, total: total, progress: progress, message: message, checkpoint: checkpoint),
-            event: .jobProgress, job: job, data: ["progress": .int(Int64(progress)), "current": .int(Int64(current)), "total": .int(Int64(total))])
-        if shouldStop { throw CancellationError() }
-    }
-
-    /// Whether the job was cancelled or the server is stopping: a handler checks it between
-    /// units of work, then checkpoints what it did (which throws `CancellationError`).
-    public var shouldStop: Bool { queue.cancelRequested(job.id) || Task.isCancelled }
-}
-
 /// The background job queue: `workers` jobs at a time, oldest submitted first, each a handler
-/// per `JobType` (types without one are refused at submission with `job_type_not_implemented`).
+/// per `JobType` (types without one are refused at submission with `job_type_not_implemented`),
+/// at most `maxPending` unfinished at once (more are refused with `job_queue_full`).
 /// Every transition is logged through the durable `JobTable`, so after a restart pending jobs
 /// run and a job that was running runs again from its last checkpoint.
 ///
@@ -35,8 +15,27 @@ public struct JobContext: Sendable {
 public final class JobQueue: Sendable {
     public typealias Handler = @Sendable (JobContext) async throws -> JSONValue
 
+    /// How the queue runs.
+    public struct Options: Sendable {
+        /// Jobs run at once (`JOB_WORKERS`).
+        public var workers: Int
+        /// Unfinished jobs allowed at once (`MAX_PENDING_JOBS`).
+        public var maxPending: Int
+        /// Where `batch_export` files are kept, and for how long after they were written.
+        public var exports: ExportFiles
+
+        /// Creates `exportDirectory` when it does not exist.
+        public init(workers: Int = 4, maxPending: Int = 10_000, exportDirectory: String, exportRetentionSeconds: Double = 86_400) throws {
+            self.workers = max(1, workers)
+            self.maxPending = max(1, maxPending)
+            exports = try ExportFiles(directory: exportDirectory, retention: exportRetentionSeconds)
+        }
+    }
+
     public let database: Database
-    public let workers: Int
+    public let options: Options
+    public var workers: Int { options.workers }
+    var exports: ExportFiles { options.exports }
     private let handlers: [JobType: Handler]
     private struct State {
         var claimed: Set<UUID> = []
@@ -48,10 +47,17 @@ public final class JobQueue: Sendable {
     /// How long an idle worker waits before looking for work again.
     static let idlePoll = Duration.milliseconds(20)
 
-    public init(database: Database, workers: Int) {
+    /// How often the workers look for expired export files.
+    static let purgeInterval = Duration.seconds(60)
+    private let preparer: JobHandlers
+
+    public init(database: Database, options: Options) {
         self.database = database
-        self.workers = max(1, workers)
-        handlers = JobHandlers.all(database: database)
+        self.options = options
+        preparer = JobHandlers(database: database, exports: options.exports)
+        var handlers: [JobType: Handler] = [:]
+        for type in JobType.allCases { handlers[type] = preparer.handler(for: type) }
+        self.handlers = handlers
     }
 
     var table: JobTable { database.jobs }
@@ -62,9 +68,14 @@ public final class JobQueue: Sendable {
         guard handlers[type] != nil else {
             throw EngineError(.jobTypeNotImplemented, message: "job type '\(type.rawValue)' is not available in this build yet")
         }
-        try JobHandlers.validate(type, libraryId: libraryId, input: input)
+        let prepared = try preparer.prepare(type, libraryId: libraryId, input: input)
+        guard table.unfinishedCount < options.maxPending else {
+            throw EngineError(
+                .jobQueueFull, message: "\(options.maxPending) jobs are unfinished already (MAX_PENDING_JOBS); try again later",
+                details: ["limit": .int(Int64(options.maxPending))])
+        }
         let library = try libraryId.map { try database.library($0).id }
-        let job = Job(id: UUID(), type: type, libraryId: library, input: input, maxRetries: maxRetries, createdAt: Date())
+        let job = Job(id: UUID(), type: type, libraryId: library, input: prepared, maxRetries: maxRetries, createdAt: Date())
         try await log(.submitted(job), event: .jobCreated, job: job, data: ["job_type": .string(type.rawValue)])
         return job
     }
@@ -97,20 +108,66 @@ public final class JobQueue: Sendable {
         return try self.job(id)
     }
 
+    /// Waits until job `id` has finished (polling the table) and returns it.
+    public func waitUntilFinished(_ id: UUID) async throws -> Job {
+        while true {
+            guard let job = table.job(id) else { throw EngineError(.jobNotFound, message: "job '\(id)' does not exist") }
+            if job.status.isFinished { return job }
+            try await Task.sleep(for: Self.idlePoll)
+        }
+    }
+
+    /// The NDJSON file of a completed `batch_export` job: `job_result_unavailable` for any other
+    /// job, `export_expired` once its retention has passed.
+    public func exportFile(_ id: String) throws -> [UInt8] {
+        let job = try self.job(id)
+        guard job.type == .batchExport, job.status == .completed else {
+            throw EngineError(
+                .jobResultUnavailable,
+                message: "job '\(id)' is a \(job.type.rawValue) job that is \(job.status.rawValue); only a completed batch_export has a file")
+        }
+        guard let bytes = try exports.read(JobHandlers.exportName(job.id)) else {
+            throw EngineError(.exportExpired, message: "the export of job '\(id)' was removed after its retention")
+        }
+        return bytes
+    }
+
     /// Whether the workers are running.
     public var isRunning: Bool { running.withLock { $0 } }
 
     func cancelRequested(_ id: UUID) -> Bool { state.withLock { $0.cancelling.contains(id) } }
 
-    /// Runs `workers` workers until the task is cancelled (the server stopping). A job
-    /// interrupted that way stays `running` in the log and runs again after the restart.
+    /// Runs `workers` workers, each on a thread of its own (`JobThreadExecutor`), until the task
+    /// is cancelled (the server stopping). A job interrupted that way stays `running` in the log
+    /// and runs again after the restart. First submits an `index_rebuild` job for each library whose logged index change has no
+    /// unfinished job to build it (a data directory from before jobs, or a change whose job
+    /// submission a crash cut off).
     public func run() async {
         running.withLock { $0 = true }
         defer { running.withLock { $0 = false } }
+        await adoptPendingBuilds()
+        let threads = (0..<workers).map { JobThreadExecutor(name: "arrwdb-job-\($0)") }
+        defer { threads.forEach { $0.shutdown() } }
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<workers {
-                group.addTask { await self.work() }
+            for thread in threads {
+                group.addTask(executorPreference: thread) { await self.work() }
             }
+            group.addTask { await self.purgeExports() }
+        }
+    }
+
+    private func adoptPendingBuilds() async {
+        let covered = Set(table.runnable.filter { $0.type == .indexRebuild }.compactMap(\.libraryId))
+        for library in database.librariesAwaitingBuild where !covered.contains(library) {
+            _ = try? await submit(.indexRebuild, libraryId: library.uuidString, input: .object([:]))
+        }
+    }
+
+    /// Removes export files past their retention, once a minute.
+    private func purgeExports() async {
+        while !Task.isCancelled {
+            _ = try? exports.purgeExpired()
+            try? await Task.sleep(for: Self.purgeInterval)
         }
     }
 
@@ -150,7 +207,9 @@ public final class JobQueue: Sendable {
             try await log(.started(claimed.id, attempts: attempts, at: Date()), event: .jobStarted, job: claimed, data: ["attempt": .int(Int64(attempts))])
             guard let job = table.job(claimed.id), let handler = handlers[job.type] else { return }
             do {
-                let result = try await handler(JobContext(job: job, queue: self))
+                let context = JobContext(job: job, queue: self)
+                let result = try await handler(context)
+                try await context.flush()
                 try await finish(job, status: .completed, result: result, error: nil)
             } catch is CancellationError {
                 guard cancelRequested(job.id) else { return }

@@ -117,6 +117,9 @@ public final class JobTable: ServerStateComponent {
     /// The job with `id`, if any.
     public func job(_ id: UUID) -> Job? { state.withLock { $0.jobs[id] } }
 
+    /// The number of jobs not finished.
+    var unfinishedCount: Int { state.withLock { $0.unfinished.count } }
+
     /// Jobs that are pending or were left running, oldest first.
     var runnable: [Job] {
         state.withLock { state in state.unfinished.compactMap { state.jobs[$0] } }
@@ -153,12 +156,26 @@ public final class JobTable: ServerStateComponent {
                 job.error = error
                 if status.isFinished {
                     job.completedAt = at
+                    job.input = Self.trimmed(job.input)
                     if status == .completed { job.progress = 100 }
                     state.unfinished.removeAll { $0 == id }
                 }
                 state.jobs[id] = job
             }
         }
+    }
+
+    /// A finished job's input without its bulk (the documents of an import, the ids of a
+    /// delete), which only running needs: counts take their place.
+    static func trimmed(_ input: JSONValue) -> JSONValue {
+        guard var object = input.object else { return input }
+        for field in ["documents", "document_ids"] {
+            if let list = object[field]?.array {
+                object[field] = nil
+                object[field.replacingOccurrences(of: "documents", with: "document") + "_count"] = .int(Int64(list.count))
+            }
+        }
+        return .object(object)
     }
 
     public func encodeSection() throws -> [UInt8] {

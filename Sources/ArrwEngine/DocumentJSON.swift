@@ -1,16 +1,16 @@
-import ArrwEngine
-
 /// A document as clients send it (REST bodies, batch items, NDJSON lines, the WebSocket `add`
 /// action), in any of SPEC.md's input forms: `{"title", "text"}`, `{"title", "texts": [..]}` or
-/// `{"title", "chunks": [{"text", "metadata", "embedding"?}]}`, each with optional `metadata`
-/// and `id`. Exactly one of `text`, `texts`, `chunks` must be given; other keys are ignored.
+/// `{"title", "chunks": [{"id"?, "text", "metadata", "embedding"?}]}`, each with optional
+/// `metadata` and `id`. Exactly one of `text`, `texts`, `chunks` must be given; other keys are
+/// ignored. `exportLine` writes a stored document in the `chunks` form, which reads back as the
+/// same document (the `batch_export` job's lines).
 ///
 /// Reading checks the JSON's shape and, as it goes, the engine's own checks, so the first bad
 /// field is named in the form the client used (`texts[2]`, `chunks[0].embedding`); the engine
 /// validates the typed draft again before storing it.
-enum DocumentBody {
+public enum DocumentJSON {
     /// The draft `json` holds, or a 400 `EngineError` naming the first bad field.
-    static func draft(_ json: JSONValue, limits: EngineLimits) throws -> DocumentDraft {
+    public static func draft(_ json: JSONValue, limits: EngineLimits) throws -> DocumentDraft {
         guard let object = json.object else {
             throw EngineError.validation("a document must be a JSON object, got \(json.typeName)")
         }
@@ -56,18 +56,19 @@ enum DocumentBody {
         let embedding = try object["embedding"].flatMap { value -> [Float]? in
             value == .null ? nil : try vector(from: value, field: "\(field).embedding", limits: limits)
         }
+        let id = try optionalString(object["id"], field: "\(field).id")
         let text = try optionalString(object["text"], field: "\(field).text")
         guard text != nil || embedding != nil else {
             throw EngineError.validation("\(field).text is required when no embedding is given", field: "\(field).text")
         }
         return .init(
-            text: text ?? "", metadata: try JSONValue.objectField(object["metadata"], field: "\(field).metadata"),
+            id: id, text: text ?? "", metadata: try JSONValue.objectField(object["metadata"], field: "\(field).metadata"),
             embedding: embedding)
     }
 
     /// A JSON array of numbers as a float32 vector (a chunk's `embedding`, a search's
     /// `query_vector`), checked as the engine checks every vector.
-    static func vector(from json: JSONValue, field: String, limits: EngineLimits) throws -> [Float] {
+    public static func vector(from json: JSONValue, field: String, limits: EngineLimits) throws -> [Float] {
         guard let items = json.array else {
             throw EngineError.validation("'\(field)' must be an array of numbers, got \(json.typeName)", field: field)
         }
@@ -93,5 +94,20 @@ enum DocumentBody {
         case .string(let text)?: return text
         case let other?: throw EngineError.validation("'\(field)' must be a string, got \(other.typeName)", field: field)
         }
+    }
+
+    /// `document` as one object in the `chunks` form with every chunk's id, and its embedding
+    /// when it carries one: `draft` reads it back as the same document.
+    public static func exportLine(_ document: Document) -> JSONValue {
+        .object([
+            "id": .string(document.id), "title": .string(document.title), "metadata": .object(document.metadata),
+            "chunks": .array(document.chunks.map { chunk in
+                var object: [String: JSONValue] = [
+                    "id": .string(chunk.id), "text": .string(chunk.text), "metadata": .object(chunk.metadata),
+                ]
+                if let embedding = chunk.embedding { object["embedding"] = .array(embedding.map { .double(Double($0)) }) }
+                return .object(object)
+            }),
+        ])
     }
 }
