@@ -46,6 +46,15 @@ extension Database {
         public var segmentsRemoved: Int
     }
 
+    /// Writes a snapshot once any snapshot in progress (which may have encoded a library before
+    /// an index swap) has finished. An index build is not logged (its change is), so this is
+    /// what makes a completed build survive a restart instead of being built again. Does
+    /// nothing in memory.
+    public func writeSnapshotAfterIndexSwap() async throws {
+        guard storage != nil else { return }
+        while try writeSnapshot() == nil { try await Task.sleep(for: .milliseconds(20)) }
+    }
+
     /// Writes a snapshot of everything (indexes included) and drops the WAL segments that the
     /// oldest kept snapshot covers. Returns nil in memory or when a snapshot is already being
     /// written. Writers to a library wait while that library is encoded; searches do not.

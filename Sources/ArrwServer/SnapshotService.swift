@@ -1,9 +1,9 @@
 import ArrwEngine
-import Dispatch
 import Logging
 import ServiceLifecycle
 
-/// Writes a snapshot every `interval` and a last one on graceful shutdown, then closes the
+/// Writes a snapshot every `interval` and a last one on graceful shutdown, on a thread of its
+/// own (a `JobThreadExecutor`, so it never holds a thread that serves requests), then closes the
 /// write-ahead log. Runs in the server's service group after the HTTP server, so at shutdown
 /// the server has stopped taking requests before the final snapshot is taken. After a
 /// recovery that replayed WAL records (a crash), one is written at once, so repeated crashes
@@ -15,6 +15,12 @@ struct SnapshotService: Service {
     let logger: Logger
 
     func run() async throws {
+        let thread = JobThreadExecutor(name: "arrwdb-snapshot")
+        defer { thread.shutdown() }
+        try await withTaskExecutorPreference(thread) { try await runLoop() }
+    }
+
+    private func runLoop() async throws {
         if afterRecovery { await snapshot(reason: "recovery") }
         while !Task.isShuttingDownGracefully {
             do {
@@ -33,13 +39,9 @@ struct SnapshotService: Service {
         }
     }
 
-    /// Writes one snapshot on a background thread (it is CPU and disk work), logging the outcome.
+    /// Writes one snapshot (CPU and disk work, on the service's own thread), logging the outcome.
     func snapshot(reason: String) async {
-        let outcome: Result<Database.SnapshotSummary?, any Error> = await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async {
-                continuation.resume(returning: Result { try database.writeSnapshot() })
-            }
-        }
+        let outcome = Result { try database.writeSnapshot() }
         switch outcome {
         case .success(let summary?):
             logger.info(

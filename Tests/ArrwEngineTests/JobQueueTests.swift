@@ -162,4 +162,37 @@ import Testing
         #expect(throws: EngineError.self) { try queue.job("not-a-uuid") }
         #expect(database.jobs.all.isEmpty, "nothing refused was logged")
     }
+
+    @Test("a 100,000-document import cancelled mid-way is cancelled within a second and stores nothing after")
+    func cancelALargeImport() async throws {
+        let database = Database(embedder: HashEmbedder(dimension: 8))
+        let library = try await database.createLibrary(.init(name: "import")).id.uuidString
+        var generator = SeededGenerator(seed: 34)
+        let count = 100_000
+        let documents = randomVectors(count: count, dimension: 8, using: &generator).enumerated().map { index, vector in
+            JSONValue.object([
+                "title": .string("document \(index)"),
+                "chunks": .array([.object(["text": .string("chunk \(index)"), "embedding": .array(vector.map { .double(Double($0)) })])]),
+            ])
+        }
+        let queue = try makeJobQueue(database)
+        let job = try await queue.submit(.batchImport, libraryId: library, input: .object(["documents": .array(documents)]))
+        var finished: Job?
+        var atCancel = 0
+        try await withWorkers(queue) {
+            while try queue.job(job.id.uuidString).current < 1000 { try await Task.sleep(for: .milliseconds(1)) }
+            let asked = ContinuousClock.now
+            _ = try await queue.cancel(job.id.uuidString)
+            finished = try await waitUntilFinished(queue, job.id.uuidString)
+            #expect(ContinuousClock.now - asked < .seconds(1), "cancel takes effect within a second")
+            atCancel = try database.statistics(library).documentCount
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        let cancelled = try #require(finished)
+        #expect(cancelled.status == .cancelled)
+        #expect(atCancel > 0 && atCancel < count)
+        #expect(try database.statistics(library).documentCount == atCancel, "nothing is stored after the job is cancelled")
+        #expect(cancelled.result?.object?["imported"] == .int(Int64(atCancel)), "the result counts exactly what was stored")
+        #expect(cancelled.input.object?["document_count"] == .int(Int64(count)) && cancelled.input.object?["documents"] == nil)
+    }
 }

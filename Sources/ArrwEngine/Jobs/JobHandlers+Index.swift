@@ -26,8 +26,9 @@ extension JobHandlers {
     }
 
     /// `index_rebuild`: logs the asked-for index change on its first start (PATCH logs it
-    /// itself and submits a job without one), then builds the pending index in slices and
-    /// swaps it in. After a restart it starts the build again. Cancelled, it drops the pending
+    /// itself and submits a job without one), builds the pending index in slices, swaps it in
+    /// and writes a snapshot (the build itself is not logged), so a completed rebuild survives
+    /// a restart. After a restart it starts the build again. Cancelled, it drops the pending
     /// change: the library keeps the index that served searches. Result: `old_index_type`,
     /// `new_index_type`, `total_vectors_reindexed`, `rebuild_time_ms` (and `superseded` when a
     /// later change replaced its target).
@@ -46,6 +47,7 @@ extension JobHandlers {
             let current = try database.library(library).index
             switch outcome {
             case .completed(let report)?:
+                try await database.writeSnapshotAfterIndexSwap()
                 return .object([
                     "old_index_type": .string(report.oldSettings.type.rawValue), "new_index_type": .string(report.newSettings.type.rawValue),
                     "index_params": .object(report.newSettings.json), "total_vectors_reindexed": .int(Int64(report.vectors)),
