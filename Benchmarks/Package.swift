@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "arrw-recovery-bench", targets: ["ArrwRecoveryBenchmark"]),
         .executable(name: "arrw-write-bench", targets: ["ArrwWriteBenchmark"]),
         .executable(name: "arrw-realtime-bench", targets: ["ArrwRealtimeBenchmark"]),
+        .executable(name: "arrw-jobs-bench", targets: ["ArrwJobsBenchmark"]),
     ],
     dependencies: [
         .package(name: "arrwDB", path: ".."),
@@ -72,6 +73,19 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             path: "RealtimeBenchmark",
+            swiftSettings: strictSettings
+        ),
+        // Background jobs through the HTTP API: small-job throughput, and search latency while
+        // an index_rebuild job runs beside it.
+        .executableTarget(
+            name: "ArrwJobsBenchmark",
+            dependencies: [
+                .product(name: "ArrwTestSupport", package: "arrwDB"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "JobsBenchmark",
             swiftSettings: strictSettings
         ),
     ]

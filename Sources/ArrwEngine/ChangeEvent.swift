@@ -88,6 +88,10 @@ extension ChangeRecord {
                 data: ["document_id": .string(documentId)])
         case .serverState(let change):
             return ChangeEvent(sequence: sequence, kind: change.eventKind, libraryId: nil, timestamp: change.at, data: change.eventData)
+        case .replaceVectors(let libraryId, let replacements, let at):
+            return ChangeEvent(
+                sequence: sequence, kind: .libraryUpdated, libraryId: libraryId, timestamp: at,
+                data: ["embeddings_regenerated": .int(Int64(replacements.count))])
         }
     }
 }

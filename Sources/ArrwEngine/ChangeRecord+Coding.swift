@@ -6,7 +6,7 @@ import Foundation
 /// | field | encoding |
 /// | --- | --- |
 /// | record version | UInt8 (1) |
-/// | kind | UInt8: 1 create library, 2 update library, 3 change index, 4 delete library, 5 put document, 6 delete document, 7 server state (since 0.2; a release that does not know it refuses to replay, naming the record) |
+/// | kind | UInt8: 1 create library, 2 update library, 3 change index, 4 delete library, 5 put document, 6 delete document, 7 server state (since 0.2; a release that does not know it refuses to replay, naming the record), 8 replace vectors (since 0.3: library UUID, time, UInt32 count, then per chunk its id String, UInt32 dimension and floats) |
 /// | body | per kind, in the order of the enum case's fields (see `encode`), using `BinaryCoding`; every kind carries the change's time |
 ///
 /// Kind 7 (server-wide state) is the owning component's name, the time, the event type and
@@ -61,6 +61,16 @@ extension ChangeRecord {
             writer.write(object: change.eventData)
             writer.write(UInt32(change.payload.count))
             writer.write(integers: change.payload)
+        case .replaceVectors(let libraryId, let replacements, let at):
+            writer.write(UInt8(8))
+            writer.write(uuid: libraryId)
+            writer.write(date: at)
+            writer.write(UInt32(replacements.count))
+            for replacement in replacements {
+                writer.write(string: replacement.chunkId)
+                writer.write(UInt32(replacement.vector.count))
+                writer.write(floats: replacement.vector)
+            }
         }
         return writer.bytes
     }
@@ -89,6 +99,17 @@ extension ChangeRecord {
             let data = try reader.readObject()
             let payload = try reader.readIntegers(UInt8.self, count: Int(reader.read(UInt32.self)))
             record = .serverState(ServerStateChange(component: component, at: at, eventKind: kind, eventData: data, payload: payload))
+        case 8:
+            let libraryId = try reader.readUUID()
+            let at = try reader.readDate()
+            let count = Int(try reader.read(UInt32.self))
+            var replacements: [VectorReplacement] = []
+            for _ in 0..<count {
+                let chunkId = try reader.readString()
+                let dimension = Int(try reader.read(UInt32.self))
+                replacements.append(VectorReplacement(chunkId: chunkId, vector: try reader.readFloats(count: dimension)))
+            }
+            record = .replaceVectors(libraryId: libraryId, replacements, at: at)
         case let kind: throw IndexFormatError.corrupt("unknown change record kind \(kind)")
         }
         guard reader.isAtEnd else { throw IndexFormatError.corrupt("\(reader.remaining) bytes after a change record") }
@@ -105,6 +126,7 @@ extension ChangeRecord {
         case .putDocument(let id, let document): "put document '\(document.id)' (\(document.chunks.count) chunks) in \(id.lowercased)"
         case .deleteDocument(let id, let documentId, _): "delete document '\(documentId)' in \(id.lowercased)"
         case .serverState(let change): "\(change.eventKind.rawValue) (server state '\(change.component)', \(change.payload.count) bytes)"
+        case .replaceVectors(let id, let replacements, _): "replace \(replacements.count) vectors in \(id.lowercased)"
         }
     }
 }

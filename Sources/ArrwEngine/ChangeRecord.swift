@@ -15,16 +15,25 @@ enum ChangeRecord: Equatable {
     case deleteDocument(libraryId: UUID, documentId: String, at: Date)
     /// A change to server-wide state (jobs, tenants), which belongs to no library.
     case serverState(ServerStateChange)
+    /// New vectors for existing chunks (a `regenerate_embeddings` job), by chunk id, applied at
+    /// once; ids no longer stored are skipped.
+    case replaceVectors(libraryId: UUID, [VectorReplacement], at: Date)
 
     /// The library the change is about; nil for server-wide state.
     var libraryId: UUID? {
         switch self {
         case .createLibrary(let info): info.id
         case .updateLibrary(let id, _, _, _), .changeIndex(let id, _, _), .deleteLibrary(let id, _): id
-        case .putDocument(let id, _), .deleteDocument(let id, _, _): id
+        case .putDocument(let id, _), .deleteDocument(let id, _, _), .replaceVectors(let id, _, _): id
         case .serverState: nil
         }
     }
+}
+
+/// One chunk's new vector.
+struct VectorReplacement: Equatable {
+    var chunkId: String
+    var vector: [Float]
 }
 
 /// A document exactly as stored: chunk ids, texts, metadata and vectors as received (a cosine

@@ -136,6 +136,8 @@ extension Database {
                 store.applyPutLocked(document, sequence: sequence)
             case .deleteDocument(_, let documentId, _):
                 store.applyRemoveLocked(documentId, sequence: sequence)
+            case .replaceVectors(_, let replacements, let at):
+                store.applyReplaceVectorsLocked(replacements, at: at, sequence: sequence)
             }
         }
         if case .deleteLibrary = record { applyDelete(store) }

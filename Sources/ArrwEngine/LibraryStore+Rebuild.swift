@@ -114,8 +114,14 @@ extension LibraryStore {
     /// writes go on; `progress(done, total)` runs between slices and may throw to abandon the
     /// build (the old index keeps serving; a logged change stays pending). Returns nil when there
     /// was nothing to build.
+    ///
+    /// `replacing` gives new vectors for some chunk keys (a `regenerate_embeddings` job) and
+    /// `logSwap` logs that change under the write lock just before the swap, given the
+    /// replacements still stored; a failure to log abandons the build.
     func buildPending(
-        optimizeIfIdle: Bool, progress: (Int, Int) async throws -> Void
+        optimizeIfIdle: Bool, replacing: [UInt64: [Float]] = [:],
+        logSwap: (([(UInt64, [Float])]) throws -> UInt64)? = nil,
+        progress: (Int, Int) async throws -> Void
     ) async throws -> IndexBuildOutcome? {
         let started = Date()
         let begun: (IndexRebuild, [UInt64], Int, DistanceMetric, any VectorIndex, IndexSettings)? = try lock.withWriteLock {
@@ -134,7 +140,9 @@ extension LibraryStore {
             for start in stride(from: 0, to: keys.count, by: slice) {
                 let vectors: [(UInt64, [Float])]? = lock.withReadLock {
                     guard rebuild === job, let index else { return nil }
-                    return keys[start..<min(start + slice, keys.count)].compactMap { key in index.vector(for: key).map { (key, $0) } }
+                    return keys[start..<min(start + slice, keys.count)].compactMap { key in
+                        (replacing[key] ?? index.vector(for: key)).map { (key, $0) }
+                    }
                 }
                 guard let vectors else { return .superseded }
                 for (key, vector) in vectors { fresh.add(key: key, vector: vector) }
@@ -149,8 +157,17 @@ extension LibraryStore {
         }
         if job.requestedAt == nil, job.target.type != .hnsw { fresh.optimize() }
         let oldMemory = lock.withReadLock { old.memoryBytes }
-        let swapped: Bool = lock.withWriteLock {
+        let swapped: Bool = try lock.withWriteLock {
             guard rebuild === job else { return false }
+            if let logSwap {
+                let stored = keys.filter { replacing[$0] != nil && chunks[$0] != nil }.map { ($0, replacing[$0]!) }
+                do {
+                    appliedThrough = try logSwap(stored)
+                } catch {
+                    rebuild = nil
+                    throw error
+                }
+            }
             for change in job.pending {
                 switch change {
                 case .add(let key, let vector): fresh.add(key: key, vector: vector)

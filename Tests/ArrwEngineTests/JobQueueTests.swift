@@ -135,7 +135,7 @@ import Testing
         #expect(try database.statistics(library).documentCount == count - deleted, "what the job committed stays, and the result says how much")
     }
 
-    @Test("unknown libraries, bad input, unknown ids and job types this build cannot run are clear errors")
+    @Test("unknown libraries, bad input and unknown ids are clear errors")
     func refusals() async throws {
         let database = Database(embedder: HashEmbedder(dimension: 8))
         let queue = try makeJobQueue(database, workers: 1)
@@ -152,7 +152,7 @@ import Testing
             (.indexRebuild, library, .object(["index_type": .string("nope")]), "validation_error"),
             (.indexRebuild, library, .object(["index_params": .object(["m": .int(1)])]), "validation_error"),
             (.batchExport, library, .object(["include_embeddings": .string("yes")]), "validation_error"),
-            (.regenerateEmbeddings, library, .object([:]), "job_type_not_implemented"),
+            (.regenerateEmbeddings, nil, .object([:]), "validation_error"),
         ]
         for (type, library, input, code) in cases {
             let error = try await #require(throws: EngineError.self) { try await queue.submit(type, libraryId: library, input: input) }
@@ -194,5 +194,55 @@ import Testing
         #expect(try database.statistics(library).documentCount == atCancel, "nothing is stored after the job is cancelled")
         #expect(cancelled.result?.object?["imported"] == .int(Int64(atCancel)), "the result counts exactly what was stored")
         #expect(cancelled.input.object?["document_count"] == .int(Int64(count)) && cancelled.input.object?["documents"] == nil)
+    }
+
+    @Test("regenerate_embeddings re-embeds every chunk with the configured model, swaps them in at once, and a restart keeps them")
+    func regenerateEmbeddings() async throws {
+        let directory = DataDirectory()
+        defer { directory.remove() }
+        let (before, _) = try Database.open(directory: directory.path, embedder: HashEmbedder(dimension: 8))
+        let library = try await before.createLibrary(.init(name: "regenerate", metric: "l2")).id.uuidString
+        let texts = (0..<300).map { "text number \($0)" }
+        let drafts = texts.enumerated().map { Result<DocumentDraft, EngineError>.success(DocumentDraft(id: "t\($0.offset)", chunks: [.init(text: $0.element)])) }
+        #expect(try await before.addDocuments(libraryId: library, drafts).failed == 0)
+        let own: [Float] = [1, 2, 3, 4, 5, 6, 7, 8]
+        _ = try await before.addDocument(libraryId: library, DocumentDraft(id: "own", chunks: [.init(text: "", embedding: own)]))
+        try before.close()
+
+        let model = ReversedEmbedder()
+        let (database, _) = try Database.open(directory: directory.path, embedder: model)
+        let queue = try makeJobQueue(database)
+        var finished: Job?
+        try await withWorkers(queue) {
+            let job = try await queue.submit(.regenerateEmbeddings, libraryId: library, input: .object([:]))
+            finished = try await waitUntilFinished(queue, job.id.uuidString)
+        }
+        let job = try #require(finished)
+        #expect(job.status == .completed, "\(job.error ?? "")")
+        #expect(job.result == .object(["total_chunks": .int(300), "regenerated": .int(300), "model": .string(model.modelName)]))
+        let expected = try await model.embed(texts, purpose: .document)
+        func check(_ database: Database) throws {
+            for index in stride(from: 0, to: 300, by: 37) {
+                let stored = try database.document(libraryId: library, documentId: "t\(index)", includeEmbeddings: true).chunks[0].embedding
+                #expect(stored == expected[index], "chunk \(index) holds the new model's vector")
+            }
+            #expect(try database.document(libraryId: library, documentId: "own", includeEmbeddings: true).chunks[0].embedding == own)
+        }
+        try check(database)
+        try database.close()
+        let (reopened, _) = try Database.open(directory: directory.path, embedder: model)
+        try check(reopened)
+        try reopened.close()
+    }
+}
+
+/// A second "model" of the hash embedder's dimension: its vectors reversed.
+struct ReversedEmbedder: EmbeddingProvider {
+    let inner = HashEmbedder(dimension: 8)
+    var dimension: Int { inner.dimension }
+    var modelName: String { "reversed-hash-8" }
+
+    func embed(_ texts: [String], purpose: EmbeddingPurpose) async throws -> [[Float]] {
+        try await inner.embed(texts, purpose: purpose).map { Array($0.reversed()) }
     }
 }

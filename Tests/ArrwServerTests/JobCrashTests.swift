@@ -7,7 +7,7 @@ import Testing
 
 /// kill -9 while each job type runs, at a random point, then restart: every job ends completed
 /// (or failed with a reason), never stuck; a resumed import holds each of its documents exactly
-/// once; a delete, rebuild, optimize or export that completed did all its work. Cycles go round
+/// once; a delete, rebuild, optimize, export or re-embedding that completed did all its work. Cycles go round
 /// the job types (`ARRW_JOB_CRASH_CYCLES`, default 20; `ARRW_JOB_CRASH_SEED` repeats a run).
 @Suite(.serialized) struct JobCrashTests {
     static let dimension = 8
@@ -15,7 +15,7 @@ import Testing
     static let sharedSize = 3_000
 
     enum Kind: CaseIterable {
-        case batchImport, batchDelete, indexRebuild, indexOptimize, batchExport
+        case batchImport, batchDelete, indexRebuild, indexOptimize, batchExport, regenerateEmbeddings
     }
 
     @Test(.timeLimit(.minutes(10)))
@@ -30,6 +30,10 @@ import Testing
             let shared = try await api.library(on: server, "shared")
             let seeded = try await api.submit(on: server, "batch_import", Self.importBody(shared, count: Self.sharedSize, prefix: "s", random: &random))
             #expect(try await api.finish(on: server, seeded)["status"] == .string("completed"))
+            let texts = try await api.library(on: server, "texts", dimension: nil)
+            let words = (0..<Self.sharedSize).map { #"{"id": "w\#($0)", "text": "word \#($0) of the texts library"}"# }.joined(separator: ",")
+            let seededTexts = try await api.submit(on: server, "batch_import", #"{"library_id": "\#(texts)", "documents": [\#(words)]}"#)
+            #expect(try await api.finish(on: server, seededTexts)["status"] == .string("completed"))
             let rebuildTargets = [("hnsw", #"{"m": 8, "ef_construction": 40}"#), ("ivf", #"{"nlist": 16}"#), ("brute_force", "{}")]
             for cycle in 1...cycles {
                 let kind = Kind.allCases[(cycle - 1) % Kind.allCases.count]
@@ -51,6 +55,9 @@ import Testing
                     body = #"{"library_id": "\#(library)", "index_type": "\#(target)", "index_params": \#(parameters)}"#
                 case .indexOptimize, .batchExport:
                     body = #"{"library_id": "\#(library)"}"#
+                case .regenerateEmbeddings:
+                    library = texts
+                    body = #"{"library_id": "\#(library)"}"#
                 }
                 let type = switch kind {
                 case .batchImport: "batch_import"
@@ -58,6 +65,7 @@ import Testing
                 case .indexRebuild: "index_rebuild"
                 case .indexOptimize: "index_optimize"
                 case .batchExport: "batch_export"
+                case .regenerateEmbeddings: "regenerate_embeddings"
                 }
                 let job = try await api.submit(on: server, type, body)
                 let wait = Int.random(in: 10...700, using: &random)
@@ -88,6 +96,9 @@ import Testing
                     let file = try await harness.http.send(.GET, server.baseURL + "/v1/jobs/\(job)/result")
                     #expect(file.status == 200)
                     #expect(file.text.split(separator: "\n").count == Self.sharedSize, "cycle \(cycle): the export holds every document once")
+                case .regenerateEmbeddings:
+                    #expect(finished["result"]?.object?["regenerated"] == .int(Int64(Self.sharedSize)), "cycle \(cycle): every chunk re-embedded")
+                    #expect(statistics["chunk_count"] == .int(Int64(Self.sharedSize)) && statistics["build_state"] == .string("ready"))
                 }
             }
             for status in ["pending", "running"] {
@@ -110,8 +121,9 @@ import Testing
     struct Client {
         let http: JSONHTTP
 
-        func library(on server: ServerProcess, _ name: String) async throws -> String {
-            let reply = try await http.send(.POST, server.baseURL + "/v1/libraries", #"{"name": "\#(name)", "metric": "l2", "dimension": \#(JobCrashTests.dimension)}"#)
+        func library(on server: ServerProcess, _ name: String, dimension: Int? = JobCrashTests.dimension) async throws -> String {
+            let fixed = dimension.map { #", "dimension": \#($0)"# } ?? ""
+            let reply = try await http.send(.POST, server.baseURL + "/v1/libraries", #"{"name": "\#(name)", "metric": "l2"\#(fixed)}"#)
             return try #require(reply["id"]?.string, "creating \(name): \(reply.text)")
         }
 

@@ -67,8 +67,9 @@ import Testing
             #expect(stats["total_jobs"] == .int(1) && stats["completed_jobs"] == .int(1) && stats["failed_jobs"] == .int(0))
             #expect(stats["pending_jobs"] == .int(0) && stats["running_jobs"] == .int(0) && stats["queue_size"] == .int(0))
             #expect(stats["num_workers"] == .int(4) && stats["running"] == .bool(true))
-            try await api.call(.post, "/v1/jobs/regenerate-embeddings", #"{"library_id": "\#(library)"}"#)
-                .expectError(.notImplemented, "job_type_not_implemented")
+            let regenerate = try await api.call(.post, "/v1/jobs/regenerate-embeddings", #"{"library_id": "\#(library)"}"#)
+            #expect(regenerate.status == .ok)
+            #expect(try await waitUntilFinished(api, try #require(regenerate["job_id"]?.string))["status"] == .string("completed"))
         }
     }
 
@@ -76,8 +77,6 @@ import Testing
         try await withAPI { api in
             let library = try await api.createLibrary()
             try await api.call(.post, "/v1/jobs/defragment", #"{"library_id": "\#(library)"}"#).expectError(.badRequest, "validation_error")
-            try await api.call(.post, "/v1/jobs/regenerate_embeddings", #"{"library_id": "\#(library)"}"#)
-                .expectError(.notImplemented, "job_type_not_implemented")
             try await api.call(.post, "/v1/jobs/batch_delete", #"{"library_id": "\#(library)"}"#).expectError(.badRequest, "validation_error")
             try await api.call(.post, "/v1/jobs/batch_delete", #"{"document_ids": ["a"]}"#).expectError(.badRequest, "validation_error")
             try await api.call(.post, "/v1/jobs/batch_delete", #"{"library_id": 7, "document_ids": ["a"]}"#)

@@ -21,7 +21,7 @@ struct JobHandlers {
         case .indexRebuild: { context in try await indexRebuild(context) }
         case .indexOptimize: { context in try await indexOptimize(context) }
         case .batchExport: { context in try await batchExport(context) }
-        case .regenerateEmbeddings: nil
+        case .regenerateEmbeddings: { context in try await regenerateEmbeddings(context) }
         }
     }
 

@@ -1,0 +1,56 @@
+import ArrwIndex
+import Foundation
+
+/// A chunk whose text a `regenerate_embeddings` job embeds again.
+struct ChunkText {
+    var key: UInt64
+    var id: String
+    var text: String
+}
+
+extension LibraryStore {
+    /// Up to `limit` chunks with text, in key (insertion) order, after `key`.
+    func chunkTexts(after key: UInt64, limit: Int) -> [ChunkText] {
+        lock.withReadLock {
+            chunks.keys.filter { $0 > key }.sorted().lazy.compactMap { key in
+                self.chunks[key].flatMap { $0.text.isEmpty ? nil : ChunkText(key: key, id: $0.id, text: $0.text) }
+            }.prefix(limit).map { $0 }
+        }
+    }
+
+    /// Swaps in `vectors` (by chunk key) at once: a fresh index is built beside the serving one
+    /// (as `buildPending` builds an optimization), the change is logged just before the swap
+    /// with the chunks still stored, and the swap is one step under the write lock. Returns the
+    /// number of vectors replaced, or nil when another index change superseded the build.
+    func replaceVectors(_ vectors: [UInt64: [Float]], progress: (Int, Int) async throws -> Void) async throws -> Int? {
+        var replaced = 0
+        let outcome = try await buildPending(optimizeIfIdle: true, replacing: vectors, logSwap: { [self] stored in
+            let now = Date()
+            let replacements = stored.map { VectorReplacement(chunkId: chunks[$0.0]!.id, vector: $0.1) }
+            let sequence = try journal.append(.replaceVectors(libraryId: id, replacements, at: now))
+            settings.updatedAt = now
+            replaced = replacements.count
+            return sequence
+        }, progress: progress)
+        guard case .completed? = outcome else { return nil }
+        return replaced
+    }
+
+    /// Applies a logged `replaceVectors` on replay: the chunks still stored take their new
+    /// vectors, in a fresh index built in key order. Runs under the write lock.
+    func applyReplaceVectorsLocked(_ replacements: [VectorReplacement], at date: Date, sequence: UInt64) {
+        appliedThrough = sequence
+        settings.updatedAt = date
+        guard let dimension = settings.dimension, let index else { return }
+        let keysById = Dictionary(uniqueKeysWithValues: chunks.map { ($0.value.id, $0.key) })
+        var vectors: [UInt64: [Float]] = [:]
+        for replacement in replacements where replacement.vector.count == dimension {
+            if let key = keysById[replacement.chunkId] { vectors[key] = replacement.vector }
+        }
+        let fresh = settings.index.makeIndex(dimension: dimension, metric: settings.metric)
+        for key in chunks.keys.sorted() {
+            if let vector = vectors[key] ?? index.vector(for: key) { fresh.add(key: key, vector: vector) }
+        }
+        self.index = fresh
+    }
+}
