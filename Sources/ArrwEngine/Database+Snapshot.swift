@@ -48,8 +48,8 @@ extension Database {
 
     /// Writes a snapshot once any snapshot in progress (which may have encoded a library before
     /// an index swap) has finished. An index build is not logged (its change is), so this is
-    /// what makes a completed build survive a restart instead of being built again. Does
-    /// nothing in memory.
+    /// what makes a completed build survive a restart instead of being built again (a failure
+    /// here loses nothing: the restart builds it again). Does nothing in memory.
     public func writeSnapshotAfterIndexSwap() async throws {
         guard storage != nil else { return }
         while try writeSnapshot() == nil { try await Task.sleep(for: .milliseconds(20)) }

@@ -63,7 +63,7 @@ extension JobHandlers {
         }) else {
             throw EngineError(.storageUnavailable, message: "an index change replaced the index while the new vectors were built; retrying")
         }
-        try await database.writeSnapshotAfterIndexSwap()
+        try? await database.writeSnapshotAfterIndexSwap()
         try? exports.remove(name)
         return .object(["total_chunks": .int(Int64(embedded)), "regenerated": .int(Int64(replaced)), "model": .string(embedder.modelName)])
     }

@@ -47,7 +47,7 @@ extension JobHandlers {
             let current = try database.library(library).index
             switch outcome {
             case .completed(let report)?:
-                try await database.writeSnapshotAfterIndexSwap()
+                try? await database.writeSnapshotAfterIndexSwap()
                 return .object([
                     "old_index_type": .string(report.oldSettings.type.rawValue), "new_index_type": .string(report.newSettings.type.rawValue),
                     "index_params": .object(report.newSettings.json), "total_vectors_reindexed": .int(Int64(report.vectors)),
