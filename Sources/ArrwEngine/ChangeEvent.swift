@@ -87,7 +87,10 @@ extension ChangeRecord {
                 sequence: sequence, kind: .documentDeleted, libraryId: libraryId, timestamp: at,
                 data: ["document_id": .string(documentId)])
         case .serverState(let change):
-            return ChangeEvent(sequence: sequence, kind: change.eventKind, libraryId: nil, timestamp: change.at, data: change.eventData)
+            // Server-wide state belongs to no library, but an event whose data names one (a
+            // job's) is that library's event too, so library subscriptions receive it.
+            let library = change.eventData["library_id"]?.string.flatMap(UUID.init(uuidString:))
+            return ChangeEvent(sequence: sequence, kind: change.eventKind, libraryId: library, timestamp: change.at, data: change.eventData)
         case .replaceVectors(let libraryId, let replacements, let at):
             return ChangeEvent(
                 sequence: sequence, kind: .libraryUpdated, libraryId: libraryId, timestamp: at,

@@ -53,7 +53,8 @@ import Testing
         #expect(try database.statistics(library).documentCount == 200)
         let seen = try await take(3, from: events)
         #expect(seen.map(\.kind) == [.jobCreated, .jobStarted, .jobCompleted])
-        #expect(seen.allSatisfy { $0.libraryId == nil && $0.data["job_id"] == .string(job.id.uuidString.lowercased()) })
+        #expect(seen.allSatisfy { $0.libraryId?.uuidString == library && $0.data["job_id"] == .string(job.id.uuidString.lowercased()) },
+                "a job's events are its library's")
         try database.writeSnapshot()
         try database.close()
 

@@ -61,6 +61,25 @@ import Testing
         }
     }
 
+    @Test("a library's subscription receives the events of its jobs")
+    func jobEvents() async throws {
+        try await withAPI(testConfiguration(), setup: .live) { api in
+            let port = try #require(api.client.port)
+            let library = try await api.createLibrary("jobs", extra: #", "dimension": 3"#)
+            try await api.addDocument(library, #"{"id": "a", "chunks": [{"text": "", "embedding": [1, 0, 0]}]}"#)
+            let messages = try await exchange(
+                port: port, library: library,
+                [#"{"request_id": 1, "action": "subscribe", "data": {"event_types": ["job.created", "job.started", "job.completed"]}}"#],
+                replies: 4
+            ) {
+                _ = try await api.call(.post, "/v1/jobs/batch_delete", #"{"library_id": "\#(library)", "document_ids": ["a"]}"#)
+            }
+            let events = messages.dropFirst().compactMap { $0.object?["event"]?.object }
+            #expect(events.map { $0["type"] } == [.string("job.created"), .string("job.started"), .string("job.completed")])
+            #expect(events.allSatisfy { $0["library_id"] == .string(library) && $0["data"]?.object?["job_type"] == .string("batch_delete") })
+        }
+    }
+
     @Test("subscribe delivers this library's events; unknown libraries are refused before the upgrade")
     func subscribe() async throws {
         try await withAPI(testConfiguration(), setup: .live) { api in
