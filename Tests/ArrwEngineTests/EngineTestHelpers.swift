@@ -36,3 +36,22 @@ func makeJobQueue(_ database: Database, workers: Int = 1, maxPending: Int = 10_0
     let exports = FileManager.default.temporaryDirectory.appendingPathComponent("arrwdb-test-exports-\(UUID().uuidString)").path
     return try JobQueue(database: database, options: .init(workers: workers, maxPending: maxPending, exportDirectory: exports))
 }
+
+/// Runs the queue's workers while `body` runs.
+func withWorkers(_ queue: JobQueue, _ body: () async throws -> Void) async throws {
+    let workers = Task { await queue.run() }
+    defer { workers.cancel() }
+    try await body()
+}
+
+/// Polls job `id` until it has finished, recording an issue after `seconds`.
+func waitUntilFinished(_ queue: JobQueue, _ id: String, seconds: Double = 30) async throws -> Job {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while ContinuousClock.now < deadline {
+        let job = try queue.job(id)
+        if job.status.isFinished { return job }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    Issue.record("job \(id) did not finish in \(seconds) s")
+    return try queue.job(id)
+}

@@ -7,24 +7,6 @@ import Testing
 /// The durable job queue: transitions logged and replayed, jobs resumed from their checkpoint
 /// after a restart, cancel, events, and clear refusals.
 @Suite struct JobQueueTests {
-    /// Runs the queue's workers while `body` runs.
-    func withWorkers(_ queue: JobQueue, _ body: () async throws -> Void) async throws {
-        let workers = Task { await queue.run() }
-        defer { workers.cancel() }
-        try await body()
-    }
-
-    func waitUntilFinished(_ queue: JobQueue, _ id: String, seconds: Double = 30) async throws -> Job {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            let job = try queue.job(id)
-            if job.status.isFinished { return job }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        Issue.record("job \(id) did not finish in \(seconds) s")
-        return try queue.job(id)
-    }
-
     func deleteInput(_ ids: [String]) -> JSONValue {
         .object(["document_ids": .array(ids.map(JSONValue.string))])
     }

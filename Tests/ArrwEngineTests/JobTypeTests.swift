@@ -8,23 +8,6 @@ import Testing
 /// The job types beyond the queue's mechanics: re-embedding, retries of transient failures,
 /// export retention, the pending limit and the pace of progress events.
 @Suite struct JobTypeTests {
-    func withWorkers(_ queue: JobQueue, _ body: () async throws -> Void) async throws {
-        let workers = Task { await queue.run() }
-        defer { workers.cancel() }
-        try await body()
-    }
-
-    func waitUntilFinished(_ queue: JobQueue, _ id: String, seconds: Double = 30) async throws -> Job {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            let job = try queue.job(id)
-            if job.status.isFinished { return job }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        Issue.record("job \(id) did not finish in \(seconds) s")
-        return try queue.job(id)
-    }
-
     @Test("regenerate_embeddings re-embeds every chunk with the configured model, swaps them in at once, and a restart keeps them")
     func regenerateEmbeddings() async throws {
         let directory = DataDirectory()
