@@ -32,7 +32,6 @@ extension EngineError {
         case recoveryFailed = "recovery_failed"
         case jobNotFound = "job_not_found"
         case jobFinished = "job_finished"
-        case jobTypeNotImplemented = "job_type_not_implemented"
         case jobQueueFull = "job_queue_full"
         case jobFailed = "job_failed"
         case jobResultUnavailable = "job_result_unavailable"
@@ -59,7 +58,6 @@ extension EngineError {
             case .recoveryFailed: (.internalFailure, "The data directory could not be recovered at start-up.")
             case .jobNotFound: (.notFound, "No job has this id.")
             case .jobFinished: (.conflict, "The job has finished (completed, failed or cancelled); it can no longer be cancelled.")
-            case .jobTypeNotImplemented: (.notImplemented, "The job type exists in the API but this build cannot run it yet.")
             case .jobFailed: (.conflict, "The job ran and failed; the message gives its reason.")
             case .jobQueueFull: (.overloaded, "MAX_PENDING_JOBS jobs wait already; submit again once some have run.")
             case .jobResultUnavailable: (.conflict, "Only a completed batch_export job has a file to download.")

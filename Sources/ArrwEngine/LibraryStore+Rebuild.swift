@@ -117,7 +117,8 @@ extension LibraryStore {
     ///
     /// `replacing` gives new vectors for some chunk keys (a `regenerate_embeddings` job) and
     /// `logSwap` logs that change under the write lock just before the swap, given the
-    /// replacements still stored; a failure to log abandons the build.
+    /// replacements still stored; a failure to log abandons the build. Such a build does not
+    /// start while a logged index change waits (nil: build that first).
     func buildPending(
         optimizeIfIdle: Bool, replacing: [UInt64: [Float]] = [:],
         logSwap: (([(UInt64, [Float])]) throws -> UInt64)? = nil,
@@ -127,6 +128,8 @@ extension LibraryStore {
         let begun: (IndexRebuild, [UInt64], Int, DistanceMetric, any VectorIndex, IndexSettings)? = try lock.withWriteLock {
             try checkLiveLocked()
             guard let dimension = settings.dimension, let index else { return nil }
+            // New vectors go into the serving index's type only: a logged change builds first.
+            if logSwap != nil, rebuild?.requestedAt != nil { return nil }
             if rebuild == nil, optimizeIfIdle { rebuild = IndexRebuild(target: settings.index, requestedAt: nil) }
             guard let job = rebuild else { return nil }
             job.collecting = true

@@ -21,7 +21,8 @@ extension LibraryStore {
     /// Swaps in `vectors` (by chunk key) at once: a fresh index is built beside the serving one
     /// (as `buildPending` builds an optimization), the change is logged just before the swap
     /// with the chunks still stored, and the swap is one step under the write lock. Returns the
-    /// number of vectors replaced, or nil when another index change superseded the build.
+    /// number of vectors replaced, or nil when a logged index change waits for its build or
+    /// superseded this one (build that, then try again).
     func replaceVectors(_ vectors: [UInt64: [Float]], progress: (Int, Int) async throws -> Void) async throws -> Int? {
         var replaced = 0
         let outcome = try await buildPending(optimizeIfIdle: true, replacing: vectors, logSwap: { [self] stored in

@@ -13,8 +13,8 @@ struct JobHandlers {
     /// Documents handled between two checkpoints.
     static let slice = 50
 
-    /// The handler of `type`, or nil for a type this build does not run yet.
-    func handler(for type: JobType) -> JobQueue.Handler? {
+    /// The work of `type`.
+    func handler(for type: JobType) -> JobQueue.Handler {
         switch type {
         case .batchImport: { context in try await batchImport(context) }
         case .batchDelete: { context in try await batchDelete(context) }

@@ -2,9 +2,9 @@ import ArrwStorage
 import Foundation
 import Synchronization
 
-/// The background job queue: `workers` jobs at a time, oldest submitted first, each a handler
-/// per `JobType` (types without one are refused at submission with `job_type_not_implemented`),
-/// at most `maxPending` unfinished at once (more are refused with `job_queue_full`).
+/// The background job queue: `workers` jobs at a time, oldest submitted first, each run by its
+/// type's handler (`JobHandlers`), at most `maxPending` unfinished at once (more are refused
+/// with `job_queue_full`).
 /// Every transition is logged through the durable `JobTable`, so after a restart pending jobs
 /// run and a job that was running runs again from its last checkpoint.
 ///
@@ -36,7 +36,6 @@ public final class JobQueue: Sendable {
     public let options: Options
     public var workers: Int { options.workers }
     var exports: ExportFiles { options.exports }
-    private let handlers: [JobType: Handler]
     private struct State {
         var claimed: Set<UUID> = []
         var cancelling: Set<UUID> = []
@@ -49,15 +48,12 @@ public final class JobQueue: Sendable {
 
     /// How often the workers look for expired export files.
     static let purgeInterval = Duration.seconds(60)
-    private let preparer: JobHandlers
+    private let handlers: JobHandlers
 
     public init(database: Database, options: Options) {
         self.database = database
         self.options = options
-        preparer = JobHandlers(database: database, exports: options.exports)
-        var handlers: [JobType: Handler] = [:]
-        for type in JobType.allCases { handlers[type] = preparer.handler(for: type) }
-        self.handlers = handlers
+        handlers = JobHandlers(database: database, exports: options.exports)
     }
 
     var table: JobTable { database.jobs }
@@ -65,10 +61,7 @@ public final class JobQueue: Sendable {
     /// Submits a job; answers once its submission is durable, with the job as submitted
     /// (`pending`; a worker may have started it since).
     public func submit(_ type: JobType, libraryId: String?, input: JSONValue, maxRetries: Int = 3) async throws -> Job {
-        guard handlers[type] != nil else {
-            throw EngineError(.jobTypeNotImplemented, message: "job type '\(type.rawValue)' is not available in this build yet")
-        }
-        let prepared = try preparer.prepare(type, libraryId: libraryId, input: input)
+        let prepared = try handlers.prepare(type, libraryId: libraryId, input: input)
         guard table.unfinishedCount < options.maxPending else {
             throw EngineError(
                 .jobQueueFull, message: "\(options.maxPending) jobs are unfinished already (MAX_PENDING_JOBS); try again later",
@@ -139,9 +132,9 @@ public final class JobQueue: Sendable {
 
     /// Runs `workers` workers, each on a thread of its own (`JobThreadExecutor`), until the task
     /// is cancelled (the server stopping). A job interrupted that way stays `running` in the log
-    /// and runs again after the restart. First submits an `index_rebuild` job for each library whose logged index change has no
-    /// unfinished job to build it (a data directory from before jobs, or a change whose job
-    /// submission a crash cut off).
+    /// and runs again after the restart. First submits an `index_rebuild` job for each library
+    /// whose logged index change has no unfinished job to build it (a data directory from before
+    /// jobs, or a change whose job submission a crash cut off).
     public func run() async {
         running.withLock { $0 = true }
         defer { running.withLock { $0 = false } }
@@ -205,10 +198,10 @@ public final class JobQueue: Sendable {
             }
             let attempts = claimed.attempts + 1
             try await log(.started(claimed.id, attempts: attempts, at: Date()), event: .jobStarted, job: claimed, data: ["attempt": .int(Int64(attempts))])
-            guard let job = table.job(claimed.id), let handler = handlers[job.type] else { return }
+            guard let job = table.job(claimed.id) else { return }
             do {
                 let context = JobContext(job: job, queue: self)
-                let result = try await handler(context)
+                let result = try await handlers.handler(for: job.type)(context)
                 try await context.flush()
                 try await finish(job, status: .completed, result: result, error: nil)
             } catch is CancellationError {
