@@ -46,8 +46,8 @@ public final class JobQueue: Sendable {
     /// How long an idle worker waits before looking for work again.
     static let idlePoll = Duration.milliseconds(20)
 
-    /// How often the workers look for expired export files.
-    static let purgeInterval = Duration.seconds(60)
+    /// How often the queue adopts pending builds and removes expired exports.
+    static let housekeepingInterval = Duration.seconds(60)
     private let handlers: JobHandlers
 
     public init(database: Database, options: Options) {
@@ -132,20 +132,19 @@ public final class JobQueue: Sendable {
 
     /// Runs `workers` workers, each on a thread of its own (`JobThreadExecutor`), until the task
     /// is cancelled (the server stopping). A job interrupted that way stays `running` in the log
-    /// and runs again after the restart. First submits an `index_rebuild` job for each library
-    /// whose logged index change has no unfinished job to build it (a data directory from before
-    /// jobs, or a change whose job submission a crash cut off).
+    /// and runs again after the restart. Beside them, `housekeeping` submits an `index_rebuild` job
+    /// for each library whose logged index change has no unfinished job to build it (a data
+    /// directory from before jobs, or a change whose job submission a crash or a full queue cut off).
     public func run() async {
         running.withLock { $0 = true }
         defer { running.withLock { $0 = false } }
-        await adoptPendingBuilds()
         let threads = (0..<workers).map { JobThreadExecutor(name: "arrwdb-job-\($0)") }
         defer { threads.forEach { $0.shutdown() } }
         await withTaskGroup(of: Void.self) { group in
             for thread in threads {
                 group.addTask(executorPreference: thread) { await self.work() }
             }
-            group.addTask { await self.purgeExports() }
+            group.addTask { await self.housekeeping() }
         }
     }
 
@@ -156,11 +155,13 @@ public final class JobQueue: Sendable {
         }
     }
 
-    /// Removes export files past their retention, once a minute.
-    private func purgeExports() async {
+    /// At start and then once a minute: adopts pending builds (one whose job could not be
+    /// submitted, say with the queue full, gets one later) and removes expired export files.
+    private func housekeeping() async {
         while !Task.isCancelled {
+            await adoptPendingBuilds()
             _ = try? exports.purgeExpired()
-            try? await Task.sleep(for: Self.purgeInterval)
+            try? await Task.sleep(for: Self.housekeepingInterval)
         }
     }
 
