@@ -105,6 +105,24 @@ import Testing
         #expect(expired.code == "export_expired")
     }
 
+    @Test("many tiny jobs on four workers each run exactly once (a finished job is never claimed again)")
+    func eachJobRunsOnce() async throws {
+        let database = Database(embedder: HashEmbedder(dimension: 8))
+        let library = try await database.createLibrary(.init(name: "tiny")).id.uuidString
+        let queue = try makeJobQueue(database, workers: 4)
+        try await withWorkers(queue) {
+            var ids: [String] = []
+            for index in 0..<2000 {
+                let input = JSONValue.object(["document_ids": .array([.string("absent-\(index)")])])
+                ids.append(try await queue.submit(.batchDelete, libraryId: library, input: input).id.uuidString)
+            }
+            for id in ids { _ = try await waitUntilFinished(queue, id) }
+        }
+        let jobs = database.jobs.all
+        #expect(jobs.count == 2000)
+        #expect(jobs.allSatisfy { $0.status == .completed && $0.attempts == 1 }, "\(jobs.filter { $0.status != .completed || $0.attempts != 1 }.prefix(3))")
+    }
+
     @Test("MAX_PENDING_JOBS unfinished jobs refuse the next with job_queue_full; a finished one frees its place")
     func pendingLimit() async throws {
         let database = Database(embedder: HashEmbedder(dimension: 8))
