@@ -1,5 +1,6 @@
 import ArrwTestSupport
 import Foundation
+import NIOHTTP1
 
 /// Part 1's figures: `jobs` small `batch_delete` jobs submitted by `clients` concurrent clients,
 /// timed from the first submission to the poll that saw the last of them finished.
@@ -18,6 +19,8 @@ struct ThroughputResult {
     /// Submissions answered 429 `job_queue_full` and sent again after `Retry-After`.
     var queueFullRetries: Int
     var workers: Int
+    /// `status: error` of up to five failed jobs, newest first.
+    var failures: [String] = []
 
     var submittedPerSecond: Double { Double(jobs) / submitSeconds }
     var completedPerMinute: Double { Double(completed) / endToEndSeconds * 60 }
@@ -66,10 +69,15 @@ func measureJobThroughput(api: APIClient, jobs: Int, clients: Int, documents: In
     }
     let end = ContinuousClock.now
 
+    var failures: [String] = []
+    if after.failed > before.failed {
+        let listed = try await api.expect(200, .GET, "/v1/jobs?status=failed&library_id=\(library)&limit=5").object["jobs"] as? [[String: Any]] ?? []
+        failures = listed.map { "\($0["job_id"] as? String ?? "?"): \($0["error"] as? String ?? "no error given")" }
+    }
     return ThroughputResult(
         jobs: jobs, clients: clients, submitSeconds: (submitted - start).seconds, endToEndSeconds: (end - start).seconds,
         submitLatencies: latencies, completed: after.completed - before.completed, failed: after.failed - before.failed,
-        cancelled: after.cancelled - before.cancelled, queueFullRetries: retries, workers: before.workers)
+        cancelled: after.cancelled - before.cancelled, queueFullRetries: retries, workers: before.workers, failures: failures)
 }
 
 /// One client's share of the submissions, in order: the latency of each accepted one (ms)
@@ -114,4 +122,10 @@ func report(_ result: ThroughputResult) {
     print(String(
         format: "\n%@: %.0f completed jobs/min end to end (%d of %d completed); the issue requires at least %.0f jobs/min",
         pass ? "PASS" : "FAIL", result.completedPerMinute, result.completed, result.jobs, requiredJobsPerMinute))
+    if result.completed != result.jobs {
+        print("every job must complete to pass: \(result.failed) failed, \(result.cancelled) cancelled")
+    }
+    for failure in result.failures {
+        print("  failed job \(failure)")
+    }
 }

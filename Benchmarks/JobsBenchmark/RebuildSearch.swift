@@ -1,5 +1,6 @@
 import ArrwTestSupport
 import Foundation
+import NIOHTTP1
 
 /// Part 2's figures: search latency on an idle HNSW library, and while an `index_rebuild` job
 /// (started by a PATCH to new HNSW parameters) builds its replacement.

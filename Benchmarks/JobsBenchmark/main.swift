@@ -1,6 +1,7 @@
 import ArrwTestSupport
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 
 /// arrw-jobs-bench: background jobs through the HTTP API of a release `arrwdb serve` (hash
 /// embedder, 384 dimensions, a fresh temporary data directory, fsync on, JOB_WORKERS at its
