@@ -79,10 +79,10 @@ struct JobRoutes<Context: RequestContext>: Sendable {
 
     /// `GET /v1/jobs/stats/queue`, in the original arrwDB's shape.
     private func queueStatistics() -> JSONValue {
-        let jobs = queue.database.jobs.all
-        func count(_ status: JobStatus) -> JSONValue { .int(Int64(jobs.count { $0.status == status })) }
+        let counts = queue.database.jobs.statusCounts
+        func count(_ status: JobStatus) -> JSONValue { .int(Int64(counts[status] ?? 0)) }
         return .object([
-            "total_jobs": .int(Int64(jobs.count)), "completed_jobs": count(.completed), "failed_jobs": count(.failed),
+            "total_jobs": .int(Int64(counts.values.reduce(0, +))), "completed_jobs": count(.completed), "failed_jobs": count(.failed),
             "cancelled_jobs": count(.cancelled), "pending_jobs": count(.pending), "running_jobs": count(.running),
             "queue_size": count(.pending), "num_workers": .int(Int64(queue.workers)), "running": .bool(queue.isRunning),
         ])

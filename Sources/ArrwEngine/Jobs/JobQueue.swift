@@ -177,16 +177,14 @@ public final class JobQueue: Sendable {
     }
 
     /// The oldest runnable job not claimed by another worker: pending (and past its backoff) or
-    /// left running by a restart. The candidates are read before the claim lock is taken, so a
-    /// job that another worker finished (and released) meanwhile is checked again under it: a
-    /// worker logs a job's end before releasing it, so the table then says it is finished.
+    /// left running by a restart. The table is searched under the claim lock: a worker logs a
+    /// job's end before releasing its claim, so a job another worker just finished is never
+    /// claimed again.
     private func claimNext() -> Job? {
         let now = ContinuousClock.now
-        let candidates = table.runnable
         return state.withLock { state in
-            guard let job = candidates.first(where: { job in
+            guard let job = table.firstUnfinished(where: { job in
                 !state.claimed.contains(job.id) && (state.retryAfter[job.id].map { $0 <= now } ?? true)
-                    && table.job(job.id)?.status.isFinished == false
             }) else { return nil }
             state.claimed.insert(job.id)
             state.retryAfter[job.id] = nil

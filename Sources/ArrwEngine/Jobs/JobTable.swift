@@ -102,13 +102,22 @@ public final class JobTable: ServerStateComponent {
     public let name = JobTable.componentName
     public let sectionVersion: UInt16 = 1
     public let sectionRequired = true
-    /// Every job by id, and the ids of the unfinished ones in submission order (what idle
-    /// workers look through many times a second, so it is kept rather than derived by a scan of
-    /// every job ever submitted). Invariant: `unfinished` holds exactly the jobs whose status is
-    /// not finished, each once, in the order their submissions were applied.
+    /// Every job by id, the ids of the unfinished ones in submission order (what idle workers
+    /// look through many times a second, so it is kept rather than derived by a scan of every
+    /// job ever submitted), and how many jobs have each status. Invariants: `unfinished` holds
+    /// exactly the jobs whose status is not finished, in the order their submissions were
+    /// applied; `counts[s]` is the number of jobs whose status is `s`.
     private struct State {
         var jobs: [UUID: Job] = [:]
-        var unfinished: [UUID] = []
+        var unfinished = SubmissionOrder()
+        var counts: [JobStatus: Int] = [:]
+
+        mutating func setStatus(_ id: UUID, _ status: JobStatus) {
+            guard let old = jobs[id]?.status, old != status else { return }
+            counts[old, default: 0] -= 1
+            counts[status, default: 0] += 1
+            jobs[id]?.status = status
+        }
     }
     private let state = Mutex(State())
 
@@ -122,8 +131,22 @@ public final class JobTable: ServerStateComponent {
 
     /// Jobs that are pending or were left running, oldest first.
     var runnable: [Job] {
-        state.withLock { state in state.unfinished.compactMap { state.jobs[$0] } }
+        state.withLock { state in state.unfinished.ids.compactMap { state.jobs[$0] } }
     }
+
+    /// The oldest unfinished job for which `body` is true, looked for under the table's lock
+    /// (so a job another worker finished meanwhile is never offered).
+    func firstUnfinished(where body: (Job) -> Bool) -> Job? {
+        state.withLock { state in
+            state.unfinished.first { state.jobs[$0].map(body) ?? false }.flatMap { state.jobs[$0] }
+        }
+    }
+
+    /// How many jobs have each status.
+    public var statusCounts: [JobStatus: Int] { state.withLock { $0.counts } }
+
+    /// The number of jobs ever submitted (and not purged).
+    public var count: Int { state.withLock { $0.jobs.count } }
 
     /// Every job, newest first.
     public var all: [Job] {
@@ -135,10 +158,12 @@ public final class JobTable: ServerStateComponent {
         state.withLock { state in
             switch change {
             case .submitted(let job):
+                guard state.jobs[job.id] == nil else { return }
                 state.jobs[job.id] = job
+                state.counts[job.status, default: 0] += 1
                 state.unfinished.append(job.id)
             case .started(let id, let attempts, let at):
-                state.jobs[id]?.status = .running
+                state.setStatus(id, .running)
                 state.jobs[id]?.attempts = attempts
                 if state.jobs[id]?.startedAt == nil { state.jobs[id]?.startedAt = at }
             case .progress(let id, let current, let total, let progress, let message, let checkpoint):
@@ -150,15 +175,15 @@ public final class JobTable: ServerStateComponent {
                 job.checkpoint = checkpoint
                 state.jobs[id] = job
             case .finished(let id, let status, let result, let error, let at):
+                state.setStatus(id, status)
                 guard var job = state.jobs[id] else { return }
-                job.status = status
                 job.result = result ?? job.result
                 job.error = error
                 if status.isFinished {
                     job.completedAt = at
                     job.input = Self.trimmed(job.input)
                     if status == .completed { job.progress = 100 }
-                    state.unfinished.removeAll { $0 == id }
+                    state.unfinished.remove(id)
                 }
                 state.jobs[id] = job
             }
@@ -198,7 +223,8 @@ public final class JobTable: ServerStateComponent {
         guard reader.isAtEnd else { throw IndexFormatError.corrupt("\(reader.remaining) bytes after the job table") }
         let unfinished = restored.values.filter { !$0.status.isFinished }
             .sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) }.map(\.id)
-        state.withLock { $0 = State(jobs: restored, unfinished: unfinished) }
+        let counts = Dictionary(grouping: restored.values, by: \.status).mapValues(\.count)
+        state.withLock { $0 = State(jobs: restored, unfinished: SubmissionOrder(unfinished), counts: counts) }
     }
 }
 
