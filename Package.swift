@@ -39,6 +39,12 @@ let package = Package(
             dependencies: ["CArrwKernels"],
             swiftSettings: strictSettings + [.unsafeFlags(["-O"])]
         ),
+        // Text analysis for keyword search (analyzer, Porter stemmer, BM25 inverted index):
+        // the standard library and the C math library only.
+        .target(
+            name: "ArrwText",
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ArrwStorage",
             dependencies: ["CArrwKernels"],
@@ -106,6 +112,11 @@ let package = Package(
         .testTarget(
             name: "ArrwIndexTests",
             dependencies: ["ArrwIndex", "ArrwTestSupport", "CArrwKernels"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ArrwTextTests",
+            dependencies: ["ArrwText", "ArrwTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
