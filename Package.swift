@@ -67,6 +67,7 @@ let package = Package(
             name: "ArrwEngine",
             dependencies: [
                 "ArrwIndex",
+                "ArrwText",
                 "ArrwStorage",
                 "ArrwEmbedding",
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 import ArrwIndex
+import ArrwText
 import Foundation
 
 extension LibraryStore {
@@ -50,6 +51,7 @@ extension LibraryStore {
                 documentMetadata: record.metadata, createdAt: record.createdAt.timeIntervalSince1970)
             index!.add(key: key, vector: chunk.vector)
             rebuild?.record(.add(key, chunk.vector))
+            keywords.add(key: key, terms: LibraryStore.analyzer.terms(chunk.text))
             stored.chunkKeys.append(key)
         }
         documents[record.id] = stored
@@ -83,6 +85,7 @@ extension LibraryStore {
             chunks.removeValue(forKey: key)
             index?.remove(key: key)
             rebuild?.record(.remove(key))
+            keywords.remove(key: key)
         }
     }
 

@@ -1,4 +1,5 @@
 import ArrwIndex
+import ArrwText
 import Dispatch
 import Foundation
 
@@ -171,6 +172,7 @@ extension LibraryStore {
         store.index = index
         store.documents = documents
         store.chunks = chunks
+        for key in chunks.keys.sorted() { store.keywords.add(key: key, terms: LibraryStore.analyzer.terms(chunks[key]!.text)) }
         store.order = DocumentOrder(restoring: entries, lastSequence: lastOrder)
         store.nextKey = nextKey
         store.appliedThrough = appliedThrough

@@ -1,4 +1,5 @@
 import ArrwIndex
+import ArrwText
 import Foundation
 
 /// One library's documents, chunks and vector index, behind a reader-writer lock:
@@ -10,6 +11,7 @@ import Foundation
 /// exactly when `settings.dimension` is set, holds vectors of that dimension only, and is of
 /// the type `settings.index` names. While a rebuild runs, every change applied to `index` is
 /// also recorded in `rebuild.pending`, so the new index can catch up before it is swapped in.
+/// `keywords` holds exactly the stored chunks' analyzed texts.
 /// Every change is logged in `journal` and applied under the write lock in one step, so the
 /// store reflects exactly the logged changes up to `appliedThrough`; once `isDeleted` is set
 /// (the library's deletion was logged) it accepts no more changes.
@@ -23,6 +25,9 @@ final class LibraryStore: @unchecked Sendable {
     var order = DocumentOrder()
     var index: (any VectorIndex)?
     var rebuild: IndexRebuild?
+    /// BM25 over every chunk's text, under the chunk's key; derived state, rebuilt when a
+    /// snapshot is loaded and kept by the same choke points as `index`.
+    let keywords = BM25Index()
     var nextKey: UInt64 = 1
     /// The sequence of the last logged change applied to this library.
     var appliedThrough: UInt64 = 0
