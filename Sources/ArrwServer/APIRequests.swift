@@ -118,7 +118,7 @@ struct SearchBody {
 
 /// JSON has one number type: integers arrive as doubles and are checked here, so `2.5`
 /// for an integer field is a 400 naming the field.
-private func integer(_ value: Double, field: String) throws -> Int {
+func integer(_ value: Double, field: String) throws -> Int {
     guard let exact = Int(exactly: value) else {
         throw EngineError.validation("'\(field)' must be an integer, got \(value)", field: field)
     }

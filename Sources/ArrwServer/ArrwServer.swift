@@ -51,6 +51,7 @@ public enum ArrwServer {
         IndexRoutes(jobs: jobs, body: body).register(on: libraries)
         DocumentRoutes(database: database, body: body).register(on: libraries)
         SearchRoutes(database: database, body: body).register(on: libraries)
+        HybridSearchRoute(database: database, body: body).register(on: libraries)
         JobRoutes(queue: jobs, body: body).register(on: router.group("v1/jobs"))
         return router
     }

@@ -1,0 +1,178 @@
+import ArrwEmbedding
+import ArrwIndex
+import ArrwText
+import Foundation
+
+/// How hybrid search fuses its two ranked lists.
+public enum Fusion: String, Sendable, CaseIterable {
+    /// Reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR 2009): `alpha / (rrf_k + vector
+    /// rank) + (1 − alpha) / (rrf_k + keyword rank)`.
+    case rrf
+    /// Each list's scores min-max normalised over its candidates, then `alpha · vector +
+    /// (1 − alpha) · keyword` (a list that did not retrieve a chunk adds 0).
+    case weighted
+    /// Distribution-based score fusion as Qdrant does it: each list's scores normalised by its
+    /// mean ± 3 standard deviations (clipped to 0…1), then weighted as `weighted` is.
+    case dbsf
+}
+
+/// A hybrid (keyword + semantic) query.
+public struct HybridQuery: Sendable {
+    public var text: String
+    /// Used for the semantic side instead of embedding `text`, when given.
+    public var vector: [Float]?
+    public var k: Int
+    /// 0 is pure keyword (BM25), 1 pure semantic.
+    public var alpha: Double
+    public var fusion: Fusion
+    public var rrfK: Double
+    /// How many candidates each retriever contributes (at least `k`).
+    public var candidates: Int?
+    public var filter: Filter?
+    public var distanceThreshold: Double?
+    public var includeEmbeddings: Bool
+
+    public init(
+        text: String, vector: [Float]? = nil, k: Int = 10, alpha: Double = 0.5, fusion: Fusion = .dbsf, rrfK: Double = 60,
+        candidates: Int? = nil, filter: Filter? = nil, distanceThreshold: Double? = nil, includeEmbeddings: Bool = false
+    ) {
+        (self.text, self.vector, self.k, self.alpha, self.fusion, self.rrfK) = (text, vector, k, alpha, fusion, rrfK)
+        (self.candidates, self.filter, self.distanceThreshold, self.includeEmbeddings) = (candidates, filter, distanceThreshold, includeEmbeddings)
+    }
+}
+
+/// One fused result: the chunk, its semantic distance and score to the query (computed for
+/// every result, whichever list found it), and how each list ranked and scored it.
+public struct HybridHit: Sendable {
+    public var hit: SearchHit
+    public var vectorScore: Double?
+    public var keywordScore: Double?
+    public var vectorRank: Int?
+    public var keywordRank: Int?
+    public var fusedScore: Double
+}
+
+extension Database {
+    /// Keyword (BM25) and semantic search over the same library, fused. Both retrievers see the
+    /// filter, so `k` results come back whenever `k` chunks pass it and match the query in
+    /// either way; `distanceThreshold` cuts on the semantic distance.
+    public func hybridSearch(libraryId: String, _ query: HybridQuery) async throws -> (hits: [HybridHit], queryTimeMs: Double) {
+        let start = ContinuousClock.now
+        let store = try store(libraryId)
+        guard (1...limits.maxSearchResults).contains(query.k) else {
+            throw EngineError.limitExceeded("'k' must be between 1 and \(limits.maxSearchResults)", limit: limits.maxSearchResults, field: "k")
+        }
+        guard (0...1).contains(query.alpha) else { throw EngineError.validation("'alpha' must be between 0 and 1", field: "alpha") }
+        guard query.rrfK >= 0, query.rrfK.isFinite else { throw EngineError.validation("'rrf_k' must be 0 or more", field: "rrf_k") }
+        let candidates = query.candidates ?? max(query.k, 100)
+        guard (query.k...1000).contains(candidates) else {
+            throw EngineError.validation("'candidates' must be between k and 1000", field: "candidates")
+        }
+        guard !query.text.isEmpty, query.text.count <= limits.maxTextLengthPerChunk else {
+            throw EngineError.validation("'query' must be 1 to \(limits.maxTextLengthPerChunk) characters", field: "query")
+        }
+        var vector = query.vector
+        if vector == nil, query.alpha > 0, let dimension = store.dimension {
+            guard dimension == embedder.dimension else {
+                throw EngineError(
+                    .dimensionMismatch,
+                    message: "the library holds \(dimension)-dimensional vectors but the embedding model "
+                        + "'\(embedder.modelName)' gives \(embedder.dimension); send 'query_vector' too")
+            }
+            vector = try await embed([query.text], purpose: .query)[0]
+        }
+        if let vector { try VectorValidation.check(vector, field: "query_vector", limits: limits) }
+        let hits = try store.hybridSearch(query, vector: vector, candidates: candidates)
+        return (hits, Double((ContinuousClock.now - start) / .microseconds(1)) / 1000)
+    }
+}
+
+extension LibraryStore {
+    /// Both retrievers and the fusion, under one read lock (one consistent view).
+    func hybridSearch(_ query: HybridQuery, vector: [Float]?, candidates: Int) throws -> [HybridHit] {
+        let terms = Self.analyzer.terms(query.text)
+        return try lock.withReadLock {
+            let allow: ((UInt64) -> Bool)? = query.filter.map { filter in { key in self.chunks[key].map(filter.matches) ?? false } }
+            var semantic: [(key: UInt64, score: Double)] = []
+            if query.alpha > 0, let vector, let index, let dimension = settings.dimension {
+                guard vector.count == dimension else {
+                    throw EngineError.dimensionMismatch(expected: dimension, actual: vector.count, field: "query_vector")
+                }
+                semantic = plannedSearch(index, vector: vector, k: candidates, filter: query.filter, options: SearchOptions())
+                    .map { ($0.key, settings.metric.apiScore(fromScore: $0.score)) }
+            }
+            let keyword = query.alpha < 1 ? keywords.search(terms: terms, k: candidates, allow: allow) : []
+            let fused = Self.fuse(semantic: semantic, keyword: keyword, query: query)
+            // Every result's semantic distance, whichever list found it.
+            var exact: [UInt64: Float] = [:]
+            if let vector, let index, vector.count == settings.dimension {
+                for neighbor in index.exactSearch(query: vector, k: fused.count, among: fused.map(\.key)) { exact[neighbor.key] = neighbor.score }
+            }
+            var hits: [HybridHit] = []
+            for entry in fused where hits.count < query.k {
+                let distance = exact[entry.key].map { settings.metric.apiDistance(fromScore: $0) }
+                if let threshold = query.distanceThreshold, let distance, distance > threshold { continue }
+                let chunk = makeChunk(key: entry.key, includeEmbedding: query.includeEmbeddings)
+                let hit = SearchHit(chunk: chunk, documentId: chunk.documentId, distance: distance ?? .nan, score: entry.fused)
+                hits.append(HybridHit(
+                    hit: hit, vectorScore: exact[entry.key].map { settings.metric.apiScore(fromScore: $0) }, keywordScore: entry.keywordScore,
+                    vectorRank: entry.vectorRank, keywordRank: entry.keywordRank, fusedScore: entry.fused))
+            }
+            return hits
+        }
+    }
+
+    struct FusedEntry {
+        var key: UInt64
+        var vectorRank: Int?
+        var keywordRank: Int?
+        var keywordScore: Double?
+        var fused: Double
+    }
+
+    /// The union of both lists, fused and sorted (ties to the better vector rank, then the
+    /// better keyword rank, then the smaller key).
+    static func fuse(semantic: [(key: UInt64, score: Double)], keyword: [(key: UInt64, score: Double)], query: HybridQuery) -> [FusedEntry] {
+        let vectorNormalized = normalize(semantic.map(\.score), query.fusion)
+        let keywordNormalized = normalize(keyword.map(\.score), query.fusion)
+        var entries: [UInt64: FusedEntry] = [:]
+        for (rank, entry) in semantic.enumerated() {
+            let part = query.fusion == .rrf ? 1 / (query.rrfK + Double(rank + 1)) : vectorNormalized[rank]
+            entries[entry.key] = FusedEntry(key: entry.key, vectorRank: rank + 1, fused: query.alpha * part)
+        }
+        for (rank, entry) in keyword.enumerated() {
+            let part = query.fusion == .rrf ? 1 / (query.rrfK + Double(rank + 1)) : keywordNormalized[rank]
+            var fused = entries[entry.key] ?? FusedEntry(key: entry.key, fused: 0)
+            fused.keywordRank = rank + 1
+            fused.keywordScore = entry.score
+            fused.fused += (1 - query.alpha) * part
+            entries[entry.key] = fused
+        }
+        return entries.values.sorted { a, b in
+            if a.fused != b.fused { return a.fused > b.fused }
+            if a.vectorRank != b.vectorRank { return (a.vectorRank ?? .max) < (b.vectorRank ?? .max) }
+            if a.keywordRank != b.keywordRank { return (a.keywordRank ?? .max) < (b.keywordRank ?? .max) }
+            return a.key < b.key
+        }
+    }
+
+    /// One list's scores as the fusion weighs them: min-max to 0…1 (`weighted`), or mean ± 3σ
+    /// clipped to 0…1 (`dbsf`); a list of equal scores normalises to 1.
+    static func normalize(_ scores: [Double], _ fusion: Fusion) -> [Double] {
+        guard !scores.isEmpty else { return [] }
+        let low: Double
+        let high: Double
+        switch fusion {
+        case .rrf:
+            return scores
+        case .weighted:
+            (low, high) = (scores.min()!, scores.max()!)
+        case .dbsf:
+            let mean = scores.reduce(0, +) / Double(scores.count)
+            let deviation = (scores.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(scores.count)).squareRoot()
+            (low, high) = (mean - 3 * deviation, mean + 3 * deviation)
+        }
+        guard high > low else { return scores.map { _ in 1 } }
+        return scores.map { min(1, max(0, ($0 - low) / (high - low))) }
+    }
+}
