@@ -67,14 +67,7 @@ struct SearchBody {
     /// text query may also be called `query_text`), each type-checked with a 400 naming it.
     init(json: JSONValue) throws {
         guard let object = json.object else { throw EngineError.validation("the search must be a JSON object", field: "data") }
-        func number(_ key: String) throws -> Double? {
-            switch object[key] {
-            case nil, .null?: return nil
-            case let value?:
-                guard let number = value.number else { throw EngineError.validation("'\(key)' must be a number", field: key) }
-                return number
-            }
-        }
+        func number(_ key: String) throws -> Double? { try optionalNumber(object, key) }
         switch object["query"] ?? object["query_text"] {
         case nil, .null?: query = nil
         case .string(let text)?: query = text
@@ -113,6 +106,16 @@ struct SearchBody {
             options: SearchOptions(
                 efSearch: try efSearch.map { try integer($0, field: "ef_search") },
                 nprobe: try nprobe.map { try integer($0, field: "nprobe") }))
+    }
+}
+
+/// `object[key]` as a number, nil when absent or null, a 400 naming `key` otherwise.
+func optionalNumber(_ object: [String: JSONValue], _ key: String) throws -> Double? {
+    switch object[key] {
+    case nil, .null?: return nil
+    case let value?:
+        guard let number = value.number else { throw EngineError.validation("'\(key)' must be a number", field: key) }
+        return number
     }
 }
 

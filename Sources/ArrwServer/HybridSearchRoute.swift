@@ -29,14 +29,7 @@ struct HybridSearchRoute<Context: RequestContext>: Sendable {
         let search = try SearchBody(json: json).searchQuery(limits: limits, requireFilter: false)
         guard let text = search.text else { throw EngineError.validation("'query' (text) is required for a hybrid search", field: "query") }
         let object = json.object ?? [:]
-        func number(_ key: String) throws -> Double? {
-            switch object[key] {
-            case nil, .null?: return nil
-            case let value?:
-                guard let number = value.number else { throw EngineError.validation("'\(key)' must be a number", field: key) }
-                return number
-            }
-        }
+        func number(_ key: String) throws -> Double? { try optionalNumber(object, key) }
         var fusion = Fusion.dbsf
         if let name = object["fusion"], name != .null {
             guard let value = name.string.flatMap(Fusion.init(rawValue:)) else {
