@@ -20,7 +20,8 @@ public enum JobStatus: String, CaseIterable, Sendable {
 }
 
 /// One background job as the API shows it, plus what it needs to run and resume: its `input`
-/// (fixed at submission) and its last `checkpoint`.
+/// (fixed at submission; once the job has finished, its bulk is replaced by counts, see
+/// `JobTable.trimmed`) and its last `checkpoint`.
 ///
 /// Invariants: `progress` is 0...100 and never decreases; `completedAt` is set exactly when the
 /// status is finished; `attempts` counts the starts.
