@@ -64,6 +64,7 @@ func runBenchmark(_ settings: Settings) async throws {
         print("\nserver RSS after part 1: \(server.residentMiB) MiB")
         report(try await measureSearchDuringRebuild(api: api, documents: settings.documents, searches: settings.searches))
         print("\nserver RSS after part 2: \(server.residentMiB) MiB")
+        try await measureCancel(api: api, documents: 100_000)
         try await http.shutdown()
     } catch {
         try? await http.shutdown()
