@@ -16,13 +16,23 @@ struct HybridSearchRoute<Context: RequestContext>: Sendable {
         group.post(":id/search/hybrid") { request, context in
             let id = try context.parameters.require("id")
             _ = try database.library(id)
-            let query = try Self.query(try await body.json(from: request), limits: database.limits)
-            let (hits, milliseconds) = try await database.hybridSearch(libraryId: id, query)
-            return try APIResponse.json(.object([
-                "results": .array(hits.map(Self.result)), "total": .int(Int64(hits.count)), "query_time_ms": .double(milliseconds),
-                "alpha": .double(query.alpha), "fusion": .string(query.fusion.rawValue),
-            ]))
+            let query = try HybridSearchAPI.query(try await body.json(from: request), limits: database.limits)
+            return try APIResponse.json(try await HybridSearchAPI.answer(database: database, library: id, query))
         }
+    }
+}
+
+/// The hybrid search body and answer, shared by the route and the WebSocket `search` action
+/// with `mode: "hybrid"`.
+enum HybridSearchAPI {
+    /// Runs `query` and answers it in the `/search` shape with the fusion used (the route's and
+    /// the WebSocket `search` action's answer with `mode: "hybrid"`).
+    static func answer(database: Database, library: String, _ query: HybridQuery) async throws -> JSONValue {
+        let (hits, milliseconds) = try await database.hybridSearch(libraryId: library, query)
+        return .object([
+            "results": .array(hits.map(result)), "total": .int(Int64(hits.count)), "query_time_ms": .double(milliseconds),
+            "alpha": .double(query.alpha), "fusion": .string(query.fusion.rawValue),
+        ])
     }
 
     static func query(_ json: JSONValue, limits: EngineLimits) throws -> HybridQuery {

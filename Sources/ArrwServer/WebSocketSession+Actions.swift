@@ -8,8 +8,16 @@ extension WebSocketSession {
         case "ping":
             return .object(["pong": .bool(true), "timestamp": APIResponse.timestamp(Date())])
         case "search":
-            let query = try SearchBody(json: data).searchQuery(limits: database.limits, requireFilter: false)
-            return APIResponse.search(try await database.search(libraryId: libraryId, query))
+            switch data.object?["mode"] {
+            case nil, .null?, .string("semantic")?:
+                let query = try SearchBody(json: data).searchQuery(limits: database.limits, requireFilter: false)
+                return APIResponse.search(try await database.search(libraryId: libraryId, query))
+            case .string("hybrid")?:
+                let query = try HybridSearchAPI.query(data, limits: database.limits)
+                return try await HybridSearchAPI.answer(database: database, library: libraryId, query)
+            default:
+                throw EngineError.validation("'mode' must be 'semantic' or 'hybrid'", field: "mode")
+            }
         case "add":
             let draft = try DocumentJSON.draft(data, limits: database.limits)
             return APIResponse.document(try await database.addDocument(libraryId: libraryId, draft))

@@ -61,6 +61,25 @@ import Testing
         }
     }
 
+    @Test("search with mode hybrid answers fused results with their breakdown; an unknown mode is an error")
+    func hybridSearch() async throws {
+        try await withAPI(testConfiguration(), setup: .live) { api in
+            let port = try #require(api.client.port)
+            let library = try await api.createLibrary("hybrid")
+            try await api.addDocument(library, #"{"id": "a", "text": "keyword search with BM25"}"#)
+            try await api.addDocument(library, #"{"id": "b", "text": "cats and dogs"}"#)
+            let replies = try await exchange(port: port, library: library, [
+                #"{"request_id": "h", "action": "search", "data": {"mode": "hybrid", "query": "keyword search", "k": 2, "alpha": 0}}"#,
+                #"{"request_id": "m", "action": "search", "data": {"mode": "lexical", "query": "x"}}"#,
+            ], replies: 2)
+            let byId = Dictionary(replies.map { ($0.object?["request_id"] ?? .null, $0.object ?? [:]) }, uniquingKeysWith: { a, _ in a })
+            let results = byId[.string("h")]?["data"]?.object?["results"]?.array ?? []
+            #expect(results.first?.object?["document_id"] == .string("a"))
+            #expect(results.first?.object?["score_breakdown"]?.object?["keyword_rank"] == .int(1))
+            #expect(byId[.string("m")]?["error"]?.object?["code"] == .string("validation_error"))
+        }
+    }
+
     @Test("a library's subscription receives the events of its jobs")
     func jobEvents() async throws {
         try await withAPI(testConfiguration(), setup: .live) { api in
