@@ -7,6 +7,9 @@ import Testing
 /// The durable job queue: transitions logged and replayed, jobs resumed from their checkpoint
 /// after a restart, cancel, events, and clear refusals.
 @Suite struct JobQueueTests {
+    /// Documents the resume test deletes.
+    static let resumeCount = 10_000
+
     func deleteInput(_ ids: [String]) -> JSONValue {
         .object(["document_ids": .array(ids.map(JSONValue.string))])
     }
@@ -52,30 +55,32 @@ import Testing
         let (database, _) = try directory.open()
         let library = try await database.createLibrary(.init(name: "resume")).id.uuidString
         var generator = SeededGenerator(seed: 32)
-        try await addVectorDocuments(database, library: library, randomVectors(count: 2000, dimension: 8, using: &generator))
+        try await addVectorDocuments(database, library: library, randomVectors(count: Self.resumeCount, dimension: 8, using: &generator))
         let queue = try makeJobQueue(database, workers: 1)
-        let job = try await queue.submit(.batchDelete, libraryId: library, input: deleteInput((0..<2000).map { "d\($0)" }))
+        let job = try await queue.submit(.batchDelete, libraryId: library, input: deleteInput((0..<Self.resumeCount).map { "d\($0)" }))
         // The workers stop (as at a crash) right after the first checkpoint, which is logged at
-        // once (later ones at most every 250 ms, by when the job may have finished).
+        // once (later ones at most every 250 ms). The job runs on a thread of its own, so on a
+        // loaded machine it goes on while this task waits to be scheduled: it is long enough
+        // not to finish first.
         let workers = Task { await queue.run() }
         while (try queue.job(job.id.uuidString)).current == 0 { try await Task.sleep(for: .milliseconds(1)) }
         workers.cancel()
         _ = await workers.value
         let interrupted = try queue.job(job.id.uuidString)
-        #expect(interrupted.status == .running && interrupted.current < 2000)
+        #expect(interrupted.status == .running && interrupted.current < Self.resumeCount)
         try database.close()
 
         let (reopened, _) = try directory.open()
         #expect(reopened.jobs.job(job.id)?.status == .running)
         let resumed = try makeJobQueue(reopened, workers: 1)
         var finished: Job?
-        try await withWorkers(resumed) { finished = try await waitUntilFinished(resumed, job.id.uuidString) }
+        try await withWorkers(resumed) { finished = try await waitUntilFinished(resumed, job.id.uuidString, seconds: 120) }
         let done = try #require(finished)
         #expect(done.status == .completed && done.attempts == 2)
         let result = try #require(done.result?.object)
         let deleted = try #require(result["deleted"]?.number)
         let alreadyAbsent = try #require(result["already_absent"]?.number)
-        #expect(deleted + alreadyAbsent == 2000)
+        #expect(deleted + alreadyAbsent == Double(Self.resumeCount))
         // Resumed from the checkpoint, not from the start: only ids after the last checkpoint
         // (at most one slice of 100) can have been deleted before the crash without being counted.
         #expect(alreadyAbsent <= 100, "the resumed job went back over \(alreadyAbsent) ids it had already done")
