@@ -9,12 +9,13 @@ struct ChunkText {
 }
 
 extension LibraryStore {
-    /// Up to `limit` chunks with text, in key (insertion) order, after `key`.
-    func chunkTexts(after key: UInt64, limit: Int) -> [ChunkText] {
+    /// Every chunk key, in key (insertion) order.
+    var sortedChunkKeys: [UInt64] { lock.withReadLock { chunks.keys.sorted() } }
+
+    /// The chunks of `keys` still stored and with text.
+    func chunkTexts(_ keys: ArraySlice<UInt64>) -> [ChunkText] {
         lock.withReadLock {
-            chunks.keys.filter { $0 > key }.sorted().lazy.compactMap { key in
-                self.chunks[key].flatMap { $0.text.isEmpty ? nil : ChunkText(key: key, id: $0.id, text: $0.text) }
-            }.prefix(limit).map { $0 }
+            keys.compactMap { key in chunks[key].flatMap { $0.text.isEmpty ? nil : ChunkText(key: key, id: $0.id, text: $0.text) } }
         }
     }
 

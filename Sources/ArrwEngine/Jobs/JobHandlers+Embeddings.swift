@@ -35,9 +35,15 @@ extension JobHandlers {
         let file = try exports.openForAppend(name, at: Self.saved(context, "bytes"))
         let total = try database.statistics(library).chunkCount
         func state() -> JSONValue { Self.counts(["last_key": Int(lastKey), "embedded": embedded, "bytes": file.length]) }
-        while true {
-            let batch = store.chunkTexts(after: lastKey, limit: Self.embeddingSlice)
-            guard let last = batch.last else { break }
+        // The keys are listed once (a chunk added later was embedded by this provider already);
+        // each slice reads its texts, skipping chunks deleted since.
+        let keys = store.sortedChunkKeys
+        var next = keys.firstIndex { $0 > lastKey } ?? keys.count
+        while next < keys.count {
+            let slice = keys[next..<min(next + Self.embeddingSlice, keys.count)]
+            next = slice.endIndex
+            let batch = store.chunkTexts(slice)
+            guard let last = batch.last else { continue }
             let vectors = try await database.embed(batch.map(\.text), purpose: .document)
             var writer = ByteWriter()
             for (chunk, vector) in zip(batch, vectors) {
