@@ -63,6 +63,17 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O3"])]
         ),
 
+        // Remote model services over AsyncHTTPClient (Cohere's rerank API).
+        .target(
+            name: "ArrwEmbeddingRemote",
+            dependencies: [
+                "ArrwEmbedding",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ArrwEngine",
             dependencies: [
@@ -80,6 +91,7 @@ let package = Package(
                 "ArrwEngine",
                 "ArrwIndex",
                 "ArrwEmbedding",
+                "ArrwEmbeddingRemote",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

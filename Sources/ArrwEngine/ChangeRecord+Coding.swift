@@ -6,7 +6,7 @@ import Foundation
 /// | field | encoding |
 /// | --- | --- |
 /// | record version | UInt8 (1) |
-/// | kind | UInt8: 1 create library, 2 update library, 3 change index, 4 delete library, 5 put document, 6 delete document, 7 server state (since 0.2; a release that does not know it refuses to replay, naming the record), 8 replace vectors (since 0.3: library UUID, time, UInt32 count, then per chunk its id String, UInt32 dimension and floats) |
+/// | kind | UInt8: 1 create library, 2 update library, 3 change index, 4 delete library, 5 put document, 6 delete document, 7 server state (since 0.2; a release that does not know it refuses to replay, naming the record), 8 replace vectors (since 0.3: library UUID, time, UInt32 count, then per chunk its id String, UInt32 dimension and floats), 9 create library with a text analyzer other than `english` (since 0.4: the library as kind 1, then the analyzer's name; kind 1 means `english`) |
 /// | body | per kind, in the order of the enum case's fields (see `encode`), using `BinaryCoding`; every kind carries the change's time |
 ///
 /// Kind 7 (server-wide state) is the owning component's name, the time, the event type and
@@ -25,8 +25,10 @@ extension ChangeRecord {
         writer.write(Self.version)
         switch self {
         case .createLibrary(let info):
-            writer.write(UInt8(1))
+            // Kind 1 for the default analyzer keeps those records readable by earlier releases.
+            writer.write(UInt8(info.textAnalyzer == .english ? 1 : 9))
             writer.write(library: info)
+            if info.textAnalyzer != .english { writer.write(string: info.textAnalyzer.rawValue) }
         case .updateLibrary(let id, let description, let metadata, let updatedAt):
             writer.write(UInt8(2))
             writer.write(uuid: id)
@@ -83,6 +85,10 @@ extension ChangeRecord {
         let record: ChangeRecord
         switch try reader.read(UInt8.self) {
         case 1: record = .createLibrary(try reader.readLibrary())
+        case 9:
+            var info = try reader.readLibrary()
+            info.textAnalyzer = try reader.readTextAnalyzer()
+            record = .createLibrary(info)
         case 2:
             let id = try reader.readUUID()
             let description = try reader.read(UInt8.self) == 1 ? try reader.readString() : nil
@@ -179,6 +185,14 @@ extension ByteReader {
         return try IndexSettings(type: type, parameters: readObject())
     }
 
+    mutating func readTextAnalyzer() throws -> TextAnalyzerChoice {
+        let name = try readString()
+        guard let choice = TextAnalyzerChoice(rawValue: name) else { throw IndexFormatError.corrupt("unknown text analyzer '\(name)'") }
+        return choice
+    }
+
+    /// A library as `write(library:)` wrote it; its text analyzer is `english` (the caller
+    /// reads another where the format has one).
     mutating func readLibrary() throws -> LibraryInfo {
         let id = try readUUID()
         let name = try readString()

@@ -72,11 +72,14 @@ public final class Database: Sendable {
         public var metric: String?
         public var metadata: JSONValue?
         public var dimension: Int?
+        /// `english` (nil), `simple` or `none` (see `TextAnalyzerChoice`).
+        public var textAnalyzer: String?
 
         public init(
             name: String?, description: String? = nil, indexType: String? = nil, indexParams: JSONValue? = nil,
-            metric: String? = nil, metadata: JSONValue? = nil, dimension: Int? = nil
+            metric: String? = nil, metadata: JSONValue? = nil, dimension: Int? = nil, textAnalyzer: String? = nil
         ) {
+            self.textAnalyzer = textAnalyzer
             self.name = name
             self.description = description
             self.indexType = indexType
@@ -118,11 +121,19 @@ public final class Database: Sendable {
             throw EngineError.validation("'dimension' must be between 1 and \(limits.maxDimension)", field: "dimension")
         }
         let description = try checkedDescription(draft.description) ?? ""
+        let analyzer = try draft.textAnalyzer.map { name in
+            guard let choice = TextAnalyzerChoice(rawValue: name) else {
+                throw EngineError.validation(
+                    "'text_analyzer' must be one of \(TextAnalyzerChoice.allCases.map(\.rawValue).joined(separator: ", "))", field: "text_analyzer")
+            }
+            return choice
+        } ?? .english
         let now = Date()
-        let info = LibraryInfo(
+        var info = LibraryInfo(
             id: UUID(), name: name, description: description, index: index, metric: metric, dimension: draft.dimension, embeddingModel: embedder.modelName,
             metadata: try JSONValue.objectField(draft.metadata, field: "metadata"),
             createdAt: now, updatedAt: now, documentCount: 0, chunkCount: 0)
+        info.textAnalyzer = analyzer
         let sequence = try catalog.withLock { catalog in
             guard catalog.idsByName[name] == nil else { throw EngineError.duplicateLibraryName(name) }
             let sequence = try journal.append(.createLibrary(info))

@@ -16,6 +16,36 @@ public enum Fusion: String, Sendable, CaseIterable {
     case dbsf
 }
 
+/// The original arrwDB's hybrid scoring, kept for its clients: `hybrid_score = vector_weight ·
+/// relevance + metadata_weight · metadata_score`. `relevance` is the original's vector score
+/// `1 − distance / 2` (clipped to 0…1; `DistanceMetric.unitSimilarity`) when `alpha` is 1,
+/// which is its default in this mode, and the fused score on 0…1 otherwise (RRF's divided by
+/// its largest possible value, `1 / (rrf_k + 1)`). `metadata_score` is the recency boost
+/// `2^(−age in days / half_life_days)` of the chunk's document when `recencyBoost`, else 0.
+public struct MetadataScoring: Sendable, Equatable {
+    public var vectorWeight: Double
+    public var metadataWeight: Double
+    public var recencyBoost: Bool
+    public var halfLifeDays: Double
+
+    public init(vectorWeight: Double = 0.7, metadataWeight: Double = 0.3, recencyBoost: Bool = false, halfLifeDays: Double = 30) {
+        (self.vectorWeight, self.metadataWeight, self.recencyBoost, self.halfLifeDays) = (vectorWeight, metadataWeight, recencyBoost, halfLifeDays)
+    }
+
+    func validate() throws {
+        for (name, weight) in [("vector_weight", vectorWeight), ("metadata_weight", metadataWeight)] where !(0...1).contains(weight) {
+            throw EngineError.validation("'\(name)' must be between 0 and 1", field: name)
+        }
+        guard abs(vectorWeight + metadataWeight - 1) <= 0.01 else {
+            throw EngineError.validation(
+                "vector_weight + metadata_weight must equal 1.0 (got \(vectorWeight) + \(metadataWeight))", field: "metadata_weight")
+        }
+        guard halfLifeDays >= 1, halfLifeDays.isFinite else {
+            throw EngineError.validation("'recency_half_life_days' must be 1 or more", field: "recency_half_life_days")
+        }
+    }
+}
+
 /// A hybrid (keyword + semantic) query.
 public struct HybridQuery: Sendable {
     public var text: String
@@ -31,11 +61,15 @@ public struct HybridQuery: Sendable {
     public var filter: Filter?
     public var distanceThreshold: Double?
     public var includeEmbeddings: Bool
+    /// The original's scoring on top of the fusion (nil: the fused score ranks).
+    public var metadataScoring: MetadataScoring?
 
     public init(
         text: String, vector: [Float]? = nil, k: Int = 10, alpha: Double = 0.5, fusion: Fusion = .dbsf, rrfK: Double = 60,
-        candidates: Int? = nil, filter: Filter? = nil, distanceThreshold: Double? = nil, includeEmbeddings: Bool = false
+        candidates: Int? = nil, filter: Filter? = nil, distanceThreshold: Double? = nil, includeEmbeddings: Bool = false,
+        metadataScoring: MetadataScoring? = nil
     ) {
+        self.metadataScoring = metadataScoring
         (self.text, self.vector, self.k, self.alpha, self.fusion, self.rrfK) = (text, vector, k, alpha, fusion, rrfK)
         (self.candidates, self.filter, self.distanceThreshold, self.includeEmbeddings) = (candidates, filter, distanceThreshold, includeEmbeddings)
     }
@@ -50,6 +84,11 @@ public struct HybridHit: Sendable {
     public var vectorRank: Int?
     public var keywordRank: Int?
     public var fusedScore: Double
+    /// With `MetadataScoring`: the relevance it weighs, the metadata score and the recency
+    /// boost (nil when off); `hit.score` is then the hybrid score.
+    public var relevance: Double?
+    public var metadataScore: Double?
+    public var recencyBoost: Double?
 }
 
 extension Database {
@@ -64,7 +103,8 @@ extension Database {
         }
         guard (0...1).contains(query.alpha) else { throw EngineError.validation("'alpha' must be between 0 and 1", field: "alpha") }
         guard query.rrfK >= 0, query.rrfK.isFinite else { throw EngineError.validation("'rrf_k' must be 0 or more", field: "rrf_k") }
-        let candidates = query.candidates ?? max(query.k, 100)
+        try query.metadataScoring?.validate()
+        let candidates = query.candidates ?? max(query.k, 100, query.metadataScoring == nil ? 0 : min(5 * query.k, 500))
         guard (query.k...1000).contains(candidates) else {
             throw EngineError.validation("'candidates' must be between k and 1000", field: "candidates")
         }
@@ -90,7 +130,7 @@ extension Database {
 extension LibraryStore {
     /// Both retrievers and the fusion, under one read lock (one consistent view).
     func hybridSearch(_ query: HybridQuery, vector: [Float]?, candidates: Int) throws -> [HybridHit] {
-        let terms = Self.analyzer.terms(query.text)
+        let terms = query.alpha < 1 ? try requireKeywordIndex(field: "alpha").terms(query.text) : []
         return try lock.withReadLock {
             let allow: ((UInt64) -> Bool)? = query.filter.map { filter in { key in self.chunks[key].map(filter.matches) ?? false } }
             var semantic: [(key: UInt64, score: Double)] = []
@@ -102,21 +142,40 @@ extension LibraryStore {
                     .map { ($0.key, settings.metric.apiScore(fromScore: $0.score)) }
             }
             let keyword = query.alpha < 1 ? keywords.search(terms: terms, k: candidates, allow: allow) : []
-            let fused = Self.fuse(semantic: semantic, keyword: keyword, query: query)
+            var fused = Self.fuse(semantic: semantic, keyword: keyword, query: query)
             // Every result's semantic distance, whichever list found it.
             var exact: [UInt64: Float] = [:]
             if let vector, let index, vector.count == settings.dimension {
                 for neighbor in index.exactSearch(query: vector, k: fused.count, among: fused.map(\.key)) { exact[neighbor.key] = neighbor.score }
+            }
+            var original: [UInt64: (relevance: Double, metadata: Double, recency: Double?, hybrid: Double)] = [:]
+            if let scoring = query.metadataScoring {
+                let now = Date().timeIntervalSince1970
+                for entry in fused {
+                    let relevance = query.alpha == 1
+                        ? exact[entry.key].map { settings.metric.unitSimilarity(distance: settings.metric.apiDistance(fromScore: $0)) } ?? 0
+                        : query.fusion == .rrf ? entry.fused * (query.rrfK + 1) : entry.fused
+                    let recency = scoring.recencyBoost
+                        ? min(1, pow(2, -max(0, now - chunks[entry.key]!.createdAt) / 86_400 / scoring.halfLifeDays)) : nil
+                    let metadata = recency ?? 0
+                    original[entry.key] = (relevance, metadata, recency, scoring.vectorWeight * relevance + scoring.metadataWeight * metadata)
+                }
+                fused = fused.enumerated().sorted { a, b in
+                    let (x, y) = (original[a.element.key]!.hybrid, original[b.element.key]!.hybrid)
+                    return x != y ? x > y : a.offset < b.offset
+                }.map(\.element)
             }
             var hits: [HybridHit] = []
             for entry in fused where hits.count < query.k {
                 let distance = exact[entry.key].map { settings.metric.apiDistance(fromScore: $0) }
                 if let threshold = query.distanceThreshold, let distance, distance > threshold { continue }
                 let chunk = makeChunk(key: entry.key, includeEmbedding: query.includeEmbeddings)
-                let hit = SearchHit(chunk: chunk, documentId: chunk.documentId, distance: distance ?? .nan, score: entry.fused)
+                let scored = original[entry.key]
+                let hit = SearchHit(chunk: chunk, documentId: chunk.documentId, distance: distance ?? .nan, score: scored?.hybrid ?? entry.fused)
                 hits.append(HybridHit(
                     hit: hit, vectorScore: exact[entry.key].map { settings.metric.apiScore(fromScore: $0) }, keywordScore: entry.keywordScore,
-                    vectorRank: entry.vectorRank, keywordRank: entry.keywordRank, fusedScore: entry.fused))
+                    vectorRank: entry.vectorRank, keywordRank: entry.keywordRank, fusedScore: entry.fused,
+                    relevance: scored?.relevance, metadataScore: scored?.metadata, recencyBoost: scored?.recency))
             }
             return hits
         }

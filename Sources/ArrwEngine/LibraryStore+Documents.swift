@@ -51,7 +51,7 @@ extension LibraryStore {
                 documentMetadata: record.metadata, createdAt: record.createdAt.timeIntervalSince1970)
             index!.add(key: key, vector: chunk.vector)
             rebuild?.record(.add(key, chunk.vector))
-            keywords.add(key: key, terms: LibraryStore.analyzer.terms(chunk.text))
+            if let analyzer { keywords.add(key: key, terms: analyzer.terms(chunk.text)) }
             stored.chunkKeys.append(key)
         }
         documents[record.id] = stored

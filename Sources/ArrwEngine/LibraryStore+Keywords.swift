@@ -8,15 +8,19 @@ public struct KeywordHit: Sendable {
 }
 
 extension LibraryStore {
-    /// The analyzer of every library's chunk texts and keyword queries (English: stop words,
-    /// Porter stems). A library will be able to choose another at creation.
-    static let analyzer = Analyzer.english
+    /// Refuses a keyword search of a library that keeps no keyword index.
+    func requireKeywordIndex(field: String) throws -> Analyzer {
+        guard let analyzer else {
+            throw EngineError.validation("this library's text_analyzer is 'none': it keeps no keyword index", field: field)
+        }
+        return analyzer
+    }
 
     /// The `k` chunks whose texts best match `text` under BM25, among those `filter` passes,
     /// best first (ties to the chunk stored first). Chunks sharing no term with the query do
     /// not appear.
-    func keywordSearch(_ text: String, k: Int, filter: Filter?, includeEmbeddings: Bool) -> [KeywordHit] {
-        let terms = Self.analyzer.terms(text)
+    func keywordSearch(_ text: String, k: Int, filter: Filter?, includeEmbeddings: Bool) throws -> [KeywordHit] {
+        let terms = try requireKeywordIndex(field: "query").terms(text)
         return lock.withReadLock {
             let allow: ((UInt64) -> Bool)? = filter.map { filter in { key in self.chunks[key].map(filter.matches) ?? false } }
             return keywords.search(terms: terms, k: k, allow: allow).map { key, score in
@@ -39,6 +43,6 @@ extension Database {
         guard !text.isEmpty, text.count <= limits.maxTextLengthPerChunk else {
             throw EngineError.validation("'query' must be 1 to \(limits.maxTextLengthPerChunk) characters", field: "query")
         }
-        return store.keywordSearch(text, k: k, filter: filter, includeEmbeddings: includeEmbeddings)
+        return try store.keywordSearch(text, k: k, filter: filter, includeEmbeddings: includeEmbeddings)
     }
 }

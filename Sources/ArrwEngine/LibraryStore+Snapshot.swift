@@ -19,13 +19,14 @@ final class ParallelResult<Value>: @unchecked Sendable {
 }
 
 /// A library's section of a snapshot payload (see `Database+Snapshot.swift` for the whole),
-/// version 2:
+/// version 3:
 ///
 /// | field | encoding |
 /// | --- | --- |
 /// | state | UInt8: 0 live, 1 deleted (its deletion is logged after the snapshot's sequence) |
 /// | id, applied-through sequence | UUID, UInt64 |
 /// | library | as in a create-library change record (live only, as are the fields below) |
+/// | text analyzer | String: `english`, `simple` or `none` |
 /// | rebuild target | UInt8 flag, then index settings and the time of the index change when 1 |
 /// | next chunk key, last document order sequence | UInt64, UInt64 |
 /// | documents block length | UInt64, so the index can be found without reading the documents |
@@ -35,8 +36,10 @@ final class ParallelResult<Value>: @unchecked Sendable {
 /// Documents are written in their insertion order; vectors live only in the index bytes. On
 /// load the documents and the index are decoded in parallel.
 ///
-/// Version 1 (releases up to 0677ec5) is the same without the index change's time; a build
-/// in progress in such a section takes the library's `updated_at` as that time.
+/// Version 2 (releases up to baa6c47) is the same without the text analyzer: its libraries
+/// analyze as `english`, the only analyzer those releases had. Version 1 (releases up to
+/// 0677ec5) is version 2 without the index change's time; a build in progress in such a
+/// section takes the library's `updated_at` as that time.
 extension LibraryStore {
     /// Encodes the library under the read lock (writers to this library wait; searches run).
     func encodeSnapshotSection() throws -> [UInt8] {
@@ -47,6 +50,7 @@ extension LibraryStore {
             writer.write(appliedThrough)
             guard !isDeleted else { return writer.bytes }
             writer.write(library: settings)
+            writer.write(string: settings.textAnalyzer.rawValue)
             let logged = rebuild.flatMap { rebuild in rebuild.requestedAt.map { (rebuild.target, $0) } }
             writer.write(UInt8(logged == nil ? 0 : 1))
             if let (target, requestedAt) = logged {
@@ -92,7 +96,7 @@ extension LibraryStore {
     }
 
     /// The version of the section `encodeSnapshotSection` writes.
-    static let snapshotSectionVersion: UInt16 = 2
+    static let snapshotSectionVersion: UInt16 = 3
 
     /// A library read back from its snapshot section, with the index build it had in progress.
     enum Loaded {
@@ -135,15 +139,16 @@ extension LibraryStore {
         return (documents, chunks, entries)
     }
 
-    /// Reads one section written by `encodeSnapshotSection` (`version` 2) or an older release
-    /// (1); throws on damage.
+    /// Reads one section written by `encodeSnapshotSection` (`version` 3) or an older release
+    /// (2, 1); throws on damage.
     static func decodeSnapshotSection(_ reader: inout ByteReader, version: UInt16, journal: Journal) throws -> Loaded {
         let state = try reader.read(UInt8.self)
         let id = try reader.readUUID()
         let appliedThrough = try reader.read(UInt64.self)
         if state == 1 { return .deleted(id, appliedThrough: appliedThrough) }
         guard state == 0 else { throw IndexFormatError.corrupt("unknown library state \(state)") }
-        let settings = try reader.readLibrary()
+        var settings = try reader.readLibrary()
+        if version >= 3 { settings.textAnalyzer = try reader.readTextAnalyzer() }
         guard settings.id == id else { throw IndexFormatError.corrupt("library section ids disagree") }
         let target = try reader.read(UInt8.self) == 1 ? try reader.readIndexSettings() : nil
         let targetTime = target == nil ? nil : version >= 2 ? try reader.readDate() : settings.updatedAt
@@ -172,7 +177,9 @@ extension LibraryStore {
         store.index = index
         store.documents = documents
         store.chunks = chunks
-        for key in chunks.keys.sorted() { store.keywords.add(key: key, terms: LibraryStore.analyzer.terms(chunks[key]!.text)) }
+        if let analyzer = store.analyzer {
+            for key in chunks.keys.sorted() { store.keywords.add(key: key, terms: analyzer.terms(chunks[key]!.text)) }
+        }
         store.order = DocumentOrder(restoring: entries, lastSequence: lastOrder)
         store.nextKey = nextKey
         store.appliedThrough = appliedThrough

@@ -11,7 +11,8 @@ import Foundation
 /// exactly when `settings.dimension` is set, holds vectors of that dimension only, and is of
 /// the type `settings.index` names. While a rebuild runs, every change applied to `index` is
 /// also recorded in `rebuild.pending`, so the new index can catch up before it is swapped in.
-/// `keywords` holds exactly the stored chunks' analyzed texts.
+/// `keywords` holds exactly the stored chunks' texts as `analyzer` analyzes them (nothing when
+/// the library has no analyzer).
 /// Every change is logged in `journal` and applied under the write lock in one step, so the
 /// store reflects exactly the logged changes up to `appliedThrough`; once `isDeleted` is set
 /// (the library's deletion was logged) it accepts no more changes.
@@ -28,6 +29,8 @@ final class LibraryStore: @unchecked Sendable {
     /// BM25 over every chunk's text, under the chunk's key; derived state, rebuilt when a
     /// snapshot is loaded and kept by the same choke points as `index`.
     let keywords = BM25Index()
+    /// The library's text analysis (`settings.textAnalyzer`); nil: no keyword index is kept.
+    let analyzer: Analyzer?
     var nextKey: UInt64 = 1
     /// The sequence of the last logged change applied to this library.
     var appliedThrough: UInt64 = 0
@@ -37,6 +40,7 @@ final class LibraryStore: @unchecked Sendable {
         id = settings.id
         self.journal = journal
         self.settings = settings
+        analyzer = settings.textAnalyzer.analyzer
         if let dimension = settings.dimension {
             index = settings.index.makeIndex(dimension: dimension, metric: settings.metric)
         }
@@ -91,6 +95,7 @@ final class LibraryStore: @unchecked Sendable {
             LibraryStatistics(
                 documentCount: documents.count, chunkCount: chunks.count, dimension: settings.dimension,
                 metric: settings.metric, index: settings.index, indexMemoryBytes: index?.memoryBytes ?? 0,
+                textAnalyzer: settings.textAnalyzer, keywordTerms: keywords.termCount, keywordMemoryBytes: keywords.memoryBytes,
                 buildTarget: rebuild?.target)
         }
     }

@@ -1,3 +1,4 @@
+import ArrwText
 import ArrwIndex
 import Foundation
 
@@ -28,9 +29,31 @@ public struct LibraryInfo: Sendable, Equatable {
     public var updatedAt: Date
     public var documentCount: Int
     public var chunkCount: Int
+    /// How chunk texts and keyword queries are analyzed; fixed at creation.
+    public var textAnalyzer: TextAnalyzerChoice = .english
 
     public var indexType: IndexType { index.type }
     public var indexParams: [String: JSONValue] { index.json }
+}
+
+/// A library's `text_analyzer`, chosen at creation and never changed (its keyword index holds
+/// terms of that analysis): `english` (the default) drops Lucene's English stop words and
+/// Porter-stems; `simple` keeps every word, lower-cased and accent-folded (text that is not
+/// English, codes, names); `none` keeps no keyword index at all (keyword and hybrid search
+/// with `alpha` below 1, and `bm25` reranking, answer 400; writes skip the analysis).
+public enum TextAnalyzerChoice: String, Sendable, CaseIterable {
+    case english
+    case simple
+    case none
+
+    /// The analyzer, or nil for `none`.
+    public var analyzer: Analyzer? {
+        switch self {
+        case .english: .english
+        case .simple: .simple
+        case .none: nil
+        }
+    }
 }
 
 /// A library's counts and index state (`GET .../statistics`).
@@ -41,6 +64,10 @@ public struct LibraryStatistics: Sendable, Equatable {
     public var metric: DistanceMetric
     public var index: IndexSettings
     public var indexMemoryBytes: Int
+    public var textAnalyzer: TextAnalyzerChoice = .english
+    /// Distinct terms in the keyword index and the bytes it holds (0 without one).
+    public var keywordTerms = 0
+    public var keywordMemoryBytes = 0
     /// The index being built in the background to replace `index`, if any.
     public var buildTarget: IndexSettings?
 

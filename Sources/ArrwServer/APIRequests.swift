@@ -11,17 +11,20 @@ struct CreateLibraryBody: Decodable {
     var metric: String?
     var metadata: JSONValue?
     var dimension: Double?
+    var textAnalyzer: String?
 
     enum CodingKeys: String, CodingKey {
         case name, description, metric, metadata, dimension
         case indexType = "index_type"
         case indexParams = "index_params"
+        case textAnalyzer = "text_analyzer"
     }
 
     func draft() throws -> Database.LibraryDraft {
         .init(
             name: name, description: description, indexType: indexType, indexParams: indexParams,
-            metric: metric, metadata: metadata, dimension: try dimension.map { try integer($0, field: "dimension") })
+            metric: metric, metadata: metadata, dimension: try dimension.map { try integer($0, field: "dimension") },
+            textAnalyzer: textAnalyzer)
     }
 }
 

@@ -58,6 +58,7 @@ enum APIResponse {
             "updated_at": timestamp(info.updatedAt),
             "document_count": .int(Int64(info.documentCount)),
             "chunk_count": .int(Int64(info.chunkCount)),
+            "text_analyzer": .string(info.textAnalyzer.rawValue),
         ])
     }
 
@@ -70,6 +71,10 @@ enum APIResponse {
             "index_type": .string(stats.indexType.rawValue),
             "index_params": .object(stats.indexParams),
             "index_memory_bytes": .int(Int64(stats.indexMemoryBytes)),
+            "keyword_index": stats.textAnalyzer == .none ? .null : .object([
+                "analyzer": .string(stats.textAnalyzer.rawValue), "terms": .int(Int64(stats.keywordTerms)),
+                "memory_bytes": .int(Int64(stats.keywordMemoryBytes)),
+            ]),
             "build_state": .string(stats.buildState),
             "build_target": stats.buildTarget.map { target in
                 .object(["index_type": .string(target.type.rawValue), "index_params": .object(target.json)])

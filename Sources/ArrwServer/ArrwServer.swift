@@ -1,4 +1,5 @@
 import ArrwEmbedding
+import ArrwEmbeddingRemote
 import ArrwEngine
 import Foundation
 import Hummingbird
@@ -52,6 +53,8 @@ public enum ArrwServer {
         DocumentRoutes(database: database, body: body).register(on: libraries)
         SearchRoutes(database: database, body: body).register(on: libraries)
         HybridSearchRoute(database: database, body: body).register(on: libraries)
+        let reranker = configuration.cohereAPIKey.map { CohereReranker(apiKey: $0, baseURL: configuration.cohereBaseURL) }
+        RerankSearchRoute(database: database, body: body, reranker: reranker).register(on: libraries)
         JobRoutes(queue: jobs, body: body).register(on: router.group("v1/jobs"))
         return router
     }

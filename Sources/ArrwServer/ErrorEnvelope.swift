@@ -27,7 +27,10 @@ enum ErrorEnvelope {
         switch error {
         case let error as EngineError:
             var response = make(status(for: error.kind), APIResponse.error(error))
-            if error.kind == .overloaded { response.headers[.retryAfter] = "1" }
+            if error.kind == .overloaded {
+                let seconds = error.details?["retry_after_seconds"]?.number.map { max(1, Int($0)) } ?? 1
+                response.headers[.retryAfter] = String(seconds)
+            }
             return response
         case let error as HTTPError:
             var response = response(for: error, request: request)

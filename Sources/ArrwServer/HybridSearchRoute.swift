@@ -8,6 +8,15 @@ import Hummingbird
 /// shape, each result adding `score_breakdown` `{vector_score, keyword_score, vector_rank,
 /// keyword_rank, fused_score}` (null where a retriever did not find the chunk; `vector_score`
 /// is computed for every result) and `score` = `fused_score`.
+///
+/// The original arrwDB's fields keep working: any of `vector_weight` (0.7), `metadata_weight`
+/// (0.3; the two sum to 1), `recency_boost` (false), `recency_half_life_days` (30) turns on its
+/// scoring (`MetadataScoring`): `alpha` then defaults to 1 (the original had no keyword side),
+/// results are ordered by `hybrid_score`, which is their `score`, each `score_breakdown` adds
+/// the original's `vector_score` (`1 − distance / 2`), `vector_distance`, `metadata_score`,
+/// `hybrid_score`, `vector_weight`, `metadata_weight` and `recency_boost`, and the answer adds
+/// `scoring_config` and `total_results`. With `alpha` below 1 the relevance it weighs is the
+/// fused score on 0…1 instead (`relevance` in the breakdown).
 struct HybridSearchRoute<Context: RequestContext>: Sendable {
     let database: Database
     let body: JSONBodyReader
@@ -29,10 +38,19 @@ enum HybridSearchAPI {
     /// the WebSocket `search` action's answer with `mode: "hybrid"`).
     static func answer(database: Database, library: String, _ query: HybridQuery) async throws -> JSONValue {
         let (hits, milliseconds) = try await database.hybridSearch(libraryId: library, query)
-        return .object([
-            "results": .array(hits.map(result)), "total": .int(Int64(hits.count)), "query_time_ms": .double(milliseconds),
-            "alpha": .double(query.alpha), "fusion": .string(query.fusion.rawValue),
-        ])
+        var answer: [String: JSONValue] = [
+            "results": .array(hits.map { result($0, scoring: query.metadataScoring) }), "total": .int(Int64(hits.count)),
+            "query_time_ms": .double(milliseconds), "alpha": .double(query.alpha), "fusion": .string(query.fusion.rawValue),
+        ]
+        if let scoring = query.metadataScoring {
+            answer["total_results"] = .int(Int64(hits.count))
+            answer["scoring_config"] = .object([
+                "vector_weight": .double(scoring.vectorWeight), "metadata_weight": .double(scoring.metadataWeight),
+                "recency_boost": .bool(scoring.recencyBoost), "recency_half_life_days": .double(scoring.halfLifeDays),
+                "alpha": .double(query.alpha), "fusion": .string(query.fusion.rawValue),
+            ])
+        }
+        return .object(answer)
     }
 
     static func query(_ json: JSONValue, limits: EngineLimits) throws -> HybridQuery {
@@ -47,13 +65,28 @@ enum HybridSearchAPI {
             }
             fusion = value
         }
+        var scoring: MetadataScoring?
+        let originalFields = ["vector_weight", "metadata_weight", "recency_boost", "recency_half_life_days"]
+        if originalFields.contains(where: { object[$0] != nil && object[$0] != .null }) {
+            var original = MetadataScoring()
+            original.vectorWeight = try number("vector_weight") ?? 1 - (try number("metadata_weight") ?? 0.3)
+            original.metadataWeight = try number("metadata_weight") ?? 1 - original.vectorWeight
+            switch object["recency_boost"] {
+            case nil, .null?: break
+            case .bool(let flag)?: original.recencyBoost = flag
+            default: throw EngineError.validation("'recency_boost' must be true or false", field: "recency_boost")
+            }
+            original.halfLifeDays = try number("recency_half_life_days") ?? 30
+            scoring = original
+        }
         return HybridQuery(
-            text: text, vector: search.vector, k: search.k, alpha: try number("alpha") ?? 0.5, fusion: fusion,
+            text: text, vector: search.vector, k: search.k, alpha: try number("alpha") ?? (scoring == nil ? 0.5 : 1), fusion: fusion,
             rrfK: try number("rrf_k") ?? 60, candidates: try number("candidates").map { try integer($0, field: "candidates") },
-            filter: search.filter, distanceThreshold: search.distanceThreshold, includeEmbeddings: search.includeEmbeddings)
+            filter: search.filter, distanceThreshold: search.distanceThreshold, includeEmbeddings: search.includeEmbeddings,
+            metadataScoring: scoring)
     }
 
-    static func result(_ hit: HybridHit) -> JSONValue {
+    static func result(_ hit: HybridHit, scoring: MetadataScoring?) -> JSONValue {
         var object = APIResponse.searchHit(hit.hit).object ?? [:]
         if hit.hit.distance.isNaN { object["distance"] = .null }
         object["score_breakdown"] = .object([
@@ -63,6 +96,18 @@ enum HybridSearchAPI {
             "keyword_rank": hit.keywordRank.map { .int(Int64($0)) } ?? .null,
             "fused_score": .double(hit.fusedScore),
         ])
+        if let scoring, case .object(var breakdown)? = object["score_breakdown"] {
+            let distance: JSONValue = hit.hit.distance.isNaN ? .null : .double(hit.hit.distance)
+            breakdown["vector_score"] = hit.hit.distance.isNaN ? .null : .double(min(1, max(0, 1 - hit.hit.distance / 2)))
+            breakdown["vector_distance"] = distance
+            breakdown["relevance"] = hit.relevance.map(JSONValue.double) ?? .null
+            breakdown["metadata_score"] = hit.metadataScore.map(JSONValue.double) ?? .null
+            breakdown["hybrid_score"] = .double(hit.hit.score)
+            breakdown["vector_weight"] = .double(scoring.vectorWeight)
+            breakdown["metadata_weight"] = .double(scoring.metadataWeight)
+            breakdown["recency_boost"] = hit.recencyBoost.map(JSONValue.double) ?? .null
+            object["score_breakdown"] = .object(breakdown)
+        }
         return .object(object)
     }
 }

@@ -28,8 +28,11 @@ public struct ServerConfiguration: Sendable {
     public var embeddingModelPath = "models/all-MiniLM-L6-v2"
     /// `EMBEDDING_THREADS`: threads the local model uses per forward pass. Default: one per core.
     public var embeddingThreads = System.coreCount
-    /// `COHERE_API_KEY`: the key for the `cohere` provider. Default none.
+    /// `COHERE_API_KEY`: the key for the `cohere` provider and the `cohere` rerank method.
+    /// Default none (the method then answers 503 `reranker_unavailable`).
     public var cohereAPIKey: String?
+    /// `COHERE_BASE_URL`: where Cohere's API is. Default `https://api.cohere.com`.
+    public var cohereBaseURL = "https://api.cohere.com"
     /// `MAX_CHUNKS_PER_DOCUMENT`, `MAX_TEXT_LENGTH_PER_CHUNK`, `MAX_SEARCH_RESULTS`: see `EngineLimits`.
     public var limits = EngineLimits()
     /// `MAX_REQUEST_BODY_BYTES`: the largest request body accepted; larger is a 413. Default 32 MiB.
@@ -100,6 +103,12 @@ public struct ServerConfiguration: Sendable {
         config.embeddingModelPath = try reader.string("EMBEDDING_MODEL_PATH", nonEmpty: true) ?? config.embeddingModelPath
         config.embeddingThreads = try reader.int("EMBEDDING_THREADS", in: 1...1024) ?? config.embeddingThreads
         config.cohereAPIKey = try reader.string("COHERE_API_KEY", nonEmpty: true)
+        if let base = try reader.string("COHERE_BASE_URL", nonEmpty: true) {
+            guard base.hasPrefix("http://") || base.hasPrefix("https://") else {
+                throw ConfigurationError(variable: "COHERE_BASE_URL", value: base, expected: "an http:// or https:// address")
+            }
+            config.cohereBaseURL = base
+        }
         config.limits.maxChunksPerDocument = try reader.int("MAX_CHUNKS_PER_DOCUMENT", in: 1...1_000_000) ?? config.limits.maxChunksPerDocument
         config.limits.maxTextLengthPerChunk = try reader.int("MAX_TEXT_LENGTH_PER_CHUNK", in: 1...100_000_000) ?? config.limits.maxTextLengthPerChunk
         config.limits.maxSearchResults = try reader.int("MAX_SEARCH_RESULTS", in: 1...100_000) ?? config.limits.maxSearchResults

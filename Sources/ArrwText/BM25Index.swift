@@ -44,8 +44,8 @@ public final class BM25Index {
     /// Live documents.
     public var count: Int { slots.count }
 
-    /// Distinct terms ever seen.
-    public var termCount: Int { termIds.count }
+    /// Distinct terms held by at least one live document.
+    public private(set) var termCount = 0
 
     /// Bytes held by postings, per-document lists and the term dictionary (an estimate).
     public var memoryBytes: Int {
@@ -78,6 +78,7 @@ public final class BM25Index {
             let list = Int(term)
             let position = insertionPoint(of: slot, in: postings[list])
             postings[list].insert(Posting(slot: slot, frequency: frequency), at: position)
+            if documentFrequency[list] == 0 { termCount += 1 }
             documentFrequency[list] += 1
             maxFrequency[list] = max(maxFrequency[list], frequency)
         }
@@ -93,6 +94,7 @@ public final class BM25Index {
             if position < postings[list].count, postings[list][position].slot == slot {
                 postings[list].remove(at: position)
                 documentFrequency[list] -= 1
+                if documentFrequency[list] == 0 { termCount -= 1 }
             }
         }
         totalLength -= Int(lengths[Int(slot)])
@@ -167,6 +169,25 @@ public final class BM25Index {
             while firstEssential < lists.count && !best.mightEnter(prefixBounds[firstEssential]) { firstEssential += 1 }
         }
         return best.sorted
+    }
+
+    /// The BM25 score of the document `key` for the analyzed query `terms` (0 when it holds
+    /// none of them or is not indexed), as `search` would score it.
+    public func score(terms: [String], key: UInt64) -> Double {
+        guard let slot = slots[key] else { return 0 }
+        let average = Double(totalLength) / Double(slots.count)
+        var repeats: [UInt32: Double] = [:]
+        for term in terms {
+            if let id = termIds[term] { repeats[id, default: 0] += 1 }
+        }
+        var score = 0.0
+        for (id, count) in repeats {
+            let list = postings[Int(id)]
+            let position = Self.position(of: slot, in: list, from: 0)
+            guard position < list.count, list[position].slot == slot else { continue }
+            score += termScore(list[position], weight: count * inverseDocumentFrequency(documentFrequency[Int(id)]), average: average)
+        }
+        return score
     }
 
     private func termScore(_ posting: Posting, weight: Double, average: Double) -> Double {

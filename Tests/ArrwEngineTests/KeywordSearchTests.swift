@@ -90,4 +90,37 @@ import Testing
         try check(reopened, library, queries: queries)
         try reopened.close()
     }
+
+    @Test("a library's text analyzer survives a WAL replay and a snapshot load, and its keyword index with it")
+    func textAnalyzerIsDurable() async throws {
+        let directory = DataDirectory()
+        defer { directory.remove() }
+        var (database, _) = try directory.open()
+        var ids: [TextAnalyzerChoice: String] = [:]
+        for choice in TextAnalyzerChoice.allCases {
+            let library = try await database.createLibrary(.init(name: choice.rawValue, textAnalyzer: choice.rawValue)).id.uuidString
+            _ = try await database.addDocument(libraryId: library, DocumentDraft(id: "a", chunks: [.init(text: "The running of the bulls")]))
+            ids[choice] = library
+        }
+        func check(_ database: Database, _ stage: String) throws {
+            for (choice, library) in ids {
+                #expect(try database.library(library).textAnalyzer == choice, "\(stage): \(choice)")
+                let statistics = try database.statistics(library)
+                #expect(statistics.keywordTerms == (choice == .none ? 0 : choice == .english ? 2 : 4), "\(stage): \(choice)")
+            }
+            #expect(try database.keywordSearch(libraryId: ids[.simple]!, text: "the", k: 5).count == 1, "\(stage)")
+            #expect(try database.keywordSearch(libraryId: ids[.english]!, text: "the", k: 5).isEmpty, "\(stage)")
+            #expect(throws: EngineError.self, "\(stage): no keyword index") { try database.keywordSearch(libraryId: ids[.none]!, text: "bulls", k: 5) }
+        }
+        try check(database, "as created")
+        try database.close()
+        (database, _) = try directory.open()
+        try check(database, "after the WAL replay")
+        try database.writeSnapshot()
+        try database.close()
+        let (reopened, report) = try directory.open()
+        #expect(report.snapshotPath != nil && report.walRecordsReplayed == 0)
+        try check(reopened, "after the snapshot load")
+        try reopened.close()
+    }
 }

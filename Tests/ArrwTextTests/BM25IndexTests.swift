@@ -51,6 +51,7 @@ import Testing
                 #expect(index.remove(key: key) == (documents.removeValue(forKey: key) != nil))
             }
             #expect(index.count == documents.count)
+            #expect(index.termCount == Set(documents.values.joined()).count, "terms of live documents only")
             for _ in 0..<20 {
                 let query = (0..<Int.random(in: 1...4, using: &generator)).map { _ in "t\(Int.random(in: 0..<220, using: &generator))" }
                 let expected = reference(documents, query: query)
@@ -58,6 +59,9 @@ import Testing
                 #expect(found.count == expected.count, "every document holding a query term scores")
                 for (key, score) in found {
                     #expect(abs(score - (expected[key] ?? .nan)) < 1e-9, "key \(key) for \(query)")
+                }
+                for key in documents.keys.prefix(30) {
+                    #expect(abs(index.score(terms: query, key: key) - (expected[key] ?? 0)) < 1e-9, "one document's score, key \(key)")
                 }
                 let ranked = expected.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(10).map(\.key)
                 #expect(index.search(terms: query, k: 10).map(\.key) == Array(ranked))
