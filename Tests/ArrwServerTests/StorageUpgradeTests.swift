@@ -22,16 +22,16 @@ enum StorageFixture {
     }
 }
 
-/// Everything the API answers about every library (as the fixture script records it), for
-/// comparing one server's state with another's.
-struct APIState: Equatable {
-    static func == (a: APIState, b: APIState) -> Bool {
-        JSONValue.array(a.libraries).jsonEquals(.array(b.libraries)) && JSONValue.object(a.storageSequences).jsonEquals(.object(b.storageSequences))
-    }
-
+/// Everything the API answers about every library (as the fixture script records it), and every
+/// job, for comparing one server's state with another's.
+struct APIState {
     var libraries: [JSONValue]
     var storageSequences: [String: JSONValue]
+    /// `GET /v1/jobs`, newest first; nil in a fixture recorded before jobs existed.
+    var jobs: [JSONValue]?
 
+    /// Reads the state from `api`, running each library's searches (by library name: each a
+    /// `request` and, for a hybrid search, `route` "hybrid", as `searchRequests` gives them).
     init(_ api: API, searches: [String: [JSONValue]]) async throws {
         let list = try #require(try await api.call(.get, "/v1/libraries")["libraries"]?.array)
         libraries = []
@@ -47,11 +47,22 @@ struct APIState: Equatable {
                 cursor = page["next_cursor"]?.string
             } while cursor != nil
             var answers: [JSONValue] = []
-            for request in searches[name] ?? [] {
-                let body = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
-                var answer = try #require(try await api.call(.post, "/v1/libraries/\(id)/search", body).json?.object)
+            for search in searches[name] ?? [] {
+                let request = try #require(search.object?["request"])
+                let route = search.object?["route"]?.string
+                let path = route == "hybrid" ? "search/hybrid" : "search"
+                var sent = request
+                if route == "hybrid", case .object(var fields) = request, fields["fusion"] == nil {
+                    // The fixtures' releases fused with dbsf by default; this one's default is weighted.
+                    fields["fusion"] = .string("dbsf")
+                    sent = .object(fields)
+                }
+                let body = String(decoding: try JSONEncoder().encode(sent), as: UTF8.self)
+                var answer = try #require(try await api.call(.post, "/v1/libraries/\(id)/\(path)", body).json?.object)
                 answer["query_time_ms"] = nil
-                answers.append(.object(["request": request, "response": .object(answer)]))
+                var entry: [String: JSONValue] = ["request": request, "response": .object(answer)]
+                if let route { entry["route"] = .string(route) }
+                answers.append(.object(entry))
             }
             libraries.append(.object([
                 "library": try #require(try await api.call(.get, "/v1/libraries/\(id)").json),
@@ -62,6 +73,9 @@ struct APIState: Equatable {
         }
         let storage = try #require(try await api.call(.get, "/health/detailed")["components"]?.object?["storage"]?.object)
         storageSequences = storage.filter { ["last_sequence", "durable_through", "snapshot_sequence"].contains($0.key) }
+        let jobList = try await api.call(.get, "/v1/jobs?limit=1000")
+        #expect(jobList["next_cursor"] == .null)
+        jobs = try #require(jobList["jobs"]?.array)
     }
 
     /// The state `make-fixture` recorded from the old release.
@@ -69,14 +83,20 @@ struct APIState: Equatable {
         libraries = try #require(expected.object?["libraries"]?.array)
         let storage = try #require(expected.object?["storage"]?.object)
         storageSequences = storage.filter { ["last_sequence", "durable_through", "snapshot_sequence"].contains($0.key) }
+        jobs = expected.object?["jobs"]?.array
     }
 
-    /// The search requests of each library, by name.
+    /// The searches of each library, by name: each recorded search without its response.
     var searchRequests: [String: [JSONValue]] {
         Dictionary(uniqueKeysWithValues: libraries.compactMap { library in
             guard let object = library.object, let name = object["library"]?.object?["name"]?.string else { return nil }
-            return (name, object["searches"]?.array?.compactMap { $0.object?["request"] } ?? [])
+            return (name, object["searches"]?.array?.compactMap { $0.object.map { JSONValue.object($0.filter { $0.key != "response" }) } } ?? [])
         })
+    }
+
+    /// A sequence of `storageSequences` (`last_sequence`, `durable_through`, `snapshot_sequence`).
+    func sequence(_ name: String) throws -> UInt64 {
+        UInt64(try #require(storageSequences[name]?.number))
     }
 }
 
@@ -110,11 +130,7 @@ struct APIState: Equatable {
             // build adopts the pending build as an index_rebuild job, whose records follow the
             // fixture's, and writes a snapshot once it is swapped in. Contents are compared once
             // it is done.
-            var queue = try await api.call(.get, "/v1/jobs/stats/queue")
-            for _ in 0..<6000 where queue["pending_jobs"] != .int(0) || queue["running_jobs"] != .int(0) {
-                try await Task.sleep(for: .milliseconds(10))
-                queue = try await api.call(.get, "/v1/jobs/stats/queue")
-            }
+            try await Self.waitForIdleJobs(api)
             let adopted = try await api.call(.get, "/v1/jobs")["jobs"]?.array ?? []
             #expect(adopted.map { $0.object?["type"] } == [.string("index_rebuild")])
             #expect(adopted.map { $0.object?["status"] } == [.string("completed")])
@@ -165,6 +181,163 @@ struct APIState: Equatable {
             #expect(reopened.storageSequences["snapshot_sequence"] != expected.storageSequences["snapshot_sequence"])
         }
         try second.close()
+    }
+}
+
+/// A data directory written by release baa6c47 (snapshot payload 2 with sections catalog 1,
+/// library 2 and server.jobs 1; change records 1 of kinds 1-8; two snapshots, the log back to the
+/// older, a WAL tail after the newer, a kill -9 at the end) opens in this build with every
+/// library, statistic, document, embedding, vector, text and hybrid search answer, job and
+/// sequence exactly as the old server gave them; then this build writes (a job included),
+/// restarts, and answers the same again. With the newer snapshot damaged, recovery falls back to
+/// the older one and replays a tail that holds every change-record kind, replace-vectors
+/// (kind 8, which only `regenerate_embeddings` writes, just before its snapshot) included.
+extension StorageUpgradeTests {
+    static let version2 = "storage-v2"
+
+    @Test("release baa6c47's data directory opens with identical contents and jobs, then writes and restarts consistently")
+    func upgradeFromVersion2() async throws {
+        try await checkVersion2(damagingNewestSnapshot: false)
+    }
+
+    @Test("release baa6c47's data directory with its newest snapshot damaged replays every change-record kind from the older one to identical contents")
+    func upgradeFromVersion2ThroughOlderSnapshot() async throws {
+        try await checkVersion2(damagingNewestSnapshot: true)
+    }
+
+    func checkVersion2(damagingNewestSnapshot damaged: Bool) async throws {
+        let directory = try StorageFixture.copyData(Self.version2)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let recorded = try StorageFixture.expected(Self.version2)
+        let expected = try APIState(expected: recorded)
+        let expectedJobs = try #require(expected.jobs)
+        #expect(expected.libraries.count == 16)
+        #expect(Set(expectedJobs.compactMap { $0.object?["type"]?.string }) == [
+            "batch_import", "batch_delete", "index_optimize", "index_rebuild", "regenerate_embeddings",
+        ])
+        #expect(Set(expectedJobs.compactMap { $0.object?["status"]?.string }) == ["completed", "failed"])
+        let newest = try expected.sequence("snapshot_sequence")
+        let older = UInt64(try #require(recorded.object?["older_snapshot_sequence"]?.number))
+        let last = try expected.sequence("last_sequence")
+        #expect(older < newest && newest < last)
+        if damaged { try Self.damageSnapshot(directory: directory, sequence: newest) }
+        let loaded = damaged ? older : newest
+        let logger = Logger(label: "test")
+
+        let (first, report) = try ArrwServer.openDatabase(configuration: configuration(directory), logger: logger)
+        #expect(report?.snapshotSequence == loaded)
+        #expect(report?.walRecordsReplayed == Int(last - loaded))
+        #expect(report?.lastSequence == last)
+        #expect(report?.rejectedSnapshots.count == (damaged ? 1 : 0))
+        #expect(report?.skippedSections == [] && report?.tornTail == nil)
+        let beforeRestart = UpgradeBox()
+        try await withAPI(configuration(directory), database: first) { api in
+            // Every job had finished: none is adopted or run again.
+            try await Self.waitForIdleJobs(api)
+            let opened = try await APIState(api, searches: expected.searchRequests)
+            if let difference = firstDifference(.array(opened.jobs ?? []), .array(expectedJobs), at: "jobs") {
+                Issue.record("jobs differ after the upgrade: \(difference)")
+            }
+            #expect(opened.libraries.count == expected.libraries.count)
+            for (found, wanted) in zip(opened.libraries, expected.libraries) {
+                let name = wanted.object?["library"]?.object?["name"]?.string ?? "?"
+                if (wanted.object?["statistics"]?.object?["chunk_count"]?.number ?? 0) > 0 {
+                    #expect((found.object?["statistics"]?.object?["index_memory_bytes"]?.number ?? 0) > 0, "\(name)")
+                }
+                if let difference = firstDifference(Self.withoutIndexMemory(Self.withoutKeywordFields(found)), Self.withoutIndexMemory(wanted), at: name) {
+                    Issue.record("differs after the upgrade: \(difference)")
+                }
+            }
+            #expect(try opened.sequence("last_sequence") == last)
+            #expect(try opened.sequence("durable_through") == last)
+            if !damaged { #expect(try opened.sequence("snapshot_sequence") == newest) }
+
+            let libraries = try #require(try await api.call(.get, "/v1/libraries")["libraries"]?.array)
+            var ids: [String: String] = [:]
+            for library in libraries {
+                let id = try #require(library.object?["id"]?.string)
+                ids[library.object?["name"]?.string ?? ""] = id
+                let dimension = Int(library.object?["dimension"]?.number ?? 8)
+                let vector = (0..<dimension).map { Double($0 % 3) - 0.5 }
+                let body = #"{"id": "after-upgrade", "metadata": {"group": 1}, "chunks": [{"text": "new words", "embedding": \#(vector)}]}"#
+                #expect(try await api.call(.post, "/v1/libraries/\(id)/documents", body).status == .created)
+                #expect(try await api.call(.delete, "/v1/libraries/\(id)/documents/doc-004").status != .internalServerError)
+            }
+            #expect(try await api.call(.post, "/v1/libraries", #"{"name": "after-upgrade", "index_type": "hnsw"}"#).status == .created)
+            // Jobs of this build beside the old ones: a batch import, and a regeneration that
+            // replaces the brought vector of the document just added (and writes a snapshot).
+            let late = try #require(ids["late"]), regen = try #require(ids["regen"])
+            let imported = try await Self.runJob(
+                api, "batch_import",
+                #"{"library_id": "\#(late)", "documents": [{"id": "imported-after", "chunks": [{"text": "imported", "embedding": [1, 0, 1, 0, 1, 0, 1, 0]}]}, {"text": 5}]}"#)
+            #expect(imported.object?["status"] == .string("completed"))
+            #expect(imported.object?["result"]?.object?["imported"] == .int(1) && imported.object?["result"]?.object?["failed"] == .int(1))
+            #expect(try await api.call(.get, "/v1/libraries/\(late)/documents/imported-after").status == .ok)
+            let probe = "/v1/libraries/\(regen)/documents/after-upgrade?include_embeddings=true"
+            let brought = try #require(try await api.call(.get, probe)["chunks"]?.array?.first?.object?["embedding"])
+            let regenerated = try await Self.runJob(api, "regenerate_embeddings", #"{"library_id": "\#(regen)"}"#)
+            #expect(regenerated.object?["status"] == .string("completed"))
+            let embedding = try #require(try await api.call(.get, probe)["chunks"]?.array?.first?.object?["embedding"])
+            #expect(!embedding.jsonEquals(brought), "the regeneration replaced the brought vector with the text's embedding")
+            // A snapshot in this build's format, then a WAL tail after it, as a crash would leave.
+            try first.writeSnapshot()
+            for library in libraries {
+                let id = try #require(library.object?["id"]?.string)
+                #expect(try await api.call(.delete, "/v1/libraries/\(id)/documents/doc-006").status != .internalServerError)
+            }
+            beforeRestart.state = try await APIState(api, searches: expected.searchRequests)
+        }
+        try first.close()
+
+        let (second, _) = try ArrwServer.openDatabase(configuration: configuration(directory), logger: logger)
+        try await withAPI(configuration(directory), database: second) { api in
+            try await Self.waitForIdleJobs(api)
+            let reopened = try await APIState(api, searches: expected.searchRequests)
+            let before = try #require(beforeRestart.state)
+            if let difference = firstDifference(
+                .array(reopened.libraries.map(Self.withoutIndexMemory)), .array(before.libraries.map(Self.withoutIndexMemory)), at: "libraries")
+            {
+                Issue.record("differs after the restart: \(difference)")
+            }
+            if let difference = firstDifference(.array(reopened.jobs ?? []), .array(before.jobs ?? []), at: "jobs") {
+                Issue.record("jobs differ after the restart: \(difference)")
+            }
+            #expect(reopened.jobs?.count == expectedJobs.count + 2)
+            #expect(reopened.storageSequences["last_sequence"] == before.storageSequences["last_sequence"])
+            #expect(try reopened.sequence("snapshot_sequence") > newest)
+        }
+        try second.close()
+    }
+
+    /// Overwrites the checksum at the end of the snapshot file of `sequence` with its complement.
+    static func damageSnapshot(directory: String, sequence: UInt64) throws {
+        let digits = String(sequence)
+        let path = directory + "/snapshots/snapshot-" + String(repeating: "0", count: 20 - digits.count) + digits + ".arws"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        for index in bytes.count - 4..<bytes.count { bytes[index] = ~bytes[index] }
+        try bytes.write(to: URL(fileURLWithPath: path))
+    }
+
+    /// Submits a job (`POST /v1/jobs/{type}`) and returns it once it has finished.
+    static func runJob(_ api: API, _ type: String, _ body: String) async throws -> JSONValue {
+        let submitted = try await api.call(.post, "/v1/jobs/\(type)", body)
+        #expect(submitted.status == .accepted, "\(String(describing: submitted.json))")
+        let id = try #require(submitted["job_id"]?.string)
+        var job = try await api.call(.get, "/v1/jobs/\(id)")
+        for _ in 0..<3000 where !["completed", "failed", "cancelled"].contains(job["status"]?.string ?? "") {
+            try await Task.sleep(for: .milliseconds(10))
+            job = try await api.call(.get, "/v1/jobs/\(id)")
+        }
+        return try #require(job.json)
+    }
+
+    /// Waits until no job is pending or running.
+    static func waitForIdleJobs(_ api: API) async throws {
+        var queue = try await api.call(.get, "/v1/jobs/stats/queue")
+        for _ in 0..<1000 where queue["pending_jobs"] != .int(0) || queue["running_jobs"] != .int(0) {
+            try await Task.sleep(for: .milliseconds(10))
+            queue = try await api.call(.get, "/v1/jobs/stats/queue")
+        }
     }
 }
 
