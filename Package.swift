@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ArrwIndex", targets: ["ArrwIndex"]),
         .library(name: "ArrwEmbedding", targets: ["ArrwEmbedding"]),
         .library(name: "ArrwEngine", targets: ["ArrwEngine"]),
+        .library(name: "ArrwText", targets: ["ArrwText"]),
         .library(name: "ArrwTestSupport", targets: ["ArrwTestSupport"]),
     ],
     dependencies: [

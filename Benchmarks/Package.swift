@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "arrw-write-bench", targets: ["ArrwWriteBenchmark"]),
         .executable(name: "arrw-realtime-bench", targets: ["ArrwRealtimeBenchmark"]),
         .executable(name: "arrw-jobs-bench", targets: ["ArrwJobsBenchmark"]),
+        .executable(name: "arrw-keyword-bench", targets: ["ArrwKeywordBenchmark"]),
     ],
     dependencies: [
         .package(name: "arrwDB", path: ".."),
@@ -86,6 +87,12 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "JobsBenchmark",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "ArrwKeywordBenchmark",
+            dependencies: [.product(name: "ArrwText", package: "arrwDB")],
+            path: "KeywordBenchmark",
             swiftSettings: strictSettings
         ),
     ]

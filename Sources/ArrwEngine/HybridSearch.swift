@@ -65,7 +65,7 @@ public struct HybridQuery: Sendable {
     public var metadataScoring: MetadataScoring?
 
     public init(
-        text: String, vector: [Float]? = nil, k: Int = 10, alpha: Double = 0.5, fusion: Fusion = .dbsf, rrfK: Double = 60,
+        text: String, vector: [Float]? = nil, k: Int = 10, alpha: Double = 0.5, fusion: Fusion = .weighted, rrfK: Double = 60,
         candidates: Int? = nil, filter: Filter? = nil, distanceThreshold: Double? = nil, includeEmbeddings: Bool = false,
         metadataScoring: MetadataScoring? = nil
     ) {
@@ -143,7 +143,7 @@ extension LibraryStore {
             }
             let keyword = query.alpha < 1 ? keywords.search(terms: terms, k: candidates, allow: allow) : []
             var fused = Self.fuse(semantic: semantic, keyword: keyword, query: query)
-            // Every result's semantic distance, whichever list found it.
+            // Every result's semantic score, whichever list found it, by one exact kernel.
             var exact: [UInt64: Float] = [:]
             if let vector, let index, vector.count == settings.dimension {
                 for neighbor in index.exactSearch(query: vector, k: fused.count, among: fused.map(\.key)) { exact[neighbor.key] = neighbor.score }

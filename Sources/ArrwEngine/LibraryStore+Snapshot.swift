@@ -177,9 +177,7 @@ extension LibraryStore {
         store.index = index
         store.documents = documents
         store.chunks = chunks
-        if let analyzer = store.analyzer {
-            for key in chunks.keys.sorted() { store.keywords.add(key: key, terms: analyzer.terms(chunks[key]!.text)) }
-        }
+        store.rebuildKeywordIndex()
         store.order = DocumentOrder(restoring: entries, lastSequence: lastOrder)
         store.nextKey = nextKey
         store.appliedThrough = appliedThrough

@@ -41,6 +41,23 @@ public struct Analyzer: Sendable, Equatable {
             terms.append(stems ? PorterStemmer.stem(folded) : folded)
         }
         for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 {
+                // ASCII, the common case, without the Unicode property tables.
+                if (value >= 0x61 && value <= 0x7A) || (value >= 0x30 && value <= 0x39) {
+                    pendingJoiner = false
+                    word.append(scalar)
+                } else if value >= 0x41 && value <= 0x5A {
+                    pendingJoiner = false
+                    word.append(Unicode.Scalar(value + 0x20)!)
+                } else if (value == 0x27 || value == 0x2E) && !word.isEmpty && !pendingJoiner {
+                    pendingJoiner = true
+                } else {
+                    pendingJoiner = false
+                    flush()
+                }
+                continue
+            }
             if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
                 if pendingJoiner { pendingJoiner = false }
                 for folded in Self.fold(scalar) { word.append(folded) }

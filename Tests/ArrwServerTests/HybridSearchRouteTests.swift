@@ -79,7 +79,7 @@ import Testing
             #expect(reply.status == .ok)
             let config = try #require(reply["scoring_config"]?.object)
             #expect(config["vector_weight"]?.number == 0.6 && config["metadata_weight"]?.number == 0.4 && config["recency_boost"] == .bool(true))
-            #expect(config["recency_half_life_days"]?.number == 10 && config["alpha"]?.number == 1 && config["fusion"] == .string("dbsf"))
+            #expect(config["recency_half_life_days"]?.number == 10 && config["alpha"]?.number == 1 && config["fusion"] == .string("weighted"))
             #expect(reply["total_results"]?.number == 4 && reply["alpha"]?.number == 1, "alpha defaults to 1 in the original's mode")
             let plain = try await api.call(.post, "/v1/libraries/\(library)/search", #"{"query": "semantic search", "k": 4}"#)
             #expect(ids(reply) == ids(plain), "every document is as recent: the order is the vector order")
