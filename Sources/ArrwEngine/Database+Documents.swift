@@ -1,4 +1,5 @@
 import ArrwEmbedding
+import ArrwText
 import Foundation
 
 extension Database {
@@ -140,12 +141,36 @@ extension Database {
         }
         let texts = checked.flatMap { (try? $0.get())?.chunks.filter { $0.embedding == nil }.map(\.text) ?? [] }
         var vectors = try await embed(texts, purpose: .document).makeIterator()
+        var analyzed: IndexingIterator<[[String]]>?
+        if let analyzer = store.analyzer {
+            analyzed = await Self.analyze(checked.flatMap { (try? $0.get())?.chunks.map(\.text) ?? [] }, with: analyzer).makeIterator()
+        }
         return checked.map { result in
             result.map { draft in
-                PreparedDocument(
+                var chunkTerms: [[String]]?
+                if analyzed != nil { chunkTerms = draft.chunks.map { _ in analyzed!.next()! } }
+                return PreparedDocument(
                     id: draft.id ?? UUID().uuidString.lowercased(), title: draft.title, metadata: draft.metadata,
-                    chunks: draft.chunks.map { chunk in (chunk.id, chunk.text, chunk.metadata, chunk.embedding ?? vectors.next()!) })
+                    chunks: draft.chunks.map { chunk in (chunk.id, chunk.text, chunk.metadata, chunk.embedding ?? vectors.next()!) },
+                    chunkTerms: chunkTerms)
             }
+        }
+    }
+
+    /// The terms of each text, in order, analyzed outside any lock; a large batch is split
+    /// over one task per core.
+    static func analyze(_ texts: [String], with analyzer: Analyzer) async -> [[String]] {
+        let slices = min(ProcessInfo.processInfo.activeProcessorCount, texts.count / 16)
+        guard slices > 1 else { return texts.map(analyzer.terms) }
+        let size = (texts.count + slices - 1) / slices
+        return await withTaskGroup(of: (Int, [[String]]).self) { group in
+            for start in stride(from: 0, to: texts.count, by: size) {
+                let slice = Array(texts[start..<min(start + size, texts.count)])
+                group.addTask { (start, slice.map(analyzer.terms)) }
+            }
+            var parts: [(Int, [[String]])] = []
+            for await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
         }
     }
 

@@ -26,14 +26,15 @@ extension LibraryStore {
                 createdAt: existing?.createdAt ?? now, updatedAt: now,
                 chunks: document.chunks.map { .init(id: $0.id ?? UUID().uuidString.lowercased(), text: $0.text, metadata: $0.metadata, vector: $0.vector) })
             let sequence = try journal.append(.putDocument(libraryId: id, record))
-            let stored = applyPutLocked(record, sequence: sequence)
+            let stored = applyPutLocked(record, sequence: sequence, chunkTerms: document.chunkTerms)
             return (makeDocument(stored, includeEmbeddings: false), existing == nil, sequence)
         }
     }
 
     /// Applies a logged `putDocument` (a first write or a replay). Runs under the write lock.
+    /// `chunkTerms`, when given, are the chunks' texts as the library's analyzer analyzed them.
     @discardableResult
-    func applyPutLocked(_ record: DocumentRecord, sequence: UInt64) -> StoredDocument {
+    func applyPutLocked(_ record: DocumentRecord, sequence: UInt64, chunkTerms: [[String]]? = nil) -> StoredDocument {
         let existing = documents[record.id]
         if settings.dimension == nil, let first = record.chunks.first {
             settings.dimension = first.vector.count
@@ -43,7 +44,7 @@ extension LibraryStore {
             id: record.id, title: record.title, metadata: record.metadata, chunkKeys: [],
             createdAt: record.createdAt, updatedAt: record.updatedAt, sequence: existing?.sequence ?? 0)
         if let existing { removeChunksLocked(of: existing) } else { stored.sequence = order.append(record.id) }
-        for chunk in record.chunks {
+        for (position, chunk) in record.chunks.enumerated() {
             let key = nextKey
             nextKey += 1
             chunks[key] = StoredChunk(
@@ -51,7 +52,7 @@ extension LibraryStore {
                 documentMetadata: record.metadata, createdAt: record.createdAt.timeIntervalSince1970)
             index!.add(key: key, vector: chunk.vector)
             rebuild?.record(.add(key, chunk.vector))
-            if let analyzer { keywords.add(key: key, terms: analyzer.terms(chunk.text)) }
+            if let analyzer { keywords.add(key: key, terms: chunkTerms?[position] ?? analyzer.terms(chunk.text)) }
             stored.chunkKeys.append(key)
         }
         documents[record.id] = stored

@@ -145,4 +145,7 @@ struct PreparedDocument {
     var title: String
     var metadata: [String: JSONValue]
     var chunks: [(id: String?, text: String, metadata: [String: JSONValue], vector: [Float])]
+    /// Each chunk's analyzed text, computed before the write lock is taken (nil: the library
+    /// keeps no keyword index, or the caller left the analysis to `applyPutLocked`).
+    var chunkTerms: [[String]]? = nil
 }

@@ -31,14 +31,18 @@ public struct Analyzer: Sendable, Equatable {
     /// The terms of `text`, in order, repeats kept (term frequencies count them).
     public func terms(_ text: String) -> [String] {
         var terms: [String] = []
-        var word = String.UnicodeScalarView()
+        // The current word's folded UTF-8 bytes (appending to a String scalar by scalar costs
+        // several times the whole analysis).
+        var word: [UInt8] = []
+        word.reserveCapacity(32)
         var pendingJoiner = false
         func flush() {
             guard !word.isEmpty else { return }
-            let folded = String(word)
+            let folded = String(decoding: word, as: UTF8.self)
+            if !stopWords.contains(folded) {
+                terms.append(stems ? String(decoding: PorterStemmer.stem(bytes: word), as: UTF8.self) : folded)
+            }
             word.removeAll(keepingCapacity: true)
-            guard !stopWords.contains(folded) else { return }
-            terms.append(stems ? PorterStemmer.stem(folded) : folded)
         }
         for scalar in text.unicodeScalars {
             let value = scalar.value
@@ -46,10 +50,10 @@ public struct Analyzer: Sendable, Equatable {
                 // ASCII, the common case, without the Unicode property tables.
                 if (value >= 0x61 && value <= 0x7A) || (value >= 0x30 && value <= 0x39) {
                     pendingJoiner = false
-                    word.append(scalar)
+                    word.append(UInt8(value))
                 } else if value >= 0x41 && value <= 0x5A {
                     pendingJoiner = false
-                    word.append(Unicode.Scalar(value + 0x20)!)
+                    word.append(UInt8(value + 0x20))
                 } else if (value == 0x27 || value == 0x2E) && !word.isEmpty && !pendingJoiner {
                     pendingJoiner = true
                 } else {
@@ -60,7 +64,7 @@ public struct Analyzer: Sendable, Equatable {
             }
             if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
                 if pendingJoiner { pendingJoiner = false }
-                for folded in Self.fold(scalar) { word.append(folded) }
+                for folded in Self.fold(scalar) { UTF8.encode(folded) { word.append($0) } }
             } else if (scalar == "'" || scalar == "\u{2019}" || scalar == ".") && !word.isEmpty && !pendingJoiner {
                 pendingJoiner = true
             } else {

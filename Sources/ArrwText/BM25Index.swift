@@ -58,26 +58,43 @@ public final class BM25Index {
     /// Adds the document `key` with its analyzed `terms`, replacing any document under `key`.
     public func add(key: UInt64, terms: [String]) {
         remove(key: key)
-        var frequencies: [UInt32: UInt32] = [:]
-        for term in terms { frequencies[termId(term), default: 0] += 1 }
+        // Term ids sorted, then counted in runs (cheaper than a dictionary per document).
+        var ids = terms.map(termId)
+        ids.sort()
+        var distinct: [UInt32] = []
+        var frequencies: [UInt32] = []
+        distinct.reserveCapacity(ids.count)
+        frequencies.reserveCapacity(ids.count)
+        for id in ids {
+            if distinct.last == id {
+                frequencies[frequencies.count - 1] += 1
+            } else {
+                distinct.append(id)
+                frequencies.append(1)
+            }
+        }
+        distinct = distinct.withUnsafeBufferPointer { Array($0) }  // the exact size: kept for the document's life
         let slot: UInt32
         if let free = freeSlots.popLast() {
             slot = free
             keys[Int(slot)] = key
             lengths[Int(slot)] = UInt32(terms.count)
-            documentTerms[Int(slot)] = frequencies.keys.sorted()
+            documentTerms[Int(slot)] = distinct
         } else {
             slot = UInt32(keys.count)
             keys.append(key)
             lengths.append(UInt32(terms.count))
-            documentTerms.append(frequencies.keys.sorted())
+            documentTerms.append(distinct)
         }
         slots[key] = slot
         totalLength += terms.count
-        for (term, frequency) in frequencies {
+        for (term, frequency) in zip(distinct, frequencies) {
             let list = Int(term)
-            let position = insertionPoint(of: slot, in: postings[list])
-            postings[list].insert(Posting(slot: slot, frequency: frequency), at: position)
+            if postings[list].last.map({ $0.slot < slot }) ?? true {
+                postings[list].append(Posting(slot: slot, frequency: frequency))
+            } else {
+                postings[list].insert(Posting(slot: slot, frequency: frequency), at: insertionPoint(of: slot, in: postings[list]))
+            }
             if documentFrequency[list] == 0 { termCount += 1 }
             documentFrequency[list] += 1
             maxFrequency[list] = max(maxFrequency[list], frequency)

@@ -4,8 +4,12 @@
 /// anything but `a`–`z` in it, is returned unchanged.
 public enum PorterStemmer {
     public static func stem(_ word: String) -> String {
-        var letters = Array(word.utf8)
-        guard letters.count > 2, letters.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return word }
+        String(decoding: stem(bytes: Array(word.utf8)), as: UTF8.self)
+    }
+
+    /// `stem` on a word's UTF-8 bytes.
+    public static func stem(bytes letters: [UInt8]) -> [UInt8] {
+        guard letters.count > 2, letters.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return letters }
         var stemmer = Word(letters: letters)
         stemmer.step1a()
         stemmer.step1b()
@@ -14,23 +18,27 @@ public enum PorterStemmer {
         stemmer.replaceLongest(step3Rules, minimumMeasure: 1)
         stemmer.step4()
         stemmer.step5()
-        letters = stemmer.letters
-        return String(decoding: letters, as: UTF8.self)
+        return stemmer.letters
     }
 
-    static let step2Rules: [(String, String)] = [
+    /// A suffix rule's bytes: the suffix and what replaces it.
+    typealias Rule = (suffix: [UInt8], replacement: [UInt8])
+
+    static func rules(_ pairs: [(String, String)]) -> [Rule] { pairs.map { (Array($0.0.utf8), Array($0.1.utf8)) } }
+
+    static let step2Rules = rules([
         ("ational", "ate"), ("tional", "tion"), ("enci", "ence"), ("anci", "ance"), ("izer", "ize"), ("abli", "able"),
         ("alli", "al"), ("entli", "ent"), ("eli", "e"), ("ousli", "ous"), ("ization", "ize"), ("ation", "ate"),
         ("ator", "ate"), ("alism", "al"), ("iveness", "ive"), ("fulness", "ful"), ("ousness", "ous"), ("aliti", "al"),
         ("iviti", "ive"), ("biliti", "ble"),
-    ]
-    static let step3Rules: [(String, String)] = [
+    ])
+    static let step3Rules = rules([
         ("icate", "ic"), ("ative", ""), ("alize", "al"), ("iciti", "ic"), ("ical", "ic"), ("ful", ""), ("ness", ""),
-    ]
-    static let step4Suffixes = [
+    ])
+    static let step4Suffixes = rules([
         "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ion", "ou", "ism", "ate", "iti",
         "ous", "ive", "ize",
-    ]
+    ].map { ($0, "") }).map(\.suffix)
 
     /// A word being stemmed, with the measures the rules test.
     struct Word {
@@ -68,17 +76,40 @@ public enum PorterStemmer {
         /// *o: the first `length` letters end consonant-vowel-consonant, the last not w, x or y.
         func endsCVC(_ length: Int) -> Bool {
             guard length >= 3, isConsonant(length - 1), !isConsonant(length - 2), isConsonant(length - 3) else { return false }
-            return ![0x77, 0x78, 0x79].contains(letters[length - 1])
+            let last = letters[length - 1]
+            return last != 0x77 && last != 0x78 && last != 0x79
         }
 
-        func ends(_ suffix: String) -> Bool {
-            let tail = Array(suffix.utf8)
-            return letters.count >= tail.count && Array(letters.suffix(tail.count)) == tail
+        /// Whether the word ends in `suffix` (compared in place: this runs for every rule of
+        /// every word, so it allocates nothing).
+        func ends(_ suffix: [UInt8]) -> Bool {
+            guard letters.count >= suffix.count else { return false }
+            let start = letters.count - suffix.count
+            for index in 0..<suffix.count where letters[start + index] != suffix[index] { return false }
+            return true
         }
 
-        mutating func replaceSuffix(_ count: Int, with replacement: String) {
+        func ends(_ suffix: StaticString) -> Bool {
+            suffix.withUTF8Buffer { bytes in
+                guard letters.count >= bytes.count else { return false }
+                let start = letters.count - bytes.count
+                for index in 0..<bytes.count where letters[start + index] != bytes[index] { return false }
+                return true
+            }
+        }
+
+        /// The position in `suffixes` of the longest one the word ends in.
+        func longestEnding(_ suffixes: [[UInt8]]) -> Int? {
+            var best: Int?
+            for (position, suffix) in suffixes.enumerated() where ends(suffix) && suffix.count > (best.map { suffixes[$0].count } ?? 0) {
+                best = position
+            }
+            return best
+        }
+
+        mutating func replaceSuffix(_ count: Int, with replacement: [UInt8]) {
             letters.removeLast(count)
-            letters += Array(replacement.utf8)
+            letters.append(contentsOf: replacement)
         }
 
         mutating func step1a() {
@@ -99,7 +130,7 @@ public enum PorterStemmer {
             letters.removeLast(suffix)
             if ends("at") || ends("bl") || ends("iz") {
                 letters.append(0x65)
-            } else if endsDoubleConsonant(letters.count), ![0x6C, 0x73, 0x7A].contains(letters.last!) {
+            } else if endsDoubleConsonant(letters.count), letters.last! != 0x6C, letters.last! != 0x73, letters.last! != 0x7A {
                 letters.removeLast()
             } else if measure(letters.count) == 1, endsCVC(letters.count) {
                 letters.append(0x65)
@@ -112,18 +143,23 @@ public enum PorterStemmer {
 
         /// Steps 2 and 3: the longest matching suffix is replaced when the stem before it has
         /// a measure of at least `minimumMeasure`; a shorter suffix is never tried instead.
-        mutating func replaceLongest(_ rules: [(String, String)], minimumMeasure: Int) {
-            guard let (suffix, replacement) = rules.filter({ ends($0.0) }).max(by: { $0.0.utf8.count < $1.0.utf8.count }) else { return }
-            let stem = letters.count - suffix.utf8.count
-            if measure(stem) >= minimumMeasure { replaceSuffix(suffix.utf8.count, with: replacement) }
+        mutating func replaceLongest(_ rules: [Rule], minimumMeasure: Int) {
+            var best: Int?
+            for (position, rule) in rules.enumerated() where ends(rule.suffix) && rule.suffix.count > (best.map { rules[$0].suffix.count } ?? 0) {
+                best = position
+            }
+            guard let best else { return }
+            let stem = letters.count - rules[best].suffix.count
+            if measure(stem) >= minimumMeasure { replaceSuffix(rules[best].suffix.count, with: rules[best].replacement) }
         }
 
         mutating func step4() {
-            guard let suffix = PorterStemmer.step4Suffixes.filter({ ends($0) }).max(by: { $0.utf8.count < $1.utf8.count }) else { return }
-            let stem = letters.count - suffix.utf8.count
+            guard let position = longestEnding(PorterStemmer.step4Suffixes) else { return }
+            let suffix = PorterStemmer.step4Suffixes[position]
+            let stem = letters.count - suffix.count
             guard measure(stem) > 1 else { return }
-            if suffix == "ion" && !(stem > 0 && (letters[stem - 1] == 0x73 || letters[stem - 1] == 0x74)) { return }
-            letters.removeLast(suffix.utf8.count)
+            if suffix == Array("ion".utf8) && !(stem > 0 && (letters[stem - 1] == 0x73 || letters[stem - 1] == 0x74)) { return }
+            letters.removeLast(suffix.count)
         }
 
         mutating func step5() {
