@@ -10,7 +10,8 @@ import Foundation
 ///     Benchmarks/.build/release/arrw-keyword-bench [N]   # from the repository root; N 1,000,000
 ///
 /// Prints the time to analyze every text on one thread, to add the analyzed terms, the
-/// analysis spread over every core (what load does), and the index's bytes per chunk.
+/// analysis spread over every core (what loading a version-2 snapshot does), the index's bytes
+/// per chunk, and the time to encode and decode it (what a version-3 snapshot does instead).
 let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1_000_000 : 1_000_000
 let corpusURL = URL(fileURLWithPath: "../shared/datasets/scifact/corpus.jsonl")
 let texts = try String(contentsOf: corpusURL, encoding: .utf8).split(separator: "\n").map { line -> String in
@@ -64,3 +65,8 @@ let loadTime = seconds {
 }
 print("\(count) chunks: rebuild \(String(format: "%.1f", loadTime)) s with the analysis on \(cores) threads, of which adding \(String(format: "%.1f", addTime)) s; one thread would take about \(String(format: "%.1f", perChunkAnalysis * Double(count) + addTime)) s")
 print("index: \(index.termCount) terms, \(index.memoryBytes / count) bytes per chunk (\(index.memoryBytes / 1_048_576) MiB)")
+var encoded: [UInt8] = []
+let encodeTime = seconds { encoded = index.encoded() }
+var decodedCount = 0
+let decodeTime = seconds { decodedCount = (try! BM25Index(encoded: encoded)).count }
+print("snapshot section: \(encoded.count / 1_048_576) MiB, written in \(String(format: "%.1f", encodeTime)) s, read back (\(decodedCount) chunks) in \(String(format: "%.1f", decodeTime)) s")

@@ -32,12 +32,14 @@ final class ParallelResult<Value>: @unchecked Sendable {
 /// | documents block length | UInt64, so the index can be found without reading the documents |
 /// | documents | UInt64 count; each id, title, metadata, created, updated, order sequence UInt64, UInt32 chunk count, then per chunk key UInt64, id, text, metadata |
 /// | index | UInt8 flag, then UInt64 length and the index in its own envelope (`IndexCodec`) |
+/// | keyword index | UInt8 flag (0 for `none`), then UInt64 length and `BM25Index.encoded()` |
 ///
 /// Documents are written in their insertion order; vectors live only in the index bytes. On
 /// load the documents and the index are decoded in parallel.
 ///
-/// Version 2 (releases up to baa6c47) is the same without the text analyzer: its libraries
-/// analyze as `english`, the only analyzer those releases had. Version 1 (releases up to
+/// Version 2 (releases up to baa6c47) is the same without the text analyzer and the keyword
+/// index: its libraries analyze as `english`, the only analyzer those releases had, and their
+/// keyword index is rebuilt from the texts. Version 1 (releases up to
 /// 0677ec5) is version 2 without the index change's time; a build in progress in such a
 /// section takes the library's `updated_at` as that time.
 extension LibraryStore {
@@ -65,6 +67,12 @@ extension LibraryStore {
             writer.write(UInt8(index == nil ? 0 : 1))
             if let index {
                 let bytes = try IndexCodec.encode(any: index)
+                writer.write(UInt64(bytes.count))
+                writer.write(integers: bytes)
+            }
+            writer.write(UInt8(analyzer == nil ? 0 : 1))
+            if analyzer != nil {
+                let bytes = keywords.encoded()
                 writer.write(UInt64(bytes.count))
                 writer.write(integers: bytes)
             }
@@ -157,19 +165,29 @@ extension LibraryStore {
         let documentBlock = try reader.subReader(count: reader.readCount(limit: reader.remaining))
         let indexBlock: ByteReader? = try reader.read(UInt8.self) == 1
             ? try reader.subReader(count: reader.readCount(limit: reader.remaining)) : nil
-        // The index (most of the bytes) decodes on a second thread while the documents do here.
+        var keywordBlock: [UInt8]?
+        if version >= 3, try reader.read(UInt8.self) == 1 {
+            keywordBlock = try reader.readIntegers(UInt8.self, count: reader.readCount(limit: reader.remaining))
+        }
+        let keywordBytes = keywordBlock
+        // The index, the documents and the keyword index decode on threads of their own.
         let decodedIndex = ParallelResult<any VectorIndex>()
         let decodedDocuments = ParallelResult<DecodedDocuments>()
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 {
+        let decodedKeywords = ParallelResult<BM25Index>()
+        DispatchQueue.concurrentPerform(iterations: 3) { part in
+            switch part {
+            case 0:
                 if var block = indexBlock { decodedIndex.set(Result { try IndexCodec.decode(from: &block) }) }
-            } else {
+            case 1:
                 var block = documentBlock
                 decodedDocuments.set(Result { try decodeDocuments(&block) })
+            default:
+                if let keywordBytes { decodedKeywords.set(Result { try BM25Index(encoded: keywordBytes) }) }
             }
         }
         let index = try decodedIndex.get()
         let (documents, chunks, entries) = try decodedDocuments.get()!
+        let keywords = try decodedKeywords.get()
         guard (index == nil) == (settings.dimension == nil), index.map({ $0.count == chunks.count }) ?? chunks.isEmpty else {
             throw IndexFormatError.corrupt("library \(id): the index does not match its \(chunks.count) chunks")
         }
@@ -177,7 +195,16 @@ extension LibraryStore {
         store.index = index
         store.documents = documents
         store.chunks = chunks
-        store.rebuildKeywordIndex()
+        if let keywords {
+            guard store.analyzer != nil, keywords.count == chunks.count, chunks.keys.allSatisfy(keywords.contains(key:)) else {
+                throw IndexFormatError.corrupt("library \(id): the keyword index does not match its \(chunks.count) chunks")
+            }
+            store.keywords = keywords
+        } else if version < 3 {
+            store.rebuildKeywordIndex()
+        } else if store.analyzer != nil {
+            throw IndexFormatError.corrupt("library \(id): its keyword index is missing")
+        }
         store.order = DocumentOrder(restoring: entries, lastSequence: lastOrder)
         store.nextKey = nextKey
         store.appliedThrough = appliedThrough

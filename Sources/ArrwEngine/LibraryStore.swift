@@ -26,9 +26,10 @@ final class LibraryStore: @unchecked Sendable {
     var order = DocumentOrder()
     var index: (any VectorIndex)?
     var rebuild: IndexRebuild?
-    /// BM25 over every chunk's text, under the chunk's key; derived state, rebuilt when a
-    /// snapshot is loaded and kept by the same choke points as `index`.
-    let keywords = BM25Index()
+    /// BM25 over every chunk's text, under the chunk's key: derived state, kept by the same
+    /// choke points as `index`, saved in snapshots (rebuilt from the texts when a snapshot
+    /// written before version 3 of the library section is loaded).
+    var keywords = BM25Index()
     /// The library's text analysis (`settings.textAnalyzer`); nil: no keyword index is kept.
     let analyzer: Analyzer?
     var nextKey: UInt64 = 1

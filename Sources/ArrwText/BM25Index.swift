@@ -18,18 +18,18 @@ import Darwin
 public final class BM25Index {
     public let k1: Double
     public let b: Double
-    private var termIds: [String: UInt32] = [:]
-    private var postings: [[Posting]] = []
-    private var documentFrequency: [Int] = []
+    var termIds: [String: UInt32] = [:]
+    var postings: [[Posting]] = []
+    var documentFrequency: [Int] = []
     /// The largest term frequency each term has had in a document (never lowered on removal:
     /// it only bounds scores).
-    private var maxFrequency: [UInt32] = []
-    private var slots: [UInt64: UInt32] = [:]
-    private var keys: [UInt64] = []
-    private var lengths: [UInt32] = []
-    private var documentTerms: [[UInt32]] = []
-    private var freeSlots: [UInt32] = []
-    private var totalLength = 0
+    var maxFrequency: [UInt32] = []
+    var slots: [UInt64: UInt32] = [:]
+    var keys: [UInt64] = []
+    var lengths: [UInt32] = []
+    var documentTerms: [[UInt32]] = []
+    var freeSlots: [UInt32] = []
+    var totalLength = 0
 
     struct Posting {
         var slot: UInt32
@@ -45,7 +45,7 @@ public final class BM25Index {
     public var count: Int { slots.count }
 
     /// Distinct terms held by at least one live document.
-    public private(set) var termCount = 0
+    public internal(set) var termCount = 0
 
     /// Bytes held by postings, per-document lists and the term dictionary (an estimate).
     public var memoryBytes: Int {

@@ -106,4 +106,29 @@ import Testing
         #expect(index.search(terms: ["even"], k: 10).map(\.key) == [2, 4, 6, 8], "a replaced document leaves its old terms")
         #expect(!index.remove(key: 42) && index.count == 10)
     }
+
+    @Test("the encoded index decodes to the same scores, terms and counts; damage is an error")
+    func encodingRoundTrips() throws {
+        var generator = SeededGenerator(seed: 9)
+        let index = BM25Index()
+        for _ in 0..<500 { index.add(key: UInt64.random(in: 0..<300, using: &generator), terms: randomTerms(&generator, vocabulary: 150)) }
+        for _ in 0..<80 { index.remove(key: UInt64.random(in: 0..<300, using: &generator)) }
+        let bytes = index.encoded()
+        let decoded = try BM25Index(encoded: bytes)
+        #expect(decoded.count == index.count && decoded.termCount == index.termCount && decoded.k1 == index.k1 && decoded.b == index.b)
+        for _ in 0..<30 {
+            let query = (0..<3).map { _ in "t\(Int.random(in: 0..<160, using: &generator))" }
+            let (a, b) = (index.search(terms: query, k: 20), decoded.search(terms: query, k: 20))
+            #expect(a.map(\.key) == b.map(\.key) && a.map(\.score) == b.map(\.score))
+        }
+        // Both keep changing alike: the free slots and term ids came back as they were.
+        let terms = randomTerms(&generator, vocabulary: 170)
+        for copy in [index, decoded] { copy.add(key: 1_000, terms: terms); copy.remove(key: 5) }
+        #expect(index.encoded() == decoded.encoded())
+        #expect(throws: BM25FormatError.self) { try BM25Index(encoded: Array(bytes.dropLast(3))) }
+        #expect(throws: BM25FormatError.self) { try BM25Index(encoded: bytes + [0]) }
+        var wrongVersion = bytes
+        wrongVersion[0] = 9
+        #expect(throws: BM25FormatError.self) { try BM25Index(encoded: wrongVersion) }
+    }
 }
