@@ -47,61 +47,100 @@ extension BM25Index {
 
     /// Reads `encoded()`'s bytes; throws `BM25FormatError` on damage.
     public convenience init(encoded bytes: [UInt8]) throws {
-        var offset = 0
-        func take<T: FixedWidthInteger>(_: T.Type) throws -> T {
-            guard bytes.count - offset >= MemoryLayout<T>.size else { throw BM25FormatError(description: "truncated at byte \(offset)") }
-            var value = T.zero
-            withUnsafeMutableBytes(of: &value) { target in
-                bytes.withUnsafeBytes { source in target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<offset + MemoryLayout<T>.size])) }
+        let header = try bytes.withUnsafeBytes { raw in
+            var reader = RawReader(raw: raw)
+            let version = try reader.u32()
+            guard version == 1 else { throw BM25FormatError(description: "keyword index version \(version) is unknown") }
+            return (k1: Double(bitPattern: try reader.u64()), b: Double(bitPattern: try reader.u64()))
+        }
+        self.init(k1: header.k1, b: header.b)
+        try bytes.withUnsafeBytes { raw in
+            var reader = RawReader(raw: raw, offset: 20)
+            let slotCount = try reader.count(each: 12)
+            keys = try (0..<slotCount).map { _ in try reader.u64() }
+            lengths = try (0..<slotCount).map { _ in try reader.u32() }
+            freeSlots = try (0..<(try reader.count(each: 4))).map { _ in try reader.u32() }
+            var isFree = [Bool](repeating: false, count: slotCount)
+            for slot in freeSlots {
+                guard Int(slot) < slotCount, !isFree[Int(slot)] else { throw BM25FormatError(description: "free slots out of range or repeated") }
+                isFree[Int(slot)] = true
             }
-            offset += MemoryLayout<T>.size
-            return T(littleEndian: value)
-        }
-        func count(_ each: Int) throws -> Int {
-            let value = Int(try take(UInt32.self))
-            guard value <= (bytes.count - offset) / max(each, 1) else { throw BM25FormatError(description: "a count of \(value) overruns the bytes") }
-            return value
-        }
-        let version = try take(UInt32.self)
-        guard version == 1 else { throw BM25FormatError(description: "keyword index version \(version) is unknown") }
-        self.init(k1: Double(bitPattern: try take(UInt64.self)), b: Double(bitPattern: try take(UInt64.self)))
-        let slotCount = try count(12)
-        keys = try (0..<slotCount).map { _ in try take(UInt64.self) }
-        lengths = try (0..<slotCount).map { _ in try take(UInt32.self) }
-        freeSlots = try (0..<(try count(4))).map { _ in try take(UInt32.self) }
-        let free = Set(freeSlots)
-        guard free.allSatisfy({ Int($0) < slotCount }), free.count == freeSlots.count else {
-            throw BM25FormatError(description: "free slots out of range or repeated")
-        }
-        slots.reserveCapacity(slotCount - free.count)
-        for (slot, key) in keys.enumerated() where !free.contains(UInt32(slot)) {
-            guard slots.updateValue(UInt32(slot), forKey: key) == nil else { throw BM25FormatError(description: "key \(key) is in two slots") }
-            totalLength += Int(lengths[slot])
-        }
-        documentTerms = Array(repeating: [], count: slotCount)
-        let termTotal = try count(12)
-        termIds.reserveCapacity(termTotal)
-        for id in 0..<termTotal {
-            let length = try count(1)
-            let term = String(decoding: bytes[offset..<offset + length], as: UTF8.self)
-            offset += length
-            guard termIds.updateValue(UInt32(id), forKey: term) == nil else { throw BM25FormatError(description: "term '\(term)' appears twice") }
-            maxFrequency.append(try take(UInt32.self))
-            let postingCount = try count(8)
-            var list: [Posting] = []
-            list.reserveCapacity(postingCount)
-            for _ in 0..<postingCount {
-                let posting = Posting(slot: try take(UInt32.self), frequency: try take(UInt32.self))
-                guard Int(posting.slot) < slotCount, !free.contains(posting.slot), list.last.map({ $0.slot < posting.slot }) ?? true else {
-                    throw BM25FormatError(description: "term '\(term)' has postings out of order or in a free slot")
+            slots.reserveCapacity(slotCount - freeSlots.count)
+            for (slot, key) in keys.enumerated() where !isFree[slot] {
+                guard slots.updateValue(UInt32(slot), forKey: key) == nil else { throw BM25FormatError(description: "key \(key) is in two slots") }
+                totalLength += Int(lengths[slot])
+            }
+            var termsPerSlot = [Int](repeating: 0, count: slotCount)
+            let termTotal = try reader.count(each: 12)
+            termIds.reserveCapacity(termTotal)
+            for id in 0..<termTotal {
+                let term = try reader.string()
+                guard termIds.updateValue(UInt32(id), forKey: term) == nil else { throw BM25FormatError(description: "term '\(term)' appears twice") }
+                maxFrequency.append(try reader.u32())
+                let postingCount = try reader.count(each: 8)
+                var previous = -1
+                let list = try [Posting](unsafeUninitializedCapacity: postingCount) { buffer, initialized in
+                    for index in 0..<postingCount {
+                        let slot = reader.uncheckedU32()
+                        let posting = Posting(slot: slot, frequency: reader.uncheckedU32())
+                        guard Int(slot) < slotCount, Int(slot) > previous, !isFree[Int(slot)] else {
+                            throw BM25FormatError(description: "term '\(term)' has postings out of order or in a free slot")
+                        }
+                        previous = Int(slot)
+                        termsPerSlot[Int(slot)] += 1
+                        buffer.initializeElement(at: index, to: posting)
+                        initialized = index + 1
+                    }
                 }
-                list.append(posting)
-                documentTerms[Int(posting.slot)].append(UInt32(id))
+                postings.append(list)
+                documentFrequency.append(postingCount)
+                if postingCount > 0 { termCount += 1 }
             }
-            postings.append(list)
-            documentFrequency.append(postingCount)
-            if postingCount > 0 { termCount += 1 }
+            guard reader.offset == raw.count else { throw BM25FormatError(description: "\(raw.count - reader.offset) bytes after the keyword index") }
+            documentTerms = termsPerSlot.map { count in
+                var terms: [UInt32] = []
+                terms.reserveCapacity(count)
+                return terms
+            }
+            for (id, list) in postings.enumerated() {
+                for posting in list { documentTerms[Int(posting.slot)].append(UInt32(id)) }
+            }
         }
-        guard offset == bytes.count else { throw BM25FormatError(description: "\(bytes.count - offset) bytes after the keyword index") }
+    }
+}
+
+/// Little-endian reads over raw bytes, each checked against the end (the unchecked ones after
+/// a `count` that checked a whole run).
+struct RawReader {
+    let raw: UnsafeRawBufferPointer
+    var offset = 0
+
+    mutating func u32() throws -> UInt32 {
+        guard raw.count - offset >= 4 else { throw BM25FormatError(description: "truncated at byte \(offset)") }
+        return uncheckedU32()
+    }
+
+    mutating func u64() throws -> UInt64 {
+        guard raw.count - offset >= 8 else { throw BM25FormatError(description: "truncated at byte \(offset)") }
+        defer { offset += 8 }
+        return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    mutating func uncheckedU32() -> UInt32 {
+        defer { offset += 4 }
+        return UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    /// A UInt32 count of items of `each` bytes that must fit in what is left.
+    mutating func count(each: Int) throws -> Int {
+        let value = Int(try u32())
+        guard value <= (raw.count - offset) / max(each, 1) else { throw BM25FormatError(description: "a count of \(value) overruns the bytes") }
+        return value
+    }
+
+    mutating func string() throws -> String {
+        let length = try count(each: 1)
+        defer { offset += length }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length]), as: UTF8.self)
     }
 }
