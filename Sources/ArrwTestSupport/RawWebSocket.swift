@@ -47,6 +47,16 @@ public final class RawWebSocket: @unchecked Sendable {
         try await onOwnThread { try self.blockingSendText(text) }
     }
 
+    /// Sends `text` `count` times from one thread (no thread hand-off per frame, so a loaded
+    /// machine sends them quickly); returns how many were sent before the server closed.
+    public func sendText(_ text: String, count: Int) async throws -> Int {
+        try await onOwnThread {
+            var sent = 0
+            while sent < count, try self.blockingSendText(text) { sent += 1 }
+            return sent
+        }
+    }
+
     private func blockingSendText(_ text: String) throws -> Bool {
         let payload = Array(text.utf8)
         var frame: [UInt8] = [0x81]
