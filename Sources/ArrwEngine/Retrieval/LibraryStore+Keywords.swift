@@ -10,9 +10,10 @@ public struct KeywordHit: Sendable {
 }
 
 extension LibraryStore {
-    /// Fills the empty keyword index from every stored chunk, in key order (at snapshot load,
-    /// before the store is shared): texts are analyzed on every core, 16,384 at a time, then
-    /// added on this thread. `arrw-keyword-bench` measures it at a million chunks.
+    /// Fills the empty keyword index from every stored chunk, in key order (when a snapshot
+    /// section from before version 3 loads, which holds no keyword index; before the store is
+    /// shared): texts are analyzed on every core, 16,384 at a time, then added on this thread.
+    /// `arrw-keyword-bench` measures it at a million chunks.
     func rebuildKeywordIndex() {
         guard let analyzer else { return }
         let keys = chunks.keys.sorted()
