@@ -35,13 +35,13 @@ final class ParallelResult<Value>: @unchecked Sendable {
 /// | keyword index | UInt8 flag (0 for `none`), then UInt64 length and `BM25Index.encoded()` |
 ///
 /// Documents are written in their insertion order; vectors live only in the index bytes. On
-/// load the documents and the index are decoded in parallel.
+/// load the documents, the index and the keyword index are decoded in parallel.
 ///
 /// Version 2 (releases up to baa6c47) is the same without the text analyzer and the keyword
 /// index: its libraries analyze as `english`, the only analyzer those releases had, and their
-/// keyword index is rebuilt from the texts. Version 1 (releases up to
-/// 0677ec5) is version 2 without the index change's time; a build in progress in such a
-/// section takes the library's `updated_at` as that time.
+/// keyword index is rebuilt from the texts. Version 1 (releases up to 0677ec5) is version 2
+/// without the index change's time; a build in progress in such a section takes the
+/// library's `updated_at` as that time.
 extension LibraryStore {
     /// Encodes the library under the read lock (writers to this library wait; searches run).
     func encodeSnapshotSection() throws -> [UInt8] {

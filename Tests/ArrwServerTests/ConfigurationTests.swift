@@ -16,6 +16,7 @@ import Testing
         #expect(configuration.jobWorkers == 4)
         #expect(configuration.embeddingProvider == "local")
         #expect(configuration.embeddingModelPath == "models/all-MiniLM-L6-v2")
+        #expect(configuration.cohereBaseURL == "https://api.cohere.com" && configuration.cohereAPIKey == nil)
         #expect(configuration.apiKeys.isEmpty)
         #expect(!configuration.rateLimitEnabled)
         #expect(configuration.logLevel == .info)
@@ -30,7 +31,7 @@ import Testing
             "WAL_SYNC_INTERVAL_SECONDS": "0.5", "DATA_DIR": "/tmp/arrw", "API_KEYS": "a, b,,c", "JOB_WORKERS": "2",
             "EMBEDDING_MODEL_PATH": "/models/minilm", "MAX_REQUEST_BODY_BYTES": "2048", "EMBEDDING_THREADS": "1",
             "EVENT_QUEUE_LIMIT": "100", "WS_OUTBOUND_QUEUE_LIMIT": "9", "WS_OUTBOUND_QUEUE_BYTES": "100000",
-            "SSE_KEEPALIVE_SECONDS": "5",
+            "SSE_KEEPALIVE_SECONDS": "5", "COHERE_BASE_URL": "http://127.0.0.1:9999",
         ])
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.port == 9001)
@@ -38,6 +39,7 @@ import Testing
         #expect(configuration.logLevel == .debug)
         #expect(configuration.logJSONFormat)
         #expect(configuration.cohereAPIKey == "ck")
+        #expect(configuration.cohereBaseURL == "http://127.0.0.1:9999")
         #expect(configuration.embeddingModel == "m")
         #expect(configuration.embeddingDimension == 128)
         #expect(configuration.rateLimitEnabled)
@@ -68,6 +70,7 @@ import Testing
         ("MAX_SEARCH_RESULTS", "1.5"), ("SNAPSHOT_INTERVAL_SECONDS", "0"), ("WAL_SYNC_INTERVAL_SECONDS", "-1"),
         ("EVENT_QUEUE_LIMIT", "1"), ("WS_OUTBOUND_QUEUE_LIMIT", "none"), ("WS_OUTBOUND_QUEUE_BYTES", "12"), ("SSE_KEEPALIVE_SECONDS", "0"),
         ("JOB_WORKERS", "none"), ("MAX_REQUEST_BODY_BYTES", "1"), ("EMBEDDING_THREADS", "0"),
+        ("COHERE_BASE_URL", "ftp://example.com"),
     ])
     func badValuesNameTheVariable(variable: String, value: String) {
         let error = #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment([variable: value]) }
