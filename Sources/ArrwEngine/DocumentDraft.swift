@@ -97,7 +97,9 @@ public struct DocumentDraft: Sendable, Equatable {
     public static func checkChunks(_ chunks: [ChunkDraft], limits: EngineLimits, textField: (Int) -> String) throws {
         for (index, chunk) in chunks.enumerated() {
             let field = textField(index)
-            guard chunk.text.count <= limits.maxTextLengthPerChunk else {
+            // A text has no more characters than UTF-8 bytes: count characters (O(n) grapheme
+            // breaking) only when the bytes alone could exceed the limit.
+            guard chunk.text.utf8.count <= limits.maxTextLengthPerChunk || chunk.text.count <= limits.maxTextLengthPerChunk else {
                 throw EngineError.limitExceeded(
                     "\(field) is longer than \(limits.maxTextLengthPerChunk) characters",
                     limit: limits.maxTextLengthPerChunk, field: field)

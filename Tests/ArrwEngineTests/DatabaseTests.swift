@@ -209,6 +209,11 @@ private func json(_ text: String) throws -> JSONValue {
         }
         #expect(try database.library(lib).documentCount == 0)
         #expect(try database.library(lib).dimension == nil)
+        // The limit counts characters, not bytes: ten two-byte letters (and ten that are one
+        // grapheme each of two scalars) fit, eleven do not.
+        _ = try await database.addDocument(libraryId: lib, text(String(repeating: "é", count: 10)))
+        _ = try await database.addDocument(libraryId: lib, text(String(repeating: "e\u{301}", count: 10)))
+        await #expect(throws: EngineError.self) { try await database.addDocument(libraryId: lib, text(String(repeating: "é", count: 11))) }
     }
 
     @Test func searchValidation() async throws {
