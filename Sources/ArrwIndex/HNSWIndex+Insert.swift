@@ -29,12 +29,38 @@ extension HNSWIndex {
         }
     }
 
-    /// Links the new node `id` of `level` into layers `min(level, maxLevel)` down to 0: on each,
-    /// a search of width `efConstruction` from the closest node found so far (tombstones walked
-    /// through, never linked to), the heuristic's choice of `m` of the results as its links, and
-    /// a link back from each of them.
-    private func connect<S: HNSWScore>(_: S.Type, _ id: UInt32, level: Int) {
+    /// Links the new node `id` of `level` into layers `min(level, maxLevel)` down to 0: the
+    /// heuristic's choice on each layer (`chooseLinks`) becomes its list, with a link back from
+    /// each chosen node.
+    func connect<S: HNSWScore>(_: S.Type, _ id: UInt32, level: Int) {
         let view = store.view
+        let buffers = LinkScratch(results: efConstruction + 1, m: m)
+        chooseLinks(S.self, id, level: level, view: view, buffers: buffers) { layer, chosen in
+            let list = view.links(id, level: layer)
+            // Safe: chosen <= m <= the list's slots on every layer.
+            list[0] = UInt32(chosen)
+            for j in 0..<chosen {
+                // Safe: j < chosen; chosen ids are live nodes other than `id`, with level >= layer.
+                let neighbor = buffers.chosen[j].id
+                list[1 + j] = neighbor
+                view.linkBack(S.self, from: neighbor, to: id, level: layer, limit: layer == 0 ? 2 * m : m,
+                              scratch: buffers)
+            }
+        }
+    }
+
+    /// The links node `id` of `level` gets on each layer from `min(level, maxLevel)` down to 0:
+    /// a search of width `efConstruction` from the closest node found so far (tombstones walked
+    /// through, never linked to) and the heuristic's choice of `m` of the results, handed to
+    /// `layerDone(layer, count)` in `buffers.chosen`, best first. `extra(layer, into)`, when
+    /// given, adds candidates the graph cannot reach yet (a batch's other nodes) to the search's
+    /// results before the choice, returning how many it wrote; the next layer's search still
+    /// starts from the best node the search found. Reads the graph only (and `layerDone` must
+    /// not change the layers below `layer`), so several nodes may choose at once on one graph,
+    /// each with its own `buffers` (room for `efConstruction + 1` results plus the extras).
+    func chooseLinks<S: HNSWScore>(_: S.Type, _ id: UInt32, level: Int, view: GraphView, buffers: LinkScratch,
+                                   extra: ((_ layer: Int, _ into: UnsafeMutablePointer<ScoredID>) -> Int)? = nil,
+                                   _ layerDone: (_ layer: Int, _ chosen: Int) -> Void) {
         let q = view.vector(id)
         var entry = entryPoint
         var entryScore = S.score(q, view.vector(entry), dimension)
@@ -45,7 +71,6 @@ extension HNSWIndex {
         defer { returnScratch(scratch) }
         var candidates = scratch.candidates, results = scratch.results
         defer { scratch.candidates = candidates; scratch.results = results }
-        let buffers = LinkScratch(results: efConstruction + 1, m: m)
         let liveOnly = tombstoneCount > 0
         for layer in Swift.stride(from: Swift.min(level, maxLevel), through: 0, by: -1) {
             let (visited, tag) = scratch.beginVisit(nodeCount: store.count)
@@ -68,21 +93,17 @@ extension HNSWIndex {
                 buffers.sorted[slot] = results.top
                 results.popTop()
             }
-            let chosen = view.selectNeighbors(S.self, sorted: buffers.sorted, count: found, limit: m,
-                                              into: buffers.chosen)
-            let list = view.links(id, level: layer)
-            // Safe: chosen <= m <= the list's slots on every layer.
-            list[0] = UInt32(chosen)
-            for j in 0..<chosen {
-                // Safe: j < chosen; chosen ids are live nodes other than `id`, with level >= layer.
-                let neighbor = buffers.chosen[j].id
-                list[1 + j] = neighbor
-                view.linkBack(S.self, from: neighbor, to: id, level: layer, limit: layer == 0 ? 2 * m : m,
-                              scratch: buffers)
+            // The next layer starts from the best node found (the heuristic always keeps it).
+            // Safe: found >= 1.
+            (entry, entryScore) = (buffers.sorted[0].id, buffers.sorted[0].score)
+            var count = found
+            if let extra {
+                count += extra(layer, buffers.sorted + found)
+                GraphView.sortDescending(buffers.sorted, count: count)
             }
-            // Safe: chosen >= 1 whenever found >= 1 (the best candidate is always kept).
-            entry = buffers.chosen[0].id
-            entryScore = buffers.chosen[0].score
+            let chosen = view.selectNeighbors(S.self, sorted: buffers.sorted, count: count, limit: m,
+                                              into: buffers.chosen)
+            layerDone(layer, chosen)
         }
     }
 }

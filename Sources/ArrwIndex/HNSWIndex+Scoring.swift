@@ -4,7 +4,7 @@ import CArrwKernels
 /// kernels are CArrwKernels' run-time-dispatched C loops (AVX-512 / AVX2+FMA / baseline): Swift
 /// code is compiled for baseline x86-64 (SSE) only, which measured 1.7× slower per query on
 /// 384-d vectors than the AVX-512 loops.
-protocol HNSWScore {
+protocol HNSWScore: SendableMetatype {
     /// The score of the `count` floats at `a` and at `b`.
     static func score(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float
     /// The scores of `q` against `a`, `b`, `c` and `d` in one pass (each chunk of `q` is loaded

@@ -42,12 +42,15 @@ struct AnnBench: ParsableCommand {
     @Option(help: "Neighbours per query.") var k: Int
     @Option(help: "Output directory (must exist).") var out: String
     @Option(help: "Timed passes per sweep point at least (the best is kept).") var runs = 2
+    @Option(help: "Threads building an hnsw index by deterministic batch insertion (1: one insert at a time).")
+    var threads = 1
     @Option(name: .customLong("min-time"), help: "Repeat passes while they total less than this many seconds.")
     var minTime = 1.0
 
     func validate() throws {
         _ = try IndexSetup(type: index, params: try parseParams(), dimension: 1, metric: .l2)
         guard k >= 1 else { throw ValidationError("--k must be at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard runs >= 1, minTime >= 0 else { throw ValidationError("--runs must be at least 1 and --min-time not negative") }
         guard metric == "angular" || metric == "euclidean" else { throw ValidationError("--metric must be angular or euclidean") }
     }
@@ -66,7 +69,16 @@ struct AnnBench: ParsableCommand {
 
         let buildStart = DispatchTime.now()
         let built = setup.make(rows.count)
-        for (row, vector) in rows.enumerated() { built.add(key: UInt64(row), vector: vector) }
+        if threads > 1, let graph = built as? HNSWIndex {
+            let workers = threads
+            graph.addBatch(keys: rows.indices.map(UInt64.init), vectors: rows) { iterations, body in
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    for iteration in stride(from: worker, to: iterations, by: workers) { body(iteration) }
+                }
+            }
+        } else {
+            for (row, vector) in rows.enumerated() { built.add(key: UInt64(row), vector: vector) }
+        }
         let buildSeconds = seconds(since: buildStart)
         FileHandle.standardError.write(Data("ann-bench: \(index) built over \(rows.count) × \(dimension) in \(buildSeconds) s\n".utf8))
 
