@@ -40,10 +40,7 @@ extension Database {
     public func search(libraryId: String, _ query: SearchQuery) async throws -> SearchOutcome {
         let start = ContinuousClock.now
         let store = try store(libraryId)
-        guard (1...limits.maxSearchResults).contains(query.k) else {
-            throw EngineError.limitExceeded(
-                "'k' must be between 1 and \(limits.maxSearchResults)", limit: limits.maxSearchResults, field: "k")
-        }
+        try checkK(query.k)
         for (name, value) in [("ef_search", query.options.efSearch), ("nprobe", query.options.nprobe)] {
             if let value, !(1...65_536).contains(value) {
                 throw EngineError.validation("'\(name)' must be between 1 and 65536", field: name)
@@ -55,19 +52,8 @@ extension Database {
         let vector: [Float]
         switch (query.text, query.vector) {
         case (let text?, nil):
-            guard !text.isEmpty else { throw EngineError.validation("'query' must not be empty", field: "query") }
-            guard text.count <= limits.maxTextLengthPerChunk else {
-                throw EngineError.limitExceeded(
-                    "'query' is longer than \(limits.maxTextLengthPerChunk) characters",
-                    limit: limits.maxTextLengthPerChunk, field: "query")
-            }
-            if let dimension = store.dimension, dimension != embedder.dimension {
-                throw EngineError(
-                    .dimensionMismatch,
-                    message: "the library holds \(dimension)-dimensional vectors but the embedding model "
-                        + "'\(embedder.modelName)' gives \(embedder.dimension); search with 'query_vector'")
-            }
-            vector = try await embed([text], purpose: .query)[0]
+            try checkQueryText(text)
+            vector = try await embedQuery(text, for: store)
         case (nil, let given?):
             try VectorValidation.check(given, field: "query_vector", limits: limits)
             vector = given
@@ -83,6 +69,34 @@ extension Database {
             events.publish(searchEvent(store.id, query: query, results: hits.count, milliseconds: milliseconds))
         }
         return SearchOutcome(hits: hits, queryTimeMs: milliseconds)
+    }
+
+    /// Throws unless `1 <= k <= MAX_SEARCH_RESULTS` (every kind of search).
+    func checkK(_ k: Int) throws {
+        guard (1...limits.maxSearchResults).contains(k) else {
+            throw EngineError.limitExceeded("'k' must be between 1 and \(limits.maxSearchResults)", limit: limits.maxSearchResults, field: "k")
+        }
+    }
+
+    /// Throws unless a text query is 1 to `MAX_TEXT_LENGTH_PER_CHUNK` characters.
+    func checkQueryText(_ text: String) throws {
+        guard !text.isEmpty else { throw EngineError.validation("'query' must not be empty", field: "query") }
+        guard text.utf8.count <= limits.maxTextLengthPerChunk || text.count <= limits.maxTextLengthPerChunk else {
+            throw EngineError.limitExceeded(
+                "'query' is longer than \(limits.maxTextLengthPerChunk) characters", limit: limits.maxTextLengthPerChunk, field: "query")
+        }
+    }
+
+    /// `text` embedded as a query of `store`; refused when the library's vectors are not of
+    /// the embedding model's dimension (the caller must send 'query_vector').
+    func embedQuery(_ text: String, for store: LibraryStore) async throws -> [Float] {
+        if let dimension = store.dimension, dimension != embedder.dimension {
+            throw EngineError(
+                .dimensionMismatch,
+                message: "the library holds \(dimension)-dimensional vectors but the embedding model "
+                    + "'\(embedder.modelName)' gives \(embedder.dimension); search with 'query_vector'")
+        }
+        return try await embed([text], purpose: .query)[0]
     }
 
     private func searchEvent(_ library: UUID, query: SearchQuery, results: Int, milliseconds: Double) -> ChangeEvent {

@@ -43,6 +43,12 @@ extension LibraryStore {
     /// Chunks sampled to estimate a filter's pass rate.
     static let filterSampleSize = 256
 
+    /// Whether a chunk key passes `filter` (a key with no chunk does not): the allow-list the
+    /// indexes and the keyword index take.
+    func allowList(_ filter: Filter) -> (UInt64) -> Bool {
+        { key in self.chunks[key].map(filter.matches) ?? false }
+    }
+
     /// The search planner. Without a filter, or on the brute-force index (whose scan already
     /// checks the filter only for rows that would make the top k), the index answers directly.
     /// On other indexes a filter's pass rate is estimated from a sample of chunks: when few pass,
@@ -52,7 +58,7 @@ extension LibraryStore {
     /// Runs under the read lock.
     func plannedSearch(_ index: any VectorIndex, vector: [Float], k: Int, filter: Filter?, options: SearchOptions) -> [Neighbor] {
         guard let filter else { return index.search(query: vector, k: k, filter: nil, options: options) }
-        let allow: (UInt64) -> Bool = { key in self.chunks[key].map(filter.matches) ?? false }
+        let allow = allowList(filter)
         if index is BruteForceIndex { return index.search(query: vector, k: k, filter: allow, options: options) }
         if estimatedPassRate(filter) >= Self.exactScanBelowPassRate {
             let found = index.search(query: vector, k: k, filter: allow, options: options)

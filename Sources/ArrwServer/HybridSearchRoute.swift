@@ -58,7 +58,7 @@ enum HybridSearchAPI {
         guard let text = search.text else { throw EngineError.validation("'query' (text) is required for a hybrid search", field: "query") }
         let object = json.object ?? [:]
         func number(_ key: String) throws -> Double? { try optionalNumber(object, key) }
-        var fusion = Fusion.weighted
+        var fusion = Fusion.default
         if let name = object["fusion"], name != .null {
             guard let value = name.string.flatMap(Fusion.init(rawValue:)) else {
                 throw EngineError.validation("'fusion' must be one of rrf, weighted, dbsf", field: "fusion")

@@ -189,27 +189,32 @@ final class CohereStub: Sendable {
         return library
     }
 
+    /// Runs `body` against a server whose `cohere` method calls `stub` with `key`, on a fresh
+    /// library of three documents.
+    func withCohere(_ stub: CohereStub, key: String, _ body: @Sendable @escaping (API, String) async throws -> Void) async throws {
+        try await stub.serve { base in
+            let configuration = testConfiguration {
+                $0.cohereAPIKey = key
+                $0.cohereBaseURL = base
+            }
+            try await withAPI(configuration) { api in try await body(api, try await library(api)) }
+        }
+    }
+
     @Test func sendsCohereWireFormatAndMapsItsAnswer() async throws {
         let stub = CohereStub([
             (.ok, [:], #"{"id": "r1", "results": [{"index": 2, "relevance_score": 0.91}, {"index": 0, "relevance_score": 0.42}], "meta": {"billed_units": {"search_units": 1}}}"#)
         ])
-        try await stub.serve { base in
-            let configuration = testConfiguration {
-                $0.cohereAPIKey = "test-key"
-                $0.cohereBaseURL = base
-            }
-            try await withAPI(configuration) { api in
-                let library = try await library(api)
-                let plain = try await api.call(.post, "/v1/libraries/\(library)/search", #"{"query": "beta", "k": 3}"#)
-                let reply = try await api.call(
-                    .post, "/v1/libraries/\(library)/search/rerank", #"{"query": "beta", "k": 2, "candidates": 3, "method": "cohere"}"#)
-                #expect(reply.status == .ok, "\(String(describing: reply.json))")
-                let plainTexts = try #require(plain["results"]?.array).compactMap { $0.object?["chunk"]?.object?["text"]?.string }
-                let texts = try #require(reply["results"]?.array).compactMap { $0.object?["chunk"]?.object?["text"]?.string }
-                #expect(texts == [plainTexts[2], plainTexts[0]], "Cohere's order, by its indexes into the candidates sent")
-                #expect(try #require(reply["results"]?.array).map { $0.object?["score"] } == [.double(0.91), .double(0.42)])
-                #expect(reply["rerank_params"] == .object(["model": .string("rerank-v3.5")]))
-            }
+        try await withCohere(stub, key: "test-key") { api, library in
+            let plain = try await api.call(.post, "/v1/libraries/\(library)/search", #"{"query": "beta", "k": 3}"#)
+            let reply = try await api.call(
+                .post, "/v1/libraries/\(library)/search/rerank", #"{"query": "beta", "k": 2, "candidates": 3, "method": "cohere"}"#)
+            #expect(reply.status == .ok, "\(String(describing: reply.json))")
+            let plainTexts = try #require(plain["results"]?.array).compactMap { $0.object?["chunk"]?.object?["text"]?.string }
+            let texts = try #require(reply["results"]?.array).compactMap { $0.object?["chunk"]?.object?["text"]?.string }
+            #expect(texts == [plainTexts[2], plainTexts[0]], "Cohere's order, by its indexes into the candidates sent")
+            #expect(try #require(reply["results"]?.array).map { $0.object?["score"] } == [.double(0.91), .double(0.42)])
+            #expect(reply["rerank_params"] == .object(["model": .string("rerank-v3.5")]))
         }
         let sent = try #require(stub.received.first)
         #expect(sent.authorization == "Bearer test-key" && sent.contentType == "application/json")
@@ -227,27 +232,20 @@ final class CohereStub: Sendable {
             (.ok, [:], #"{"results": [{"index": 99, "relevance_score": 0.5}]}"#),
             (.ok, [:], #"{"results": [{"index": 0, "relevance_score": 0.5}]}"#),
         ])
-        try await stub.serve { base in
-            let configuration = testConfiguration {
-                $0.cohereAPIKey = "k"
-                $0.cohereBaseURL = base
-            }
-            try await withAPI(configuration) { api in
-                let library = try await library(api)
-                let path = "/v1/libraries/\(library)/search/rerank"
-                let body = #"{"query": "beta", "k": 2, "method": "cohere", "rerank_params": {"model": "rerank-english-v3.0"}}"#
-                let limited = try await api.call(.post, path, body)
-                limited.expectError(.tooManyRequests, "rerank_rate_limited")
-                #expect(limited.headers[.retryAfter] == "7", "Cohere's own Retry-After")
-                #expect(limited.errorMessage?.contains("Trial key") == true)
-                let rejected = try await api.call(.post, path, body)
-                rejected.expectError(.serviceUnavailable, "rerank_failed")
-                #expect(rejected.errorMessage?.contains("query must not be empty") == true)
-                try await api.call(.post, path, body).expectError(.serviceUnavailable, "rerank_failed")
-                try await api.call(.post, path, body).expectError(.serviceUnavailable, "rerank_failed")
-                let fine = try await api.call(.post, path, body)
-                #expect(fine.status == .ok && fine["rerank_params"] == .object(["model": .string("rerank-english-v3.0")]))
-            }
+        try await withCohere(stub, key: "k") { api, library in
+            let path = "/v1/libraries/\(library)/search/rerank"
+            let body = #"{"query": "beta", "k": 2, "method": "cohere", "rerank_params": {"model": "rerank-english-v3.0"}}"#
+            let limited = try await api.call(.post, path, body)
+            limited.expectError(.tooManyRequests, "rerank_rate_limited")
+            #expect(limited.headers[.retryAfter] == "7", "Cohere's own Retry-After")
+            #expect(limited.errorMessage?.contains("Trial key") == true)
+            let rejected = try await api.call(.post, path, body)
+            rejected.expectError(.serviceUnavailable, "rerank_failed")
+            #expect(rejected.errorMessage?.contains("query must not be empty") == true)
+            try await api.call(.post, path, body).expectError(.serviceUnavailable, "rerank_failed")
+            try await api.call(.post, path, body).expectError(.serviceUnavailable, "rerank_failed")
+            let fine = try await api.call(.post, path, body)
+            #expect(fine.status == .ok && fine["rerank_params"] == .object(["model": .string("rerank-english-v3.0")]))
         }
         #expect(stub.received.count == 5)
         #expect(stub.received.allSatisfy { $0.body.object?["model"] == .string("rerank-english-v3.0") })

@@ -172,11 +172,7 @@ struct APIState {
         try await withAPI(configuration(directory), database: second) { api in
             let reopened = try await APIState(api, searches: expected.searchRequests)
             let before = try #require(beforeRestart.state)
-            if let difference = firstDifference(
-                .array(reopened.libraries.map(Self.withoutIndexMemory)), .array(before.libraries.map(Self.withoutIndexMemory)), at: "libraries")
-            {
-                Issue.record("differs after the restart: \(difference)")
-            }
+            Self.expectSameLibraries(reopened, before)
             #expect(reopened.storageSequences["last_sequence"] == before.storageSequences["last_sequence"])
             #expect(reopened.storageSequences["snapshot_sequence"] != expected.storageSequences["snapshot_sequence"])
         }
@@ -294,11 +290,7 @@ extension StorageUpgradeTests {
             try await Self.waitForIdleJobs(api)
             let reopened = try await APIState(api, searches: expected.searchRequests)
             let before = try #require(beforeRestart.state)
-            if let difference = firstDifference(
-                .array(reopened.libraries.map(Self.withoutIndexMemory)), .array(before.libraries.map(Self.withoutIndexMemory)), at: "libraries")
-            {
-                Issue.record("differs after the restart: \(difference)")
-            }
+            Self.expectSameLibraries(reopened, before)
             if let difference = firstDifference(.array(reopened.jobs ?? []), .array(before.jobs ?? []), at: "jobs") {
                 Issue.record("jobs differ after the restart: \(difference)")
             }
@@ -380,6 +372,15 @@ extension StorageUpgradeTests {
         entry["library"] = .object(info)
         entry["statistics"] = .object(statistics)
         return .object(entry)
+    }
+
+    /// Records where `reopened`'s libraries first differ from `before`'s (the memory measured
+    /// aside), as a restart must reproduce them.
+    static func expectSameLibraries(_ reopened: APIState, _ before: APIState, sourceLocation: SourceLocation = #_sourceLocation) {
+        let (found, wanted) = (reopened.libraries.map(withoutIndexMemory), before.libraries.map(withoutIndexMemory))
+        if let difference = firstDifference(.array(found), .array(wanted), at: "libraries") {
+            Issue.record("differs after the restart: \(difference)", sourceLocation: sourceLocation)
+        }
     }
 
     static func withoutIndexMemory(_ library: JSONValue) -> JSONValue {

@@ -50,8 +50,7 @@ extension LibraryStore {
     func keywordSearch(_ text: String, k: Int, filter: Filter?, includeEmbeddings: Bool) throws -> [KeywordHit] {
         let terms = try requireKeywordIndex(field: "query").terms(text)
         return lock.withReadLock {
-            let allow: ((UInt64) -> Bool)? = filter.map { filter in { key in self.chunks[key].map(filter.matches) ?? false } }
-            return keywords.search(terms: terms, k: k, allow: allow).map { key, score in
+            return keywords.search(terms: terms, k: k, allow: filter.map(allowList)).map { key, score in
                 let chunk = makeChunk(key: key, includeEmbedding: includeEmbeddings)
                 return KeywordHit(chunk: chunk, documentId: chunk.documentId, score: score)
             }
@@ -65,12 +64,8 @@ extension Database {
         libraryId: String, text: String, k: Int, filter: Filter? = nil, includeEmbeddings: Bool = false
     ) throws -> [KeywordHit] {
         let store = try store(libraryId)
-        guard (1...limits.maxSearchResults).contains(k) else {
-            throw EngineError.limitExceeded("'k' must be between 1 and \(limits.maxSearchResults)", limit: limits.maxSearchResults, field: "k")
-        }
-        guard !text.isEmpty, text.count <= limits.maxTextLengthPerChunk else {
-            throw EngineError.validation("'query' must be 1 to \(limits.maxTextLengthPerChunk) characters", field: "query")
-        }
+        try checkK(k)
+        try checkQueryText(text)
         return try store.keywordSearch(text, k: k, filter: filter, includeEmbeddings: includeEmbeddings)
     }
 }

@@ -83,9 +83,9 @@ struct RerankParameters {
         }
     }
 
-    /// The candidates' new order (positions in `pool`) and scores, best first, for every
-    /// method but `cohere`; ties keep the semantic order.
-    func order(_ pool: [RerankCandidate], query: [Float], count: Int) -> [(index: Int, score: Double)] {
+    /// The candidates' new order (positions in `pool`) and scores, best first; ties keep the
+    /// semantic order. Nil for `cohere`, which its provider orders.
+    func order(_ pool: [RerankCandidate], query: [Float], count: Int) -> [(index: Int, score: Double)]? {
         let now = Date().timeIntervalSince1970
         let scores: [Double]
         switch method {
@@ -107,7 +107,7 @@ struct RerankParameters {
                 let size = min(1, Double($0.hit.chunk.text.count) / 5000)
                 return 0.85 * $0.similarity + 0.15 * (preferLonger ? size : 1 - size)
             }
-        case .cohere: scores = pool.map(\.similarity)
+        case .cohere: return nil
         }
         return scores.enumerated().sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }
             .map { ($0.offset, $0.element) }

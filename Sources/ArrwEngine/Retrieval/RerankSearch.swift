@@ -61,38 +61,23 @@ extension Database {
     public func rerankSearch(libraryId: String, _ query: RerankQuery, reranker: (any RerankProvider)?) async throws -> RerankOutcome {
         let start = ContinuousClock.now
         let store = try store(libraryId)
-        guard (1...limits.maxSearchResults).contains(query.k) else {
-            throw EngineError.limitExceeded("'k' must be between 1 and \(limits.maxSearchResults)", limit: limits.maxSearchResults, field: "k")
-        }
+        try checkK(query.k)
         let candidates = query.candidates ?? max(query.k, min(3 * query.k, 300))
         guard (query.k...1000).contains(candidates) else {
             throw EngineError.validation("'candidates' must be between k and 1000", field: "candidates")
         }
-        guard !query.text.isEmpty, query.text.count <= limits.maxTextLengthPerChunk else {
-            throw EngineError.validation("'query' must be 1 to \(limits.maxTextLengthPerChunk) characters", field: "query")
-        }
+        try checkQueryText(query.text)
         let parameters = try RerankParameters(query.method, query.parameters, defaultModel: reranker?.defaultModel)
-        if query.method == .cohere, reranker == nil {
-            throw EngineError(.rerankerUnavailable, message: "method 'cohere' needs COHERE_API_KEY set on the server")
-        }
-        if query.method == .bm25, store.analyzer == nil {
-            throw EngineError.validation("method 'bm25' needs a keyword index; this library's text_analyzer is 'none'", field: "method")
-        }
+        if query.method == .bm25 { _ = try store.requireKeywordIndex(field: "method") }
         var vector = query.vector
-        if vector == nil, let dimension = store.dimension {
-            guard dimension == embedder.dimension else {
-                throw EngineError(
-                    .dimensionMismatch,
-                    message: "the library holds \(dimension)-dimensional vectors but the embedding model "
-                        + "'\(embedder.modelName)' gives \(embedder.dimension); send 'query_vector' too")
-            }
-            vector = try await embed([query.text], purpose: .query)[0]
-        }
+        if vector == nil, store.dimension != nil { vector = try await embedQuery(query.text, for: store) }
         guard let vector else { return RerankOutcome(hits: [], parameters: parameters.json, queryTimeMs: 0) }
         try VectorValidation.check(vector, field: "query_vector", limits: limits)
         let pool = try store.rerankCandidates(query, vector: vector, count: candidates, method: query.method)
         let order: [(index: Int, score: Double)]
-        if query.method == .cohere, let reranker {
+        if let local = parameters.order(pool, query: vector, count: query.k) {
+            order = local
+        } else if let reranker {
             do {
                 order = try await reranker.rerank(
                     query: query.text, documents: pool.map(\.hit.chunk.text), topN: query.k, model: parameters.model ?? reranker.defaultModel)
@@ -100,7 +85,7 @@ extension Database {
                 throw EngineError(rerank: error)
             }
         } else {
-            order = parameters.order(pool, query: vector, count: query.k)
+            throw EngineError(.rerankerUnavailable, message: "method 'cohere' needs COHERE_API_KEY set on the server")
         }
         let hits = order.prefix(query.k).map { entry in
             var hit = pool[entry.index].hit
