@@ -31,8 +31,10 @@ struct APIState {
     var jobs: [JSONValue]?
 
     /// Reads the state from `api`, running each library's searches (by library name: each a
-    /// `request` and, for a hybrid search, `route` "hybrid", as `searchRequests` gives them).
-    init(_ api: API, searches: [String: [JSONValue]]) async throws {
+    /// `request` and, for a hybrid or reranked search, `route` "hybrid" or "rerank", as
+    /// `searchRequests` gives them). `hybridFusion` is sent with a hybrid search that names no
+    /// fusion: the default of the release that recorded it, where this build's differs.
+    init(_ api: API, searches: [String: [JSONValue]], hybridFusion: String? = "dbsf") async throws {
         let list = try #require(try await api.call(.get, "/v1/libraries")["libraries"]?.array)
         libraries = []
         for library in list.sorted(by: { ($0.object?["name"]?.string ?? "") < ($1.object?["name"]?.string ?? "") }) {
@@ -50,11 +52,10 @@ struct APIState {
             for search in searches[name] ?? [] {
                 let request = try #require(search.object?["request"])
                 let route = search.object?["route"]?.string
-                let path = route == "hybrid" ? "search/hybrid" : "search"
+                let path = route.map { "search/" + $0 } ?? "search"
                 var sent = request
-                if route == "hybrid", case .object(var fields) = request, fields["fusion"] == nil {
-                    // The fixtures' releases fused with dbsf by default; this one's default is weighted.
-                    fields["fusion"] = .string("dbsf")
+                if route == "hybrid", let hybridFusion, case .object(var fields) = request, fields["fusion"] == nil {
+                    fields["fusion"] = .string(hybridFusion)
                     sent = .object(fields)
                 }
                 let body = String(decoding: try JSONEncoder().encode(sent), as: UTF8.self)
@@ -180,34 +181,58 @@ struct APIState {
     }
 }
 
-/// A data directory written by release baa6c47 (snapshot payload 2 with sections catalog 1,
-/// library 2 and server.jobs 1; change records 1 of kinds 1-8; two snapshots, the log back to the
-/// older, a WAL tail after the newer, a kill -9 at the end) opens in this build with every
-/// library, statistic, document, embedding, vector, text and hybrid search answer, job and
-/// sequence exactly as the old server gave them; then this build writes (a job included),
-/// restarts, and answers the same again. With the newer snapshot damaged, recovery falls back to
-/// the older one and replays a tail that holds every change-record kind, replace-vectors
-/// (kind 8, which only `regenerate_embeddings` writes, just before its snapshot) included.
+/// A data directory written by an earlier release (v2: baa6c47, snapshot payload 2 with sections
+/// catalog 1, library 2 and server.jobs 1, change records 1 of kinds 1-8; v3: dbd2156, library
+/// section 3 with the text analyzer and the keyword index, change-record kind 9; each with two
+/// snapshots, the log back to the older, a WAL tail after the newer, a kill -9 at the end) opens
+/// in this build with every library, statistic, document, embedding, vector, text, hybrid (and
+/// for v3 keyword-only and reranked) search answer, job and sequence exactly as the old server
+/// gave them; then this build writes (a job included), restarts, and answers the same again.
+/// With the newer snapshot damaged, recovery falls back to the older one and replays a tail
+/// that holds every change-record kind, replace-vectors (kind 8, which only
+/// `regenerate_embeddings` writes, just before its snapshot) included.
 extension StorageUpgradeTests {
-    static let version2 = "storage-v2"
+    /// What differs between the fixtures of the releases after 0677ec5.
+    struct FixtureRelease {
+        var name: String
+        var libraries: Int
+        /// The release's default hybrid fusion, where it differs from this build's.
+        var hybridFusion: String?
+        /// Whether the release had text analyzers and keyword indexes (else its libraries must
+        /// come back `english`, with keyword statistics derived from their documents).
+        var hasKeywordIndexes: Bool
+    }
+
+    static let version2 = FixtureRelease(name: "storage-v2", libraries: 16, hybridFusion: "dbsf", hasKeywordIndexes: false)
+    static let version3 = FixtureRelease(name: "storage-v3", libraries: 19, hybridFusion: nil, hasKeywordIndexes: true)
 
     @Test("release baa6c47's data directory opens with identical contents and jobs, then writes and restarts consistently")
     func upgradeFromVersion2() async throws {
-        try await checkVersion2(damagingNewestSnapshot: false)
+        try await checkFixture(Self.version2, damagingNewestSnapshot: false)
     }
 
     @Test("release baa6c47's data directory with its newest snapshot damaged replays every change-record kind from the older one to identical contents")
     func upgradeFromVersion2ThroughOlderSnapshot() async throws {
-        try await checkVersion2(damagingNewestSnapshot: true)
+        try await checkFixture(Self.version2, damagingNewestSnapshot: true)
     }
 
-    func checkVersion2(damagingNewestSnapshot damaged: Bool) async throws {
-        let directory = try StorageFixture.copyData(Self.version2)
+    @Test("release dbd2156's data directory (library section 3, analyzers, keyword indexes) opens with identical contents, keyword and reranked searches, then writes and restarts consistently")
+    func upgradeFromVersion3() async throws {
+        try await checkFixture(Self.version3, damagingNewestSnapshot: false)
+    }
+
+    @Test("release dbd2156's data directory with its newest snapshot damaged replays every change-record kind, 9 included, to identical contents")
+    func upgradeFromVersion3ThroughOlderSnapshot() async throws {
+        try await checkFixture(Self.version3, damagingNewestSnapshot: true)
+    }
+
+    func checkFixture(_ release: FixtureRelease, damagingNewestSnapshot damaged: Bool) async throws {
+        let directory = try StorageFixture.copyData(release.name)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let recorded = try StorageFixture.expected(Self.version2)
+        let recorded = try StorageFixture.expected(release.name)
         let expected = try APIState(expected: recorded)
         let expectedJobs = try #require(expected.jobs)
-        #expect(expected.libraries.count == 16)
+        #expect(expected.libraries.count == release.libraries)
         #expect(Set(expectedJobs.compactMap { $0.object?["type"]?.string }) == [
             "batch_import", "batch_delete", "index_optimize", "index_rebuild", "regenerate_embeddings",
         ])
@@ -230,7 +255,7 @@ extension StorageUpgradeTests {
         try await withAPI(configuration(directory), database: first) { api in
             // Every job had finished: none is adopted or run again.
             try await Self.waitForIdleJobs(api)
-            let opened = try await APIState(api, searches: expected.searchRequests)
+            let opened = try await APIState(api, searches: expected.searchRequests, hybridFusion: release.hybridFusion)
             if let difference = firstDifference(.array(opened.jobs ?? []), .array(expectedJobs), at: "jobs") {
                 Issue.record("jobs differ after the upgrade: \(difference)")
             }
@@ -240,7 +265,7 @@ extension StorageUpgradeTests {
                 if (wanted.object?["statistics"]?.object?["chunk_count"]?.number ?? 0) > 0 {
                     #expect((found.object?["statistics"]?.object?["index_memory_bytes"]?.number ?? 0) > 0, "\(name)")
                 }
-                if let difference = firstDifference(Self.withoutIndexMemory(Self.withoutKeywordFields(found)), Self.withoutIndexMemory(wanted), at: name) {
+                if let difference = firstDifference(Self.withoutIndexMemory(release.hasKeywordIndexes ? found : Self.withoutKeywordFields(found)), Self.withoutIndexMemory(wanted), at: name) {
                     Issue.record("differs after the upgrade: \(difference)")
                 }
             }
@@ -281,14 +306,14 @@ extension StorageUpgradeTests {
                 let id = try #require(library.object?["id"]?.string)
                 #expect(try await api.call(.delete, "/v1/libraries/\(id)/documents/doc-006").status != .internalServerError)
             }
-            beforeRestart.state = try await APIState(api, searches: expected.searchRequests)
+            beforeRestart.state = try await APIState(api, searches: expected.searchRequests, hybridFusion: release.hybridFusion)
         }
         try first.close()
 
         let (second, _) = try ArrwServer.openDatabase(configuration: configuration(directory), logger: logger)
         try await withAPI(configuration(directory), database: second) { api in
             try await Self.waitForIdleJobs(api)
-            let reopened = try await APIState(api, searches: expected.searchRequests)
+            let reopened = try await APIState(api, searches: expected.searchRequests, hybridFusion: release.hybridFusion)
             let before = try #require(beforeRestart.state)
             Self.expectSameLibraries(reopened, before)
             if let difference = firstDifference(.array(reopened.jobs ?? []), .array(before.jobs ?? []), at: "jobs") {
