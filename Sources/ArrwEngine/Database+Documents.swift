@@ -8,7 +8,9 @@ extension Database {
     public func addDocument(libraryId: String, _ draft: DocumentDraft) async throws -> Document {
         let store = try store(libraryId)
         let prepared = try await prepare([draft], for: store)
+        await store.waitForTailRoom(limit: limits.indexTailLimit)
         let (document, _, sequence) = try store.store(prepared[0].get(), replace: false)
+        indexBuilder.notify()
         try await journal.waitUntilDurable(sequence)
         return document
     }
@@ -23,7 +25,9 @@ extension Database {
         var draft = draft
         draft.id = documentId
         let prepared = try await prepare([draft], for: store)
+        await store.waitForTailRoom(limit: limits.indexTailLimit)
         let (document, created, sequence) = try store.store(prepared[0].get(), replace: true)
+        indexBuilder.notify()
         try await journal.waitUntilDurable(sequence)
         return (document, created)
     }
@@ -41,6 +45,8 @@ extension Database {
         let store = try store(libraryId)
         let valid = drafts.compactMap { try? $0.get() }
         var prepared = try await prepare(valid, for: store).makeIterator()
+        await store.waitForTailRoom(limit: limits.indexTailLimit)
+        defer { indexBuilder.notify() }
         var results: [BatchItemResult] = []
         var lastSequence: UInt64?
         for (position, draft) in drafts.enumerated() {

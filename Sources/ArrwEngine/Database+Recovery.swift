@@ -68,6 +68,7 @@ extension Database {
                 "\(error); the newer snapshots could not be used: \(report.rejectedSnapshots.joined(separator: "; "))")
         }
         database.attach(DurableStorage(directory: directory, lock: lock, snapshots: snapshots, log: log))
+        database.startIndexBuilder()
         report.walReplaySeconds = Date().timeIntervalSince(replayStart)
         report.walRecordsReplayed = log.recovery.replayed
         report.lastSequence = log.lastSequence
@@ -83,6 +84,7 @@ extension Database {
     /// Flushes the log, closes it (later writes fail with `storage_unavailable`) and releases
     /// the data directory. Call `writeSnapshot` first for a fast next start.
     public func close() throws {
+        indexBuilder.stop()
         guard let storage else { return }
         defer { storage.lock.release() }
         try storage.log.close()

@@ -67,6 +67,9 @@ extension Database {
         }
         guard claimed else { return nil }
         defer { storage.snapshotInProgress.withLock { $0 = false } }
+        // No index batch between its phases while tails and indexes are encoded.
+        indexBuilder.pause()
+        defer { indexBuilder.resume() }
         let start = Date()
         let (sequence, stores) = catalog.withLock { catalog in
             (journal.lastSequence, catalog.libraries.values.sorted { $0.id.uuidString < $1.id.uuidString })

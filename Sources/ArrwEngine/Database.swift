@@ -23,6 +23,8 @@ public final class Database: Sendable {
     public var jobs: JobTable { serverState[JobTable.componentName]!.component as! JobTable }
     /// The data directory's lock, snapshots and log, attached once recovery is done; nil in memory.
     private let attachedStorage = Mutex<DurableStorage?>(nil)
+    /// Moves each library's fresh tail into its index in the background.
+    let indexBuilder = IndexBuilder()
     var storage: DurableStorage? { attachedStorage.withLock { $0 } }
 
     struct Catalog {
@@ -39,6 +41,7 @@ public final class Database: Sendable {
         self.init(
             embedder: embedder, limits: limits, catalog: Catalog(), journal: Journal(bus: EventBus(retention: eventRetention)),
             serverState: Self.slots(components))
+        startIndexBuilder()
     }
 
     init(embedder: any EmbeddingProvider, limits: EngineLimits, catalog: Catalog, journal: Journal, serverState: [String: ServerStateSlot]) {
@@ -54,6 +57,17 @@ public final class Database: Sendable {
         let components = components.contains { $0 is JobTable } ? components : components + [JobTable()]
         return Dictionary(components.map { ($0.name, ServerStateSlot($0)) }) { first, _ in
             preconditionFailure("two server state components are named '\(first.component.name)'")
+        }
+    }
+
+    deinit {
+        indexBuilder.stop()
+    }
+
+    /// Starts the background builder (once the catalog is complete: after recovery).
+    func startIndexBuilder() {
+        indexBuilder.start { [weak self] in
+            self?.catalog.withLock { Array($0.libraries.values) } ?? []
         }
     }
 
@@ -219,6 +233,7 @@ public final class Database: Sendable {
     public func deleteLibrary(_ id: String) async throws {
         let store = try store(id)
         let sequence = try store.markDeleted()
+        store.tailWaiters.resumeAll()
         applyDelete(store)
         try await journal.waitUntilDurable(sequence)
     }

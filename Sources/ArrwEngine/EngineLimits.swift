@@ -18,6 +18,11 @@ public struct EngineLimits: Sendable, Equatable {
     public var maxNameLength: Int = 128
     /// Characters in a library description or a document title. Default 10000.
     public var maxDescriptionLength: Int = 10_000
+    /// `INDEX_TAIL_LIMIT`: vectors a library's fresh tail (written, searchable, not yet in the
+    /// index) may hold before writers wait for the background builder. Not an input limit: a
+    /// write over it is slowed, never refused. Default 100000. A search scans the tail exactly,
+    /// so this bounds that scan too (100000 × 384 floats is about 150 MB).
+    public var indexTailLimit: Int = 100_000
 
     public init() {}
 }

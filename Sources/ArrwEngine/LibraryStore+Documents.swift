@@ -39,6 +39,7 @@ extension LibraryStore {
         if settings.dimension == nil, let first = record.chunks.first {
             settings.dimension = first.vector.count
             index = settings.index.makeIndex(dimension: first.vector.count, metric: settings.metric)
+            tail = BruteForceIndex(dimension: first.vector.count, metric: settings.metric)
         }
         var stored = StoredDocument(
             id: record.id, title: record.title, metadata: record.metadata, chunkKeys: [],
@@ -50,7 +51,7 @@ extension LibraryStore {
             chunks[key] = StoredChunk(
                 id: chunk.id, documentId: record.id, text: chunk.text, metadata: chunk.metadata,
                 documentMetadata: record.metadata, createdAt: record.createdAt.timeIntervalSince1970)
-            index!.add(key: key, vector: chunk.vector)
+            tail!.add(key: key, vector: chunk.vector)
             rebuild?.record(.add(key, chunk.vector))
             if let analyzer { keywords.add(key: key, terms: chunkTerms?[position] ?? analyzer.terms(chunk.text)) }
             stored.chunkKeys.append(key)
@@ -84,7 +85,8 @@ extension LibraryStore {
     func removeChunksLocked(of document: StoredDocument) {
         for key in document.chunkKeys {
             chunks.removeValue(forKey: key)
-            index?.remove(key: key)
+            tail?.remove(key: key)
+            if let index, index.contains(key: key) { graphLock.withLock { _ = index.remove(key: key) } }
             rebuild?.record(.remove(key))
             keywords.remove(key: key)
         }
@@ -138,6 +140,6 @@ extension LibraryStore {
         let stored = chunks[key]!
         return Chunk(
             id: stored.id, documentId: stored.documentId, text: stored.text, metadata: stored.metadata,
-            embedding: includeEmbedding ? index?.vector(for: key) : nil)
+            embedding: includeEmbedding ? storedVector(key) : nil)
     }
 }

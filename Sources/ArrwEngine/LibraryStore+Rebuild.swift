@@ -6,7 +6,7 @@ import Foundation
 /// `index_rebuild` job drives it. Searches keep using the old index; once the build starts
 /// (`collecting`), every change applied meanwhile is recorded in `pending` and replayed on the
 /// new index just before it is swapped in, under the write lock, so no search ever sees a mix of
-/// the two and no write is lost. `pending` and `collecting` are guarded by the owning store's lock.
+/// the two and no write is lost (vectors added meanwhile become the new index's fresh tail). `pending` and `collecting` are guarded by the owning store's lock.
 final class IndexRebuild: @unchecked Sendable {
     enum Change {
         case add(UInt64, [Float])
@@ -84,7 +84,7 @@ extension LibraryStore {
             return
         }
         if rebuild == nil, target.differsOnlyInSearchParameters(from: settings.index) {
-            target.applySearchParameters(to: index)
+            graphLock.withLock { target.applySearchParameters(to: index) }
             settings.index = target
             settings.updatedAt = date
             return
@@ -142,9 +142,9 @@ extension LibraryStore {
         do {
             for start in stride(from: 0, to: keys.count, by: slice) {
                 let vectors: [(UInt64, [Float])]? = lock.withReadLock {
-                    guard rebuild === job, let index else { return nil }
+                    guard rebuild === job else { return nil }
                     return keys[start..<min(start + slice, keys.count)].compactMap { key in
-                        (replacing[key] ?? index.vector(for: key)).map { (key, $0) }
+                        (replacing[key] ?? storedVector(key)).map { (key, $0) }
                     }
                 }
                 guard let vectors else { return .superseded }
@@ -171,13 +171,16 @@ extension LibraryStore {
                     throw error
                 }
             }
+            // Vectors written since the build began go to a new tail, for the builder.
+            let freshTail = BruteForceIndex(dimension: dimension, metric: metric)
             for change in job.pending {
                 switch change {
-                case .add(let key, let vector): fresh.add(key: key, vector: vector)
-                case .remove(let key): fresh.remove(key: key)
+                case .add(let key, let vector): freshTail.add(key: key, vector: vector)
+                case .remove(let key): if !freshTail.remove(key: key) { fresh.remove(key: key) }
                 }
             }
             index = fresh
+            tail = freshTail
             settings.index = job.target
             if let requestedAt = job.requestedAt { settings.updatedAt = requestedAt }
             rebuild = nil

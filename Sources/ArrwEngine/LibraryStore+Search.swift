@@ -49,20 +49,27 @@ extension LibraryStore {
         { key in self.chunks[key].map(filter.matches) ?? false }
     }
 
-    /// The search planner. Without a filter, or on the brute-force index (whose scan already
+    /// The `k` nearest to `vector` passing `filter` from the index (`plannedIndexSearch`) and the
+    /// fresh tail (exactly), merged. Runs under the read lock.
+    func plannedSearch(_ index: any VectorIndex, vector: [Float], k: Int, filter: Filter?, options: SearchOptions) -> [Neighbor] {
+        let found = plannedIndexSearch(index, vector: vector, k: k, filter: filter, options: options)
+        return mergingTail(found, query: vector, k: k, allow: filter.map(allowList))
+    }
+
+    /// The search planner of the index. Without a filter, or on the brute-force index (whose scan already
     /// checks the filter only for rows that would make the top k), the index answers directly.
     /// On other indexes a filter's pass rate is estimated from a sample of chunks: when few pass,
     /// the passing chunks are collected and scored exactly; otherwise the index searches with the
     /// filter as an allow-list, and should it return fewer than `k` (an approximate index can),
     /// the passing chunks are scored exactly. Either way `k` hits come back whenever `k` pass.
     /// Runs under the read lock.
-    func plannedSearch(_ index: any VectorIndex, vector: [Float], k: Int, filter: Filter?, options: SearchOptions) -> [Neighbor] {
+    private func plannedIndexSearch(_ index: any VectorIndex, vector: [Float], k: Int, filter: Filter?, options: SearchOptions) -> [Neighbor] {
         guard let filter else { return index.search(query: vector, k: k, filter: nil, options: options) }
         let allow = allowList(filter)
         if index is BruteForceIndex { return index.search(query: vector, k: k, filter: allow, options: options) }
         if estimatedPassRate(filter) >= Self.exactScanBelowPassRate {
             let found = index.search(query: vector, k: k, filter: allow, options: options)
-            if found.count >= min(k, chunks.count) { return found }
+            if found.count >= min(k, index.count) { return found }
         }
         let passing = chunks.compactMap { key, chunk in filter.matches(chunk) ? key : nil }
         return passing.isEmpty ? [] : index.exactSearch(query: vector, k: k, among: passing)

@@ -19,7 +19,7 @@ final class ParallelResult<Value>: @unchecked Sendable {
 }
 
 /// A library's section of a snapshot payload (see `Database+Snapshot.swift` for the whole),
-/// version 3:
+/// version 4:
 ///
 /// | field | encoding |
 /// | --- | --- |
@@ -33,11 +33,15 @@ final class ParallelResult<Value>: @unchecked Sendable {
 /// | documents | UInt64 count; each id, title, metadata, created, updated, order sequence UInt64, UInt32 chunk count, then per chunk key UInt64, id, text, metadata |
 /// | index | UInt8 flag, then UInt64 length and the index in its own envelope (`IndexCodec`) |
 /// | keyword index | UInt8 flag (0 for `none`), then UInt64 length and `BM25Index.encoded()` |
+/// | fresh tail | UInt8 flag (1 exactly when the index is there), then UInt64 length and the tail (a brute-force index) in its envelope |
 ///
-/// Documents are written in their insertion order; vectors live only in the index bytes. On
-/// load the documents, the index and the keyword index are decoded in parallel.
+/// Documents are written in their insertion order; vectors live only in the index and tail
+/// bytes (each chunk's in exactly one: the builder is paused while a snapshot is encoded). On
+/// load the documents, the index, the keyword index and the tail are decoded in parallel; the
+/// tail goes back to the background builder.
 ///
-/// Version 2 (releases up to baa6c47) is the same without the text analyzer and the keyword
+/// Version 3 (releases up to dbd2156) is the same without the fresh tail: every vector was in
+/// the index, and the tail starts empty. Version 2 (releases up to baa6c47) is the same without the text analyzer and the keyword
 /// index: its libraries analyze as `english`, the only analyzer those releases had, and their
 /// keyword index is rebuilt from the texts. Version 1 (releases up to 0677ec5) is version 2
 /// without the index change's time; a build in progress in such a section takes the
@@ -76,6 +80,12 @@ extension LibraryStore {
                 writer.write(UInt64(bytes.count))
                 writer.write(integers: bytes)
             }
+            writer.write(UInt8(tail == nil ? 0 : 1))
+            if let tail {
+                let bytes = try IndexCodec.encode(any: tail)
+                writer.write(UInt64(bytes.count))
+                writer.write(integers: bytes)
+            }
             return writer.bytes
         }
     }
@@ -104,7 +114,7 @@ extension LibraryStore {
     }
 
     /// The version of the section `encodeSnapshotSection` writes.
-    static let snapshotSectionVersion: UInt16 = 3
+    static let snapshotSectionVersion: UInt16 = 4
 
     /// A library read back from its snapshot section, with the index build it had in progress.
     enum Loaded {
@@ -147,8 +157,8 @@ extension LibraryStore {
         return (documents, chunks, entries)
     }
 
-    /// Reads one section written by `encodeSnapshotSection` (`version` 3) or an older release
-    /// (2, 1); throws on damage.
+    /// Reads one section written by `encodeSnapshotSection` (`version` 4) or an older release
+    /// (3, 2, 1); throws on damage.
     static func decodeSnapshotSection(_ reader: inout ByteReader, version: UInt16, journal: Journal) throws -> Loaded {
         let state = try reader.read(UInt8.self)
         let id = try reader.readUUID()
@@ -169,30 +179,44 @@ extension LibraryStore {
         if version >= 3, try reader.read(UInt8.self) == 1 {
             keywordBlock = try reader.readIntegers(UInt8.self, count: reader.readCount(limit: reader.remaining))
         }
-        let keywordBytes = keywordBlock
-        // The index, the documents and the keyword index decode on threads of their own.
+        var tailReader: ByteReader?
+        if version >= 4, try reader.read(UInt8.self) == 1 {
+            tailReader = try reader.subReader(count: reader.readCount(limit: reader.remaining))
+        }
+        let (keywordBytes, tailBlock) = (keywordBlock, tailReader)
+        // The index, the documents, the keyword index and the tail decode on threads of their own.
         let decodedIndex = ParallelResult<any VectorIndex>()
         let decodedDocuments = ParallelResult<DecodedDocuments>()
         let decodedKeywords = ParallelResult<BM25Index>()
-        DispatchQueue.concurrentPerform(iterations: 3) { part in
+        let decodedTail = ParallelResult<any VectorIndex>()
+        DispatchQueue.concurrentPerform(iterations: 4) { part in
             switch part {
             case 0:
                 if var block = indexBlock { decodedIndex.set(Result { try IndexCodec.decode(from: &block) }) }
             case 1:
                 var block = documentBlock
                 decodedDocuments.set(Result { try decodeDocuments(&block) })
-            default:
+            case 2:
                 if let keywordBytes { decodedKeywords.set(Result { try BM25Index(encoded: keywordBytes) }) }
+            default:
+                if var block = tailBlock { decodedTail.set(Result { try IndexCodec.decode(from: &block) }) }
             }
         }
         let index = try decodedIndex.get()
         let (documents, chunks, entries) = try decodedDocuments.get()!
         let keywords = try decodedKeywords.get()
-        guard (index == nil) == (settings.dimension == nil), index.map({ $0.count == chunks.count }) ?? chunks.isEmpty else {
-            throw IndexFormatError.corrupt("library \(id): the index does not match its \(chunks.count) chunks")
+        let decoded = try decodedTail.get()
+        guard decoded == nil || decoded is BruteForceIndex else { throw IndexFormatError.corrupt("library \(id): its tail is not a brute-force index") }
+        let tail = (decoded as? BruteForceIndex) ?? index.map { BruteForceIndex(dimension: $0.dimension, metric: $0.metric) }
+        guard (index == nil) == (settings.dimension == nil), (tail == nil) == (index == nil),
+              index.map({ $0.count + tail!.count == chunks.count }) ?? chunks.isEmpty,
+              tail.map({ $0.dimension == settings.dimension && $0.metric == settings.metric }) ?? true
+        else {
+            throw IndexFormatError.corrupt("library \(id): the index and its tail do not match its \(chunks.count) chunks")
         }
         let store = LibraryStore(settings: settings, journal: journal)
         store.index = index
+        store.tail = tail
         store.documents = documents
         store.chunks = chunks
         if let keywords {

@@ -39,11 +39,12 @@ extension LibraryStore {
     }
 
     /// Applies a logged `replaceVectors` on replay: the chunks still stored take their new
-    /// vectors, in a fresh index built in key order. Runs under the write lock.
+    /// vectors, in a fresh index built in key order (as the first run's build added them), with
+    /// an empty tail. Runs under the write lock.
     func applyReplaceVectorsLocked(_ replacements: [VectorReplacement], at date: Date, sequence: UInt64) {
         appliedThrough = sequence
         settings.updatedAt = date
-        guard let dimension = settings.dimension, let index else { return }
+        guard let dimension = settings.dimension, index != nil else { return }
         let keysById = Dictionary(uniqueKeysWithValues: chunks.map { ($0.value.id, $0.key) })
         var vectors: [UInt64: [Float]] = [:]
         for replacement in replacements where replacement.vector.count == dimension {
@@ -51,8 +52,9 @@ extension LibraryStore {
         }
         let fresh = settings.index.makeIndex(dimension: dimension, metric: settings.metric)
         for key in chunks.keys.sorted() {
-            if let vector = vectors[key] ?? index.vector(for: key) { fresh.add(key: key, vector: vector) }
+            if let vector = vectors[key] ?? storedVector(key) { fresh.add(key: key, vector: vector) }
         }
-        self.index = fresh
+        index = fresh
+        tail = BruteForceIndex(dimension: dimension, metric: settings.metric)
     }
 }

@@ -1,15 +1,18 @@
 import ArrwIndex
 import ArrwText
 import Foundation
+import Synchronization
 
 /// One library's documents, chunks and vector index, behind a reader-writer lock:
 /// searches and reads share it, writes take it alone, so writes to a library are serialized
 /// while its searches run in parallel.
 ///
 /// Invariants (hold whenever the lock is free): every chunk key in a stored document maps to
-/// one `StoredChunk` and one vector in `index`, and nothing else is in either; `index` exists
-/// exactly when `settings.dimension` is set, holds vectors of that dimension only, and is of
-/// the type `settings.index` names. While a rebuild runs, every change applied to `index` is
+/// one `StoredChunk` and one vector, held by `index` or by the fresh `tail` (both when the
+/// background builder is between the phases of a batch: see `LibraryStore+Tail.swift`), and
+/// nothing else is in `chunks`, `index` or `tail`; `index` and `tail` exist exactly when
+/// `settings.dimension` is set and hold vectors of that dimension only; `index` is of the type
+/// `settings.index` names. While a rebuild runs, every vector added and every key removed is
 /// also recorded in `rebuild.pending`, so the new index can catch up before it is swapped in.
 /// `keywords` holds exactly the stored chunks' texts as `analyzer` analyzes them (nothing when
 /// the library has no analyzer).
@@ -25,6 +28,17 @@ final class LibraryStore: @unchecked Sendable {
     var chunks: [UInt64: StoredChunk] = [:]
     var order = DocumentOrder()
     var index: (any VectorIndex)?
+    /// Vectors written but not yet in `index`, scanned exactly by every search, until the
+    /// background builder (`IndexBuilder`) moves them into `index`.
+    var tail: BruteForceIndex?
+    /// Held by the builder while it reads `index` without the store's lock (phase 2 of an HNSW
+    /// batch); every other change to `index` in place (a removal, a search parameter) takes it
+    /// too, under the write lock. Order: `lock`, then `graphLock`.
+    let graphLock = NSLock()
+    /// Writers waiting for room in `tail` (see `waitForTailRoom`), resumed as the builder absorbs.
+    let tailWaiters = TailWaiters()
+    /// What the builder moved into `index` lately, for `statistics`.
+    let buildRate = Mutex(IndexBuildRate())
     var rebuild: IndexRebuild?
     /// BM25 over every chunk's text, under the chunk's key: derived state, kept by the same
     /// choke points as `index`, saved in snapshots (rebuilt from the texts when a snapshot
@@ -44,6 +58,7 @@ final class LibraryStore: @unchecked Sendable {
         analyzer = settings.textAnalyzer.analyzer
         if let dimension = settings.dimension {
             index = settings.index.makeIndex(dimension: dimension, metric: settings.metric)
+            tail = BruteForceIndex(dimension: dimension, metric: settings.metric)
         }
     }
 
@@ -95,7 +110,9 @@ final class LibraryStore: @unchecked Sendable {
         lock.withReadLock {
             LibraryStatistics(
                 documentCount: documents.count, chunkCount: chunks.count, dimension: settings.dimension,
-                metric: settings.metric, index: settings.index, indexMemoryBytes: index?.memoryBytes ?? 0,
+                metric: settings.metric, index: settings.index,
+                indexMemoryBytes: (index?.memoryBytes ?? 0) + (tail?.memoryBytes ?? 0), pendingIndexVectors: tail?.count ?? 0,
+                indexBuildRate: buildRate.withLock { $0.perSecond(at: Date()) },
                 textAnalyzer: settings.textAnalyzer, keywordTerms: keywords.termCount, keywordMemoryBytes: keywords.memoryBytes,
                 buildTarget: rebuild?.target)
         }

@@ -63,7 +63,13 @@ public struct LibraryStatistics: Sendable, Equatable {
     public var dimension: Int?
     public var metric: DistanceMetric
     public var index: IndexSettings
+    /// Bytes the index and its fresh tail hold.
     public var indexMemoryBytes: Int
+    /// Vectors written but not yet in the index (its fresh tail, which searches scan exactly).
+    public var pendingIndexVectors = 0
+    /// Vectors per second the background builder moved into the index over the last
+    /// `IndexBuildRate.window` seconds (0 when it moved none).
+    public var indexBuildRate = 0.0
     public var textAnalyzer: TextAnalyzerChoice = .english
     /// Distinct terms in the keyword index and the bytes it holds (0 without one).
     public var keywordTerms = 0

@@ -43,6 +43,11 @@ public final class BruteForceIndex: VectorIndex {
         store.store(key: key, vector: storableVector(vector))
     }
 
+    public func add(key: UInt64, storedVector vector: [Float]) {
+        checkStored(vector)
+        store.store(key: key, vector: vector)
+    }
+
     @discardableResult
     public func remove(key: UInt64) -> Bool {
         store.remove(key: key) != nil
@@ -87,5 +92,14 @@ extension BruteForceIndex: SerializableIndex {
         let store = try KeyedVectorStore.read(count: count, dimension: dimension, metric: metric,
                                               checkingUnitLength: false, from: &reader)
         return BruteForceIndex(metric: metric, store: store)
+    }
+}
+
+extension BruteForceIndex {
+    /// The keys of the last `count` rows (fewer when it holds fewer), in row order: the rows
+    /// `remove` takes out without moving any other row, which makes it a cheap queue to drain
+    /// from its end.
+    public func newestKeys(upTo count: Int) -> [UInt64] {
+        Array(store.keys.suffix(Swift.max(0, count)))
     }
 }

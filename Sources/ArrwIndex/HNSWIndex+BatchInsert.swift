@@ -19,45 +19,101 @@ extension HNSWIndex {
         precondition(keys.count == vectors.count, "HNSWIndex.addBatch: \(keys.count) keys but \(vectors.count) vectors")
         var next = 0
         while next < keys.count {
-            let size = Swift.min(keys.count - next, count, Swift.max(64, Swift.min(Self.largestBatch, keys.count / 50)))
+            let size = Swift.min(keys.count - next, Swift.max(64, Swift.min(Self.largestBatch, keys.count / 50)))
             let range = next..<next + size
-            if count < 2 * efConstruction || keys[range].contains(where: { ids[$0] != nil }) {
+            guard let batch = beginBatch(keys: keys[range], vectors: vectors[range]) else {
                 add(key: keys[next], vector: vectors[next])
                 next += 1
                 continue
             }
-            switch metric {
-            case .cosine, .dot: insertBatch(DotProduct.self, keys[range], vectors[range], loop)
-            case .l2: insertBatch(NegativeSquaredL2.self, keys[range], vectors[range], loop)
-            }
-            next += size
+            chooseLinks(for: batch, concurrently: loop)
+            finishBatch(batch, concurrently: loop)
+            next += batch.keys.count
         }
     }
 
     /// The most nodes one batch inserts: each scores every other (`O(batch² · d)`).
-    static let largestBatch = 512
+    public static let largestBatch = 512
 
-    private func insertBatch<S: HNSWScore>(
-        _: S.Type, _ keys: ArraySlice<UInt64>, _ vectors: ArraySlice<[Float]>, _ loop: ConcurrentLoop
-    ) {
-        store.reserve(store.count + keys.count)
+    /// How many of `available` new vectors ``beginBatch(keys:vectors:)`` would take as one
+    /// batch now, or 0 while the graph is too small for batches (fewer than `2 · efConstruction`
+    /// nodes: insert those one by one with `add`). A batch is at most ``largestBatch`` and at
+    /// most the graph's size, so most of a node's candidates are already linked.
+    public func batchCapacity(available: Int) -> Int {
+        count < 2 * efConstruction ? 0 : Swift.min(available, count, Self.largestBatch)
+    }
+
+    /// Phase 1 of a batch insertion (a mutation: no reads may run meanwhile): appends the first
+    /// ``batchCapacity(available:)`` of `keys` (new keys) with their vectors and draws their
+    /// levels in order; a node above the graph's top layer is linked at once, alone (the only
+    /// way the entry point moves). The others are stored but unreachable until
+    /// ``finishBatch(_:concurrently:)``. Returns nil, appending nothing, when the graph is too
+    /// small for batches or a key is already stored (then `add` them one by one).
+    ///
+    /// Between the phases the caller may run searches, `contains`, `vector(for:)` and
+    /// `remove` (removing a batch node tombstones it; its links are still written). Phase 2 is
+    /// a read and may run alongside searches; phases 1 and 3 and every other mutation must
+    /// not overlap any read.
+    /// `vectorsAreStored`: the vectors are in stored form already and kept bit for bit (as
+    /// `add(key:storedVector:)` keeps them).
+    public func beginBatch(keys: ArraySlice<UInt64>, vectors: ArraySlice<[Float]>, vectorsAreStored: Bool = false) -> HNSWBatch? {
+        precondition(keys.count == vectors.count, "HNSWIndex.beginBatch: \(keys.count) keys but \(vectors.count) vectors")
+        let size = batchCapacity(available: keys.count)
+        guard size > 0, !ids.isEmpty else { return nil }
+        let taken = keys.prefix(size)
+        guard !taken.contains(where: { ids[$0] != nil }) else { return nil }
+        store.reserve(store.count + size)
         var pending: [(id: UInt32, level: Int)] = []
-        for (key, vector) in zip(keys, vectors) {
+        for (key, vector) in zip(taken, vectors.prefix(size)) {
             let level = randomLevel()
-            let id = storableVector(vector).withUnsafeBufferPointer { store.append(key: key, vector: $0.baseAddress!, level: level) }
+            let stored = vectorsAreStored ? vector : storableVector(vector)
+            if vectorsAreStored { checkStored(stored) }
+            let id = stored.withUnsafeBufferPointer { store.append(key: key, vector: $0.baseAddress!, level: level) }
             ids[key] = id
             if level > maxLevel {
-                connect(S.self, id, level: level)
+                switch metric {
+                case .cosine, .dot: connect(DotProduct.self, id, level: level)
+                case .l2: connect(NegativeSquaredL2.self, id, level: level)
+                }
                 entryPoint = id
                 maxLevel = level
             } else {
                 pending.append((id, level))
             }
         }
+        return HNSWBatch(keys: Array(taken), nodes: pending, generation: generation)
+    }
+
+    /// Phase 2: chooses every pending node's links concurrently (`chooseLinks`, reading only
+    /// the graph as phase 1 left it, with the closest `2m` of the batch's other nodes as further
+    /// candidates, since the graph cannot reach them yet). Writes nothing the graph's readers
+    /// see, so searches may run alongside it; no mutation may.
+    public func chooseLinks(for batch: HNSWBatch, concurrently loop: ConcurrentLoop) {
+        guard batch.generation == generation, !batch.nodes.isEmpty else { return }
+        switch metric {
+        case .cosine, .dot: chooseBatchLinks(DotProduct.self, batch, loop)
+        case .l2: chooseBatchLinks(NegativeSquaredL2.self, batch, loop)
+        }
+    }
+
+    /// Phase 3 (a mutation): writes each pending node's lists, then the links back, grouped by
+    /// (layer, target) in input order and applied per target in input order, the targets
+    /// concurrently. The graph depends on the input alone, never on the threads or their timing.
+    /// A batch whose nodes the graph dropped meanwhile (every key removed: `generation` moved)
+    /// is left alone; its keys are no longer stored.
+    public func finishBatch(_ batch: HNSWBatch, concurrently loop: ConcurrentLoop) {
+        guard batch.generation == generation, let chosen = batch.choices else { return }
+        switch metric {
+        case .cosine, .dot: linkBatch(DotProduct.self, batch.nodes, chosen, loop)
+        case .l2: linkBatch(NegativeSquaredL2.self, batch.nodes, chosen, loop)
+        }
+    }
+
+    private func chooseBatchLinks<S: HNSWScore>(_: S.Type, _ batch: HNSWBatch, _ loop: ConcurrentLoop) {
         // Every append is done, so the view's pointers stay valid while threads read them.
         let view = SharedGraphView(view: store.view)
         let shared = SharedIndex(index: self)
-        let nodes = pending
+        let nodes = batch.nodes
         let chosen = LinkChoices(count: nodes.count)
         let threads = Swift.min(nodes.count, 64)
         loop(threads) { thread in
@@ -93,6 +149,13 @@ extension HNSWIndex {
                 chosen.set(position, layers)
             }
         }
+        batch.choices = chosen
+    }
+
+    private func linkBatch<S: HNSWScore>(
+        _: S.Type, _ pending: [(id: UInt32, level: Int)], _ chosen: LinkChoices, _ loop: ConcurrentLoop
+    ) {
+        let view = SharedGraphView(view: store.view)
         // Each node's own lists, then the links back, grouped by (layer, target) in input order.
         var backLinks: [(layer: Int, target: UInt32, source: UInt32)] = []
         for (position, node) in pending.enumerated() {
@@ -129,6 +192,26 @@ extension HNSWIndex {
                 }
             }
         }
+    }
+}
+
+/// A batch of nodes between the phases of a batch insertion (``HNSWIndex/beginBatch(keys:vectors:)``):
+/// stored in the graph, not yet linked. Unchecked: its owner runs the phases one after another
+/// (`choices` is written by phase 2 and read by phase 3, which the owner orders).
+public final class HNSWBatch: @unchecked Sendable {
+    /// Every key the batch took, in input order (those linked at once in phase 1 included).
+    public let keys: [UInt64]
+    /// The nodes still to link, in input order.
+    let nodes: [(id: UInt32, level: Int)]
+    /// The index's `generation` when the batch began.
+    let generation: Int
+    /// The links phase 2 chose (nil until it ran).
+    var choices: LinkChoices?
+
+    init(keys: [UInt64], nodes: [(id: UInt32, level: Int)], generation: Int) {
+        self.keys = keys
+        self.nodes = nodes
+        self.generation = generation
     }
 }
 

@@ -64,6 +64,7 @@ extension HNSWIndex {
         entryPoint = rebuilt.entryPoint
         maxLevel = rebuilt.maxLevel
         tombstoneCount = 0
+        generation += 1
         random = rebuilt.random
         scratchPool.withLock { $0.removeAll() }
     }

@@ -2,7 +2,11 @@ extension HNSWIndex {
     /// Adds `key`, or replaces its vector (a remove, then an insert under a new id).
     /// - Complexity: see ``HNSWIndex``.
     public func add(key: UInt64, vector: [Float]) {
-        let stored = storableVector(vector)
+        add(key: key, storedVector: storableVector(vector))
+    }
+
+    public func add(key: UInt64, storedVector stored: [Float]) {
+        checkStored(stored)
         if ids[key] != nil { remove(key: key) }
         stored.withUnsafeBufferPointer { insert(key: key, stored: $0.baseAddress!) }
     }

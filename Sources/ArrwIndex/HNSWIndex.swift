@@ -56,6 +56,9 @@ public final class HNSWIndex: SerializableIndex {
     var tombstoneCount: Int
     /// Draws node levels; seeded, so equal inputs build equal graphs.
     var random: SeededIndexRandom
+    /// Counts the times every node was dropped at once (`resetGraph`, `optimize`): a batch begun
+    /// in an earlier generation has lost its nodes (see ``HNSWBatch``).
+    var generation = 0
     /// Visited sets and heaps for searches, reused across queries (see `SearchScratch`).
     let scratchPool = Mutex<[SearchScratch]>([])
 
@@ -133,6 +136,7 @@ public final class HNSWIndex: SerializableIndex {
         entryPoint = 0
         maxLevel = -1
         tombstoneCount = 0
+        generation += 1
         scratchPool.withLock { $0.removeAll() }
     }
 }

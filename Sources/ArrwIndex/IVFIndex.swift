@@ -113,7 +113,11 @@ extension IVFIndex: SerializableIndex {
     }
 
     public func add(key: UInt64, vector: [Float]) {
-        let stored = storableVector(vector)
+        add(key: key, storedVector: storableVector(vector))
+    }
+
+    public func add(key: UInt64, storedVector stored: [Float]) {
+        checkStored(stored)
         if listOfKey[key] != nil { remove(key: key) }
         precondition(listOfKey.count < Int(Int32.max), "IVFIndex.add: too many vectors")
         let list = isTrained ? stored.withUnsafeBufferPointer { nearestLists(rows: $0.baseAddress!, count: 1)[0] } : -1

@@ -111,7 +111,11 @@ extension KDTreeIndex: SerializableIndex {
     }
 
     public func add(key: UInt64, vector: [Float]) {
-        let stored = storableVector(vector)
+        add(key: key, storedVector: storableVector(vector))
+    }
+
+    public func add(key: UInt64, storedVector stored: [Float]) {
+        checkStored(stored)
         precondition(store.count < Int(Int32.max), "KDTreeIndex.add: too many vectors")
         let (row, isNew) = store.store(key: key, vector: stored)
         if isNew {

@@ -146,7 +146,11 @@ extension LSHIndex: SerializableIndex {
     }
 
     public func add(key: UInt64, vector: [Float]) {
-        let stored = storableVector(vector)
+        add(key: key, storedVector: storableVector(vector))
+    }
+
+    public func add(key: UInt64, storedVector stored: [Float]) {
+        checkStored(stored)
         precondition(store.count < Int(Int32.max), "LSHIndex.add: too many vectors")
         if isHashed, let row = store.row(of: key) { unhash(row: row) }
         let (row, isNew) = store.store(key: key, vector: stored)

@@ -23,6 +23,10 @@ public protocol VectorIndex: AnyObject {
     /// Preconditions: `vector.count == dimension`, every component finite. For cosine the index
     /// stores the vector normalized to unit length (the caller rejects zero vectors).
     func add(key: UInt64, vector: [Float])
+    /// Adds, or replaces, `key` with `vector` already in stored form (as `vector(for:)` of an
+    /// index of the same metric returns it), kept bit for bit: how a vector moves from one
+    /// index to another without being normalized twice. Precondition: `vector.count == dimension`.
+    func add(key: UInt64, storedVector vector: [Float])
     /// Removes `key`; returns whether it was stored.
     @discardableResult func remove(key: UInt64) -> Bool
     /// Whether `key` is stored.
@@ -77,6 +81,11 @@ extension VectorIndex {
         var normalized = query
         if metric == .cosine { DistanceKernels.normalize(&normalized) }
         return normalized
+    }
+
+    /// Checks a stored vector's length (see `add(key:storedVector:)`).
+    func checkStored(_ vector: [Float]) {
+        precondition(vector.count == dimension, "\(Self.self).add: expected \(dimension) floats, got \(vector.count)")
     }
 
     /// Checks an add's preconditions (`vector.count == dimension`, every component finite), then

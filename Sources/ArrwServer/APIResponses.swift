@@ -71,6 +71,8 @@ enum APIResponse {
             "index_type": .string(stats.indexType.rawValue),
             "index_params": .object(stats.indexParams),
             "index_memory_bytes": .int(Int64(stats.indexMemoryBytes)),
+            "pending_index_vectors": .int(Int64(stats.pendingIndexVectors)),
+            "index_build_rate": .double((stats.indexBuildRate * 10).rounded() / 10),
             "keyword_index": stats.textAnalyzer == .none ? .null : .object([
                 "analyzer": .string(stats.textAnalyzer.rawValue), "terms": .int(Int64(stats.keywordTerms)),
                 "memory_bytes": .int(Int64(stats.keywordMemoryBytes)),

@@ -1,0 +1,142 @@
+import ArrwIndex
+import Foundation
+
+/// The background index builder of a database: one thread that moves every library's fresh
+/// tail into its index (`LibraryStore.absorbTail`), a step per library in turn, while any tail
+/// holds vectors. Writers `notify` it; it also looks every `idleCheck` on its own, so a missed
+/// notification (a replay, an index swap) only delays it. Its threads run at a lowered priority
+/// (`BuilderThreads`), so request handling goes first and the builder takes the idle CPU.
+///
+/// `pause` waits for the step in flight and holds the builder until `resume` (a snapshot
+/// encodes tails and indexes with no batch between its phases); `stop` ends it for good.
+final class IndexBuilder: @unchecked Sendable {
+    private let condition = NSCondition()
+    /// Guarded by `condition`.
+    private var hasWork = false
+    private var paused = 0
+    private var busy = false
+    private var stopped = false
+    let threads: BuilderThreads
+
+    /// How long the builder sleeps without a notification before it looks at the tails anyway.
+    static let idleCheck = 1.0
+
+    init(threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.threads = BuilderThreads(count: Swift.max(1, threads))
+    }
+
+    /// Starts the thread; `libraries()` gives the stores to look at in each round.
+    func start(libraries: @escaping @Sendable () -> [LibraryStore]) {
+        let thread = Thread { [self] in run(libraries) }
+        thread.name = "arrwdb-index-builder"
+        thread.start()
+    }
+
+    /// Tells the builder a tail grew.
+    func notify() {
+        condition.withLock {
+            hasWork = true
+            condition.signal()
+        }
+    }
+
+    /// Waits for the step in flight, then holds the builder until as many `resume`s.
+    func pause() {
+        condition.withLock {
+            paused += 1
+            while busy { condition.wait() }
+        }
+    }
+
+    func resume() {
+        condition.withLock {
+            paused -= 1
+            condition.broadcast()
+        }
+    }
+
+    /// Ends the builder once the step in flight is done, and waits for that.
+    func stop() {
+        condition.withLock {
+            stopped = true
+            condition.broadcast()
+            while busy { condition.wait() }
+        }
+    }
+
+    private func run(_ libraries: @Sendable () -> [LibraryStore]) {
+        BuilderThreads.lowerPriority()
+        while true {
+            let proceed: Bool = condition.withLock {
+                while !stopped && (paused > 0 || !hasWork) {
+                    if !condition.wait(until: Date().addingTimeInterval(Self.idleCheck)), paused == 0 { hasWork = true }
+                }
+                guard !stopped else { return false }
+                hasWork = false
+                busy = true
+                return true
+            }
+            guard proceed else { return }
+            var moved = 0
+            for library in libraries() { moved += library.absorbTail(threads: threads) }
+            condition.withLock {
+                busy = false
+                if moved > 0 { hasWork = true }
+                condition.broadcast()
+            }
+        }
+    }
+}
+
+/// A loop's body shared with its threads. Unchecked: `clear` runs only after every thread's
+/// last `run` (the loop waits for them first).
+private final class LoopBody: @unchecked Sendable {
+    private var body: (@Sendable (Int) -> Void)?
+
+    init(_ body: @escaping @Sendable (Int) -> Void) { self.body = body }
+
+    func run(_ iteration: Int) { body!(iteration) }
+
+    func clear() { body = nil }
+}
+
+/// The threads a batch's parallel phases run on: the builder's own and `count - 1` more, each
+/// at nice `niceness`, so the builder takes the CPU that requests leave idle.
+struct BuilderThreads: Sendable {
+    let count: Int
+
+    /// Linux's per-thread nice value of the builder's threads (request threads keep 0).
+    static let niceness: Int32 = 10
+
+    /// Lowers the calling thread's priority (on Linux, nice is per thread).
+    static func lowerPriority() {
+        #if os(Linux)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+        #endif
+    }
+
+    /// Runs `body(0..<iterations)`, iteration `i` on thread `i % threads`.
+    var loop: HNSWIndex.ConcurrentLoop {
+        let count = self.count
+        return { iterations, body in
+            let workers = Swift.max(1, Swift.min(count, iterations))
+            // The threads reach `body` through a box emptied before this returns, so `body`
+            // does not outlive the call (the threads may outlive it by a moment).
+            withoutActuallyEscaping(body) { body in
+                let work = LoopBody(body)
+                let done = DispatchGroup()
+                for worker in 1..<workers {
+                    done.enter()
+                    Thread {
+                        BuilderThreads.lowerPriority()
+                        for iteration in stride(from: worker, to: iterations, by: workers) { work.run(iteration) }
+                        done.leave()
+                    }.start()
+                }
+                for iteration in stride(from: 0, to: iterations, by: workers) { body(iteration) }
+                done.wait()
+                work.clear()
+            }
+        }
+    }
+}
