@@ -112,6 +112,7 @@ public struct ServerConfiguration: Sendable {
         config.limits.maxChunksPerDocument = try reader.int("MAX_CHUNKS_PER_DOCUMENT", in: 1...1_000_000) ?? config.limits.maxChunksPerDocument
         config.limits.maxTextLengthPerChunk = try reader.int("MAX_TEXT_LENGTH_PER_CHUNK", in: 1...100_000_000) ?? config.limits.maxTextLengthPerChunk
         config.limits.maxSearchResults = try reader.int("MAX_SEARCH_RESULTS", in: 1...100_000) ?? config.limits.maxSearchResults
+        config.limits.indexTailLimit = try reader.int("INDEX_TAIL_LIMIT", in: 1...100_000_000) ?? config.limits.indexTailLimit
         config.maxRequestBodyBytes = try reader.int("MAX_REQUEST_BODY_BYTES", in: 1024...(1 << 40)) ?? config.maxRequestBodyBytes
         config.rateLimitEnabled = try reader.bool("RATE_LIMIT_ENABLED") ?? config.rateLimitEnabled
         config.rateLimitPerMinute = try reader.int("RATE_LIMIT_PER_MINUTE", in: 1...10_000_000) ?? config.rateLimitPerMinute

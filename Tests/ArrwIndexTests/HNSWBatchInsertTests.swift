@@ -58,3 +58,82 @@ import Testing
         }
     }
 }
+
+/// The three phases of a batch insertion one at a time, as the engine's builder runs them:
+/// searches between them, removals between them, and a batch whose graph was emptied meanwhile.
+@Suite struct HNSWBatchPhaseTests {
+    static let dimension = 12
+
+    func filled(_ count: Int, seed: UInt64 = 5) -> (HNSWIndex, [[Float]]) {
+        var generator = SeededGenerator(seed: seed)
+        let vectors = randomVectors(count: count, dimension: Self.dimension, using: &generator)
+        let index = HNSWIndex(dimension: Self.dimension, metric: .l2, m: 8, efConstruction: 40)
+        for (key, vector) in vectors.enumerated() { index.add(key: UInt64(key), vector: vector) }
+        return (index, vectors)
+    }
+
+    @Test("a batch's nodes are stored but unreachable until linked; searches between the phases see the old graph whole")
+    func searchesBetweenPhases() throws {
+        let (index, vectors) = filled(400)
+        var generator = SeededGenerator(seed: 6)
+        let batchVectors = randomVectors(count: 100, dimension: Self.dimension, using: &generator)
+        let keys = (1000..<1100).map(UInt64.init)
+        #expect(index.batchCapacity(available: 100) == 100)
+        let batch = try #require(index.beginBatch(keys: keys[...], vectors: batchVectors[...]))
+        #expect(batch.keys == keys)
+        #expect(index.count == 500 && keys.allSatisfy(index.contains(key:)))
+        for probe in stride(from: 0, to: 400, by: 40) {
+            #expect(index.search(query: vectors[probe], k: 1, filter: nil).first?.key == UInt64(probe), "the old graph still answers")
+        }
+        index.chooseLinks(for: batch, concurrently: HNSWBatchInsertTests.inOrder)
+        index.finishBatch(batch, concurrently: HNSWBatchInsertTests.inOrder)
+        for (offset, vector) in batchVectors.enumerated() {
+            #expect(index.search(query: vector, k: 1, filter: nil).first?.key == keys[offset], "linked nodes are found")
+        }
+    }
+
+    @Test("removing a batch node and an old node between the phases leaves neither found and the rest whole")
+    func removalsBetweenPhases() throws {
+        let (index, vectors) = filled(400)
+        var generator = SeededGenerator(seed: 7)
+        let batchVectors = randomVectors(count: 64, dimension: Self.dimension, using: &generator)
+        let keys = (2000..<2064).map(UInt64.init)
+        let batch = try #require(index.beginBatch(keys: keys[...], vectors: batchVectors[...]))
+        #expect(index.remove(key: 2010) && index.remove(key: 17))
+        index.chooseLinks(for: batch, concurrently: HNSWBatchInsertTests.reversed)
+        #expect(index.remove(key: 2020))
+        index.finishBatch(batch, concurrently: HNSWBatchInsertTests.reversed)
+        #expect(index.count == 400 + 64 - 3)
+        #expect(index.search(query: batchVectors[10], k: 5, filter: nil).allSatisfy { $0.key != 2010 })
+        #expect(index.search(query: batchVectors[20], k: 5, filter: nil).allSatisfy { $0.key != 2020 })
+        #expect(index.search(query: vectors[17], k: 5, filter: nil).allSatisfy { $0.key != 17 })
+        #expect(index.search(query: batchVectors[30], k: 1, filter: nil).first?.key == 2030)
+    }
+
+    @Test("a batch whose graph was emptied between the phases is dropped, and the index stays usable")
+    func emptiedGraphDropsTheBatch() throws {
+        let (index, _) = filled(100)
+        var generator = SeededGenerator(seed: 8)
+        let batchVectors = randomVectors(count: 50, dimension: Self.dimension, using: &generator)
+        let keys = (3000..<3050).map(UInt64.init)
+        let batch = try #require(index.beginBatch(keys: keys[...], vectors: batchVectors[...]))
+        for key in (0..<100).map(UInt64.init) + keys { index.remove(key: key) }
+        #expect(index.count == 0)
+        index.chooseLinks(for: batch, concurrently: HNSWBatchInsertTests.inOrder)
+        index.finishBatch(batch, concurrently: HNSWBatchInsertTests.inOrder)
+        #expect(index.count == 0 && index.search(query: batchVectors[0], k: 3, filter: nil).isEmpty)
+        index.add(key: 1, vector: batchVectors[0])
+        #expect(index.search(query: batchVectors[0], k: 1, filter: nil).first?.key == 1)
+    }
+
+    @Test("vectors given in stored form are kept bit for bit")
+    func storedFormIsKept() throws {
+        let index = HNSWIndex(dimension: 3, metric: .cosine)
+        let stored: [Float] = [0.6000001, 0.79999995, 0]
+        index.add(key: 9, storedVector: stored)
+        #expect(index.vector(for: 9) == stored)
+        let brute = BruteForceIndex(dimension: 3, metric: .cosine)
+        brute.add(key: 9, storedVector: stored)
+        #expect(brute.vector(for: 9) == stored)
+    }
+}

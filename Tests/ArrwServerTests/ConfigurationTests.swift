@@ -31,7 +31,7 @@ import Testing
             "WAL_SYNC_INTERVAL_SECONDS": "0.5", "DATA_DIR": "/tmp/arrw", "API_KEYS": "a, b,,c", "JOB_WORKERS": "2",
             "EMBEDDING_MODEL_PATH": "/models/minilm", "MAX_REQUEST_BODY_BYTES": "2048", "EMBEDDING_THREADS": "1",
             "EVENT_QUEUE_LIMIT": "100", "WS_OUTBOUND_QUEUE_LIMIT": "9", "WS_OUTBOUND_QUEUE_BYTES": "100000",
-            "SSE_KEEPALIVE_SECONDS": "5", "COHERE_BASE_URL": "http://127.0.0.1:9999",
+            "SSE_KEEPALIVE_SECONDS": "5", "COHERE_BASE_URL": "http://127.0.0.1:9999", "INDEX_TAIL_LIMIT": "5000",
         ])
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.port == 9001)
@@ -47,6 +47,7 @@ import Testing
         #expect(configuration.limits.maxChunksPerDocument == 7)
         #expect(configuration.limits.maxTextLengthPerChunk == 99)
         #expect(configuration.limits.maxSearchResults == 12)
+        #expect(configuration.limits.indexTailLimit == 5000)
         #expect(configuration.snapshotIntervalSeconds == 60)
         #expect(configuration.walSyncIntervalSeconds == 0.5)
         #expect(configuration.dataDirectory == "/tmp/arrw")
@@ -70,7 +71,7 @@ import Testing
         ("MAX_SEARCH_RESULTS", "1.5"), ("SNAPSHOT_INTERVAL_SECONDS", "0"), ("WAL_SYNC_INTERVAL_SECONDS", "-1"),
         ("EVENT_QUEUE_LIMIT", "1"), ("WS_OUTBOUND_QUEUE_LIMIT", "none"), ("WS_OUTBOUND_QUEUE_BYTES", "12"), ("SSE_KEEPALIVE_SECONDS", "0"),
         ("JOB_WORKERS", "none"), ("MAX_REQUEST_BODY_BYTES", "1"), ("EMBEDDING_THREADS", "0"),
-        ("COHERE_BASE_URL", "ftp://example.com"),
+        ("COHERE_BASE_URL", "ftp://example.com"), ("INDEX_TAIL_LIMIT", "0"),
     ])
     func badValuesNameTheVariable(variable: String, value: String) {
         let error = #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment([variable: value]) }
