@@ -211,7 +211,9 @@ private struct JSONParser {
 
     /// RFC 8259 number grammar; integers that fit in Int64 stay exact. Short decimals use the
     /// exact fast path (at most 15 significant digits and a power of ten up to 22, so one
-    /// correctly rounded multiply or divide); anything else goes to `strtod`.
+    /// correctly rounded multiply or divide); up to 19 digits go through `extendedPrecision`
+    /// where the platform has it; anything else goes to `strtod`. Every path gives the
+    /// correctly rounded double.
     mutating func number() throws -> JSONValue {
         let start = offset
         let negative = current == UInt8(ascii: "-")
@@ -272,6 +274,9 @@ private struct JSONParser {
             let value = exponent < 0 ? Double(mantissa) / Self.powersOfTen[-exponent] : Double(mantissa) * Self.powersOfTen[exponent]
             return .double(negative ? -value : value)
         }
+        if !integral, digits <= 19, let value = Self.extendedPrecision(mantissa: mantissa, exponent: exponent) {
+            return .double(negative ? -value : value)
+        }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
         if integral, let exact = Int64(text) { return .int(exact) }
         guard let value = Double(text), value.isFinite else {
@@ -281,4 +286,27 @@ private struct JSONParser {
     }
 
     static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
+
+    #if arch(x86_64) && !os(Windows)
+    /// `mantissa · 10^exponent` correctly rounded to a double, through x87 extended precision
+    /// (the fast path of Gay's and Clinger's readers, for the 16–19 digits that printing a float
+    /// round-trip gives): the mantissa and `10^|exponent|` (|exponent| ≤ 27, below 2^64) are
+    /// exact in `Float80`, so one multiply or divide rounds once, to within half a 64-bit ulp.
+    /// Rounding that to 53 bits is then correct unless it sits within an ulp of a halfway point
+    /// (its 11 low bits near `0x400`): nil there, for `strtod` to decide.
+    static func extendedPrecision(mantissa: UInt64, exponent: Int) -> Double? {
+        guard mantissa != 0, (-27...27).contains(exponent) else { return mantissa == 0 ? 0 : nil }
+        let scale = powersOfTenExtended[abs(exponent)]
+        let value = exponent < 0 ? Float80(mantissa) / scale : Float80(mantissa) * scale
+        let lowBits = value.significandBitPattern & 0x7FF
+        guard !(0x3FF...0x401).contains(lowBits) else { return nil }
+        return Double(value)
+    }
+
+    static let powersOfTenExtended: [Float80] = (0...27).map { power in
+        (0..<power).reduce(Float80(1)) { product, _ in product * 10 }
+    }
+    #else
+    static func extendedPrecision(mantissa: UInt64, exponent: Int) -> Double? { nil }
+    #endif
 }

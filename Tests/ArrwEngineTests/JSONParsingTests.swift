@@ -33,6 +33,26 @@ import Testing
         }
     }
 
+    @Test("16 to 19 significant digits (a float printed to round-trip, as Python and numpy send it) parse to strtod's double")
+    func longMantissas() throws {
+        var generator = SeededGenerator(seed: 6)
+        var texts: [String] = ["0.41800999641418457", "-0.0026512451004236937", "1.0000000000000002", "0.30000000000000004",
+                               "9007199254740993.5", "123456789012345678.9", "0.1234567890123456789"]
+        for _ in 0..<100_000 {
+            let mantissa = UInt64.random(in: 1_000_000_000_000_000_000...9_999_999_999_999_999_999, using: &generator)
+            let digits = Int.random(in: 16...19, using: &generator)
+            let significant = String(String(mantissa).prefix(digits))
+            let point = Int.random(in: 1..<significant.count, using: &generator)
+            let exponent = Bool.random(using: &generator) ? "e\(Int.random(in: -30...30, using: &generator))" : ""
+            texts.append("\(significant.prefix(point)).\(significant.dropFirst(point))\(exponent)")
+            texts.append("\(Double(Float.random(in: -1...1, using: &generator)))")
+        }
+        for text in texts {
+            let parsed = try #require(try? parse(text), "\(text)").number
+            #expect(parsed?.bitPattern == Double(text)!.bitPattern, "\(text)")
+        }
+    }
+
     @Test("broken JSON is an error naming the byte, never a crash")
     func rejects() {
         let broken = [
