@@ -8,26 +8,21 @@ import Hummingbird
 /// snake_case; times are ISO 8601 UTC with milliseconds; absent values are `null` where a
 /// client relies on the key and omitted elsewhere.
 enum APIResponse {
-    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) throws -> Response {
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try encode(value))))
+            body: .init(byteBuffer: ByteBuffer(bytes: encode(value))))
     }
 
-    /// The JSON text of `value` as every answer writes it (sorted keys, `/` unescaped).
-    static func encode(_ value: JSONValue) throws -> Data {
-        try encoder.encode(value)
+    /// The JSON text of `value` as every answer writes it (sorted keys, `/` unescaped; see
+    /// `JSONValue.jsonBytes`).
+    static func encode(_ value: JSONValue) -> [UInt8] {
+        value.jsonBytes
     }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 
     /// `value` as compact JSON text (one line), for NDJSON and SSE frames.
-    static func text(_ value: JSONValue) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
+    static func text(_ value: JSONValue) -> String {
+        String(decoding: value.jsonBytes, as: UTF8.self)
     }
 
     /// An event as subscribers receive it: `{"sequence", "type", "library_id", "timestamp", "data"}`.

@@ -12,7 +12,7 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
             let id = try context.parameters.require("id")
             _ = try database.library(id)
             let draft = try DocumentJSON.draft(try await body.json(from: request), limits: database.limits)
-            return try APIResponse.json(APIResponse.document(try await database.addDocument(libraryId: id, draft)), status: .created)
+            return APIResponse.json(APIResponse.document(try await database.addDocument(libraryId: id, draft)), status: .created)
         }
         group.post(":id/documents/batch") { request, context in
             let id = try context.parameters.require("id")
@@ -23,7 +23,7 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
             let drafts = documents.map { json in
                 Result { try DocumentJSON.draft(json, limits: database.limits) }.mapError { $0 as? EngineError ?? .validation("\($0)") }
             }
-            return try APIResponse.json(APIResponse.batch(try await database.addDocuments(libraryId: id, drafts)))
+            return APIResponse.json(APIResponse.batch(try await database.addDocuments(libraryId: id, drafts)))
         }
         group.post(":id/documents/stream") { request, context in
             let id = try context.parameters.require("id")
@@ -34,14 +34,14 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
             let id = try context.parameters.require("id")
             _ = try database.library(id)
             let ids = try await body.decode(BatchDeleteBody.self, from: request).documentIds
-            return try APIResponse.json(APIResponse.batch(try await database.deleteDocuments(libraryId: id, documentIds: ids)))
+            return APIResponse.json(APIResponse.batch(try await database.deleteDocuments(libraryId: id, documentIds: ids)))
         }
         group.get(":id/documents") { request, context in
             let page = try database.listDocuments(
                 libraryId: context.parameters.require("id"), limit: try request.intQuery("limit") ?? 100,
                 cursor: request.uri.queryParameters.get("cursor"),
                 includeEmbeddings: try request.boolQuery("include_embeddings") ?? false)
-            return try APIResponse.json(.object([
+            return APIResponse.json(.object([
                 "documents": .array(page.documents.map(APIResponse.document)),
                 "next_cursor": page.nextCursor.map(JSONValue.string) ?? .null,
             ]))
@@ -50,7 +50,7 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
             let document = try database.document(
                 libraryId: context.parameters.require("id"), documentId: context.parameters.require("doc"),
                 includeEmbeddings: try request.boolQuery("include_embeddings") ?? false)
-            return try APIResponse.json(APIResponse.document(document))
+            return APIResponse.json(APIResponse.document(document))
         }
         group.put(":id/documents/:doc") { request, context in
             let id = try context.parameters.require("id")
@@ -58,7 +58,7 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
             let draft = try DocumentJSON.draft(try await body.json(from: request), limits: database.limits)
             let (document, created) = try await database.replaceDocument(
                 libraryId: id, documentId: context.parameters.require("doc"), draft)
-            return try APIResponse.json(APIResponse.document(document), status: created ? .created : .ok)
+            return APIResponse.json(APIResponse.document(document), status: created ? .created : .ok)
         }
         group.delete(":id/documents/:doc") { _, context in
             try await database.deleteDocument(libraryId: context.parameters.require("id"), documentId: context.parameters.require("doc"))

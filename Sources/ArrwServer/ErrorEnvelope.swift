@@ -63,9 +63,7 @@ enum ErrorEnvelope {
 
     /// `{"error": error}` with `status`.
     private static func make(_ status: HTTPResponse.Status, _ error: JSONValue) -> Response {
-        let envelope = JSONValue.object(["error": error])
-        return (try? APIResponse.json(envelope, status: status))
-            ?? Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
+        APIResponse.json(.object(["error": error]), status: status)
     }
 
     private static func message(for error: HTTPError, request: Request) -> String {

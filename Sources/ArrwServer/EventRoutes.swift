@@ -32,7 +32,7 @@ struct EventRoutes<Context: RequestContext>: Sendable {
     func register(on router: Router<Context>) {
         router.get("v1/events/stats") { _, _ in
             let statistics = database.events.statistics
-            return try APIResponse.json(.object([
+            return APIResponse.json(.object([
                 "total_published": .int(Int64(statistics.totalPublished)),
                 "total_delivered": .int(Int64(statistics.totalDelivered)),
                 "active_subscribers": .int(Int64(statistics.activeSubscribers)),
@@ -60,7 +60,7 @@ struct EventRoutes<Context: RequestContext>: Sendable {
                         }
                     } catch let end as SubscriptionEnd {
                         let error: JSONValue = .object(["error": APIResponse.error(.subscriberTooSlow, message: end.description)])
-                        try await writer.write(ByteBuffer(string: "event: error\ndata: \(try APIResponse.text(error))\n\n"))
+                        try await writer.write(ByteBuffer(string: "event: error\ndata: \(APIResponse.text(error))\n\n"))
                     }
                     try await writer.finish(nil)
                 } onGracefulShutdown: {
@@ -77,7 +77,7 @@ struct EventRoutes<Context: RequestContext>: Sendable {
     /// One SSE frame for `event`.
     static func frame(_ event: ChangeEvent) throws -> ByteBuffer {
         let id = event.isChange ? "id: \(event.sequence)\n" : ""
-        return ByteBuffer(string: "\(id)event: \(event.kind.rawValue)\ndata: \(try APIResponse.text(APIResponse.event(event)))\n\n")
+        return ByteBuffer(string: "\(id)event: \(event.kind.rawValue)\ndata: \(APIResponse.text(APIResponse.event(event)))\n\n")
     }
 
     /// `library_id` and `types` from the query string, each checked.

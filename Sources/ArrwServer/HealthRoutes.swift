@@ -10,10 +10,10 @@ struct HealthRoutes<Context: RequestContext>: Sendable {
 
     func register(on router: Router<Context>) {
         router.get("health") { _, _ in
-            try APIResponse.json(.object(["status": .string("healthy"), "version": .string(version)]))
+            APIResponse.json(.object(["status": .string("healthy"), "version": .string(version)]))
         }
         router.get("readiness") { _, _ in
-            try APIResponse.json(.object(["ready": .bool(true)]))
+            APIResponse.json(.object(["ready": .bool(true)]))
         }
         router.get("health/detailed") { _, _ in
             let libraries = database.listLibraries()
@@ -42,7 +42,7 @@ struct HealthRoutes<Context: RequestContext>: Sendable {
                     "error": storage.failure.map(JSONValue.string) ?? .null,
                 ]),
             ]
-            return try APIResponse.json(.object([
+            return APIResponse.json(.object([
                 "status": .string(storage.failure == nil ? "healthy" : "degraded"), "version": .string(version), "components": .object(components),
             ]))
         }

@@ -26,7 +26,7 @@ struct HybridSearchRoute<Context: RequestContext>: Sendable {
             let id = try context.parameters.require("id")
             _ = try database.library(id)
             let query = try HybridSearchAPI.query(try await body.json(from: request), limits: database.limits)
-            return try APIResponse.json(try await HybridSearchAPI.answer(database: database, library: id, query))
+            return APIResponse.json(try await HybridSearchAPI.answer(database: database, library: id, query))
         }
     }
 }

@@ -23,16 +23,16 @@ struct IndexRoutes<Context: RequestContext>: Sendable {
             let id = try context.parameters.require("id")
             var input = request.headers[.contentLength] == "0" ? [:] : try await optionalBody(request)
             input["library_id"] = .string(id)
-            return try APIResponse.json(try await run(.indexRebuild, library: id, input: .object(input)))
+            return APIResponse.json(try await run(.indexRebuild, library: id, input: .object(input)))
         }
         group.post(":id/index/optimize") { _, context in
             let id = try context.parameters.require("id")
-            return try APIResponse.json(try await run(.indexOptimize, library: id, input: .object(["library_id": .string(id)])))
+            return APIResponse.json(try await run(.indexOptimize, library: id, input: .object(["library_id": .string(id)])))
         }
         group.get(":id/index/statistics") { _, context in
             let statistics = try jobs.database.statistics(context.parameters.require("id"))
             let library = try jobs.database.library(context.parameters.require("id"))
-            return try APIResponse.json(.object([
+            return APIResponse.json(.object([
                 "library_id": .string(library.id.uuidString.lowercased()), "index_type": .string(statistics.indexType.rawValue),
                 "total_vectors": .int(Int64(statistics.chunkCount)),
                 "index_stats": .object([

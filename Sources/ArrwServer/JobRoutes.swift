@@ -22,7 +22,7 @@ struct JobRoutes<Context: RequestContext>: Sendable {
 
     func register(on group: RouterGroup<Context>) {
         group.get("stats/queue") { _, _ in
-            try APIResponse.json(queueStatistics())
+            APIResponse.json(queueStatistics())
         }
         group.post(":\(Self.parameter)") { request, context in
             let name = try context.parameters.require(Self.parameter)
@@ -39,9 +39,9 @@ struct JobRoutes<Context: RequestContext>: Sendable {
             }
             let job = try await queue.submit(type, libraryId: library, input: input)
             var answer: [String: JSONValue] = ["job_id": .string(job.id.uuidString.lowercased()), "status": .string(job.status.rawValue)]
-            guard original else { return try APIResponse.json(.object(answer), status: .accepted) }
+            guard original else { return APIResponse.json(.object(answer), status: .accepted) }
             answer["message"] = .string("\(type.rawValue) job submitted")
-            return try APIResponse.json(.object(answer))
+            return APIResponse.json(.object(answer))
         }
         group.get(":\(Self.parameter)/result") { _, context in
             let bytes = try queue.exportFile(context.parameters.require(Self.parameter))
@@ -50,13 +50,13 @@ struct JobRoutes<Context: RequestContext>: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         group.get(":\(Self.parameter)") { _, context in
-            try APIResponse.json(APIResponse.job(try queue.job(context.parameters.require(Self.parameter))))
+            APIResponse.json(APIResponse.job(try queue.job(context.parameters.require(Self.parameter))))
         }
         group.delete(":\(Self.parameter)") { _, context in
-            try APIResponse.json(APIResponse.job(try await queue.cancel(context.parameters.require(Self.parameter))))
+            APIResponse.json(APIResponse.job(try await queue.cancel(context.parameters.require(Self.parameter))))
         }
         group.get { request, _ in
-            try APIResponse.json(try list(request))
+            APIResponse.json(try list(request))
         }
     }
 

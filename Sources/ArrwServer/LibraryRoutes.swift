@@ -12,34 +12,34 @@ struct LibraryRoutes<Context: RequestContext>: Sendable {
     func register(on group: RouterGroup<Context>) {
         group.post { request, _ in
             let draft = try await body.decode(CreateLibraryBody.self, from: request).draft()
-            return try APIResponse.json(APIResponse.library(try await database.createLibrary(draft)), status: .created)
+            return APIResponse.json(APIResponse.library(try await database.createLibrary(draft)), status: .created)
         }
         group.get { _, _ in
-            try APIResponse.json(.object(["libraries": .array(database.listLibraries().map(APIResponse.library))]))
+            APIResponse.json(.object(["libraries": .array(database.listLibraries().map(APIResponse.library))]))
         }
         group.get(":id") { _, context in
-            try APIResponse.json(APIResponse.library(try database.library(context.parameters.require("id"))))
+            APIResponse.json(APIResponse.library(try database.library(context.parameters.require("id"))))
         }
         group.patch(":id") { request, context in
             let id = try context.parameters.require("id")
             _ = try database.library(id)
             let patch = try await body.decode(PatchLibraryBody.self, from: request).patch
             let (library, rebuilding) = try await database.updateLibrary(id, patch)
-            guard rebuilding else { return try APIResponse.json(APIResponse.library(library)) }
+            guard rebuilding else { return APIResponse.json(APIResponse.library(library)) }
             // The change is logged; with the queue full its job is submitted by the queue's
             // housekeeping within a minute instead, and the answer has no job_id.
             let job = try? await jobs.submit(.indexRebuild, libraryId: id, input: .object(["library_id": .string(id)]))
             var answer = APIResponse.library(library).object ?? [:]
             answer["build_state"] = .string("building")
             answer["job_id"] = job.map { .string($0.id.uuidString.lowercased()) } ?? .null
-            return try APIResponse.json(.object(answer), status: .accepted)
+            return APIResponse.json(.object(answer), status: .accepted)
         }
         group.delete(":id") { _, context in
             try await database.deleteLibrary(context.parameters.require("id"))
             return Response(status: .noContent)
         }
         group.get(":id/statistics") { _, context in
-            try APIResponse.json(APIResponse.statistics(try database.statistics(context.parameters.require("id"))))
+            APIResponse.json(APIResponse.statistics(try database.statistics(context.parameters.require("id"))))
         }
     }
 }

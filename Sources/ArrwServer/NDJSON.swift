@@ -19,7 +19,7 @@ enum NDJSON {
 
     /// `value` as one line: its JSON text and a newline, appended to `buffer`.
     static func append(_ value: JSONValue, to buffer: inout ByteBuffer) throws {
-        buffer.writeBytes(try APIResponse.encode(value))
+        buffer.writeBytes(APIResponse.encode(value))
         buffer.writeInteger(UInt8(ascii: "\n"))
     }
 

@@ -35,7 +35,7 @@ struct NDJSONDocumentUpload: Sendable {
         guard NDJSON.isAccepted(by: request) else {
             var results: [BatchItemResult] = []
             try await run(request.body) { results += $0.results }
-            return try APIResponse.json(APIResponse.batch(BatchOutcome(results: results)))
+            return APIResponse.json(APIResponse.batch(BatchOutcome(results: results)))
         }
         return NDJSON.response { writer in
             var successful = 0

@@ -20,7 +20,7 @@ struct RerankSearchRoute<Context: RequestContext>: Sendable {
             _ = try database.library(id)
             let query = try Self.query(try await body.json(from: request), limits: database.limits)
             let outcome = try await database.rerankSearch(libraryId: id, query, reranker: reranker)
-            return try APIResponse.json(.object([
+            return APIResponse.json(.object([
                 "results": .array(outcome.hits.map(APIResponse.searchHit)), "total": .int(Int64(outcome.hits.count)),
                 "total_results": .int(Int64(outcome.hits.count)), "query_time_ms": .double(outcome.queryTimeMs),
                 "rerank_function": .string(query.method.rawValue), "rerank_params": .object(outcome.parameters),

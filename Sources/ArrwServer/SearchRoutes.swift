@@ -10,14 +10,14 @@ struct SearchRoutes<Context: RequestContext>: Sendable {
 
     func register(on group: RouterGroup<Context>) {
         group.post(":id/search") { request, context in
-            try APIResponse.json(APIResponse.search(try await search(request, context, requireFilter: false)))
+            APIResponse.json(APIResponse.search(try await search(request, context, requireFilter: false)))
         }
         group.post(":id/search/metadata") { request, context in
-            try APIResponse.json(APIResponse.search(try await search(request, context, requireFilter: true)))
+            APIResponse.json(APIResponse.search(try await search(request, context, requireFilter: true)))
         }
         group.post(":id/search/stream") { request, context in
             let outcome = try await search(request, context, requireFilter: false)
-            guard NDJSON.isAccepted(by: request) else { return try APIResponse.json(APIResponse.search(outcome)) }
+            guard NDJSON.isAccepted(by: request) else { return APIResponse.json(APIResponse.search(outcome)) }
             return NDJSON.response { writer in
                 for hit in outcome.hits {
                     var line = ByteBuffer()

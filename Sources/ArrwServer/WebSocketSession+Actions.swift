@@ -77,14 +77,14 @@ extension WebSocketSession {
         Task {
             do {
                 for try await event in subscription {
-                    send(try APIResponse.text(.object(["type": .string("event"), "event": APIResponse.event(event)])))
+                    send(APIResponse.text(.object(["type": .string("event"), "event": APIResponse.event(event)])))
                 }
             } catch {
                 let reason = (error as? SubscriptionEnd)?.description ?? "\(error)"
-                send((try? APIResponse.text(.object([
+                send(APIResponse.text(.object([
                     "type": .string("subscription_ended"),
                     "error": APIResponse.error(StreamErrorCode.subscriberTooSlow, message: reason),
-                ]))) ?? "")
+                ])))
             }
         }
         return .object([

@@ -168,11 +168,6 @@ final class WebSocketSession: Sendable {
             "request_id": requestId, "success": .bool(error == nil), "data": data ?? .null,
             "error": error.map(APIResponse.error) ?? .null,
         ])
-        return (try? APIResponse.text(message)) ?? unencodableReply
+        return APIResponse.text(message)
     }
-
-    /// What is sent when a reply cannot be encoded; it holds only strings and nulls, which always encode.
-    private static let unencodableReply = (try? APIResponse.text(.object([
-        "request_id": .null, "success": .bool(false), "data": .null, "error": APIResponse.error(ErrorEnvelope.internalError),
-    ]))) ?? ""
 }
