@@ -1,11 +1,13 @@
 import ArrwIndex
 import Foundation
+import Synchronization
 
 /// The background index builder of a database: one thread that moves every library's fresh
 /// tail into its index (`LibraryStore.absorbTail`), a step per library in turn, while any tail
 /// holds vectors. Writers `notify` it; it also looks every `idleCheck` on its own, so a missed
 /// notification (a replay, an index swap) only delays it. Its threads run at a lowered priority
-/// (`BuilderThreads`), so request handling goes first and the builder takes the idle CPU.
+/// (`BuilderThreads`), so request handling goes first and the builder takes the idle CPU; while
+/// writes arrive it leaves one core to them altogether.
 ///
 /// `pause` waits for the step in flight and holds the builder until `resume` (a snapshot
 /// encodes tails and indexes with no batch between its phases); `stop` ends it for good.
@@ -22,7 +24,7 @@ final class IndexBuilder: @unchecked Sendable {
     static let idleCheck = 1.0
 
     init(threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
-        self.threads = BuilderThreads(count: Swift.max(1, threads))
+        self.threads = BuilderThreads(count: Swift.max(1, threads), writes: WriteActivity())
     }
 
     /// Starts the thread; `libraries()` gives the stores to look at in each round.
@@ -34,6 +36,7 @@ final class IndexBuilder: @unchecked Sendable {
 
     /// Tells the builder a tail grew.
     func notify() {
+        threads.writes.note()
         condition.withLock {
             hasWork = true
             condition.signal()
@@ -100,10 +103,13 @@ private final class LoopBody: @unchecked Sendable {
     func clear() { body = nil }
 }
 
-/// The threads a batch's parallel phases run on: the builder's own and `count - 1` more, each
-/// at nice `niceness`, so the builder takes the CPU that requests leave idle.
+/// The threads a batch's parallel phases run on: the builder's own and up to `count - 1` more,
+/// each at nice `niceness`, so the builder takes the CPU that requests leave idle. While writes
+/// arrive (`writes.isRecent`) a phase runs on one thread fewer: a lowered priority does not stop
+/// a builder thread from sharing a core (and its caches) with the thread serving the writer.
 struct BuilderThreads: Sendable {
     let count: Int
+    let writes: WriteActivity
 
     /// Linux's per-thread nice value of the builder's threads (request threads keep 0).
     static let niceness: Int32 = 10
@@ -117,9 +123,9 @@ struct BuilderThreads: Sendable {
 
     /// Runs `body(0..<iterations)`, iteration `i` on thread `i % threads`.
     var loop: HNSWIndex.ConcurrentLoop {
-        let count = self.count
+        let (count, writes) = (self.count, self.writes)
         return { iterations, body in
-            let workers = Swift.max(1, Swift.min(count, iterations))
+            let workers = Swift.max(1, Swift.min(writes.isRecent ? count - 1 : count, iterations))
             // The threads reach `body` through a box emptied before this returns, so `body`
             // does not outlive the call (the threads may outlive it by a moment).
             withoutActuallyEscaping(body) { body in
@@ -138,5 +144,21 @@ struct BuilderThreads: Sendable {
                 work.clear()
             }
         }
+    }
+}
+
+/// When a writer last handed the builder work.
+final class WriteActivity: Sendable {
+    private let last = Atomic<UInt64>(0)
+
+    /// How long after a write the builder still counts writes as arriving.
+    static let window: UInt64 = 200_000_000
+
+    func note() {
+        last.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
+    }
+
+    var isRecent: Bool {
+        DispatchTime.now().uptimeNanoseconds &- last.load(ordering: .relaxed) < Self.window
     }
 }
