@@ -62,7 +62,8 @@ extension HNSWIndex {
         guard size > 0, !ids.isEmpty else { return nil }
         let taken = keys.prefix(size)
         guard !taken.contains(where: { ids[$0] != nil }) else { return nil }
-        store.reserve(store.count + size)
+        // Grown by half at least, as appends grow it: an exact fit would copy every node each batch.
+        if store.count + size > store.capacity { store.reserve(Swift.max(store.count + size, store.capacity + store.capacity / 2)) }
         var pending: [(id: UInt32, level: Int)] = []
         for (key, vector) in zip(taken, vectors.prefix(size)) {
             let level = randomLevel()

@@ -105,8 +105,9 @@ private final class LoopBody: @unchecked Sendable {
 
 /// The threads a batch's parallel phases run on: the builder's own and up to `count - 1` more,
 /// each at nice `niceness`, so the builder takes the CPU that requests leave idle. While writes
-/// arrive (`writes.isRecent`) a phase runs on one thread fewer: a lowered priority does not stop
-/// a builder thread from sharing a core (and its caches) with the thread serving the writer.
+/// arrive a phase can run on one thread fewer (`loop(sparingACore:)`): a lowered priority does
+/// not stop a builder thread from sharing a core (and its caches) with the thread serving the
+/// writer.
 struct BuilderThreads: Sendable {
     let count: Int
     let writes: WriteActivity
@@ -121,11 +122,12 @@ struct BuilderThreads: Sendable {
         #endif
     }
 
-    /// Runs `body(0..<iterations)`, iteration `i` on thread `i % threads`.
-    var loop: HNSWIndex.ConcurrentLoop {
-        let (count, writes) = (self.count, self.writes)
+    /// Runs `body(0..<iterations)`, iteration `i` on thread `i % threads`, on every core, or on
+    /// all but one with `sparingACore`.
+    func loop(sparingACore: Bool) -> HNSWIndex.ConcurrentLoop {
+        let threads = sparingACore ? count - 1 : count
         return { iterations, body in
-            let workers = Swift.max(1, Swift.min(writes.isRecent ? count - 1 : count, iterations))
+            let workers = Swift.max(1, Swift.min(threads, iterations))
             // The threads reach `body` through a box emptied before this returns, so `body`
             // does not outlive the call (the threads may outlive it by a moment).
             withoutActuallyEscaping(body) { body in

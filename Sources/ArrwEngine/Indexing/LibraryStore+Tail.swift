@@ -81,10 +81,12 @@ extension LibraryStore {
         case .moved(let count):
             moved = count
         case .batch(let graph, let batch):
-            graphLock.withLock { graph.chooseLinks(for: batch, concurrently: threads.loop) }
+            // Writers arriving get a core of their own, unless they wait for the builder anyway.
+            let loop = threads.loop(sparingACore: threads.writes.isRecent && !tailWaiters.hasWaiters)
+            graphLock.withLock { graph.chooseLinks(for: batch, concurrently: loop) }
             moved = lock.withWriteLock {
                 guard index === graph else { return 0 }
-                graph.finishBatch(batch, concurrently: threads.loop)
+                graph.finishBatch(batch, concurrently: loop)
                 for key in batch.keys.reversed() { tail?.remove(key: key) }
                 return batch.keys.count
             }
@@ -126,6 +128,8 @@ final class TailWaiters: Sendable {
         }
         if now { continuation.resume(returning: true) }
     }
+
+    var hasWaiters: Bool { waiting.withLock { !$0.isEmpty } }
 
     func resumeAll() {
         let woken = waiting.withLock { waiting in
