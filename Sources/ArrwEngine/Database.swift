@@ -216,7 +216,8 @@ public final class Database: Sendable {
     public func buildIndex(
         libraryId: String, optimize: Bool, progress: (Int, Int) async throws -> Void
     ) async throws -> IndexBuildOutcome? {
-        try await store(libraryId).buildPending(optimizeIfIdle: optimize, progress: progress)
+        defer { indexBuilder.notify() }
+        return try await store(libraryId).buildPending(optimizeIfIdle: optimize, progress: progress)
     }
 
     /// Drops the library's pending index change (a cancelled `index_rebuild`), logging a change

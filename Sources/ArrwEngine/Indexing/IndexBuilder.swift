@@ -18,6 +18,8 @@ final class IndexBuilder: @unchecked Sendable {
     private var paused = 0
     private var busy = false
     private var stopped = false
+    /// The builder's thread, once started.
+    private var thread: Thread?
     let threads: BuilderThreads
 
     /// How long the builder sleeps without a notification before it looks at the tails anyway.
@@ -31,6 +33,7 @@ final class IndexBuilder: @unchecked Sendable {
     func start(libraries: @escaping @Sendable () -> [LibraryStore]) {
         let thread = Thread { [self] in run(libraries) }
         thread.name = "arrwdb-index-builder"
+        condition.withLock { self.thread = thread }
         thread.start()
     }
 
@@ -58,11 +61,14 @@ final class IndexBuilder: @unchecked Sendable {
         }
     }
 
-    /// Ends the builder once the step in flight is done, and waits for that.
+    /// Ends the builder once the step in flight is done, and waits for that (unless called on
+    /// the builder's own thread, as the database's `deinit` can be when the builder held the
+    /// last reference for a moment).
     func stop() {
         condition.withLock {
             stopped = true
             condition.broadcast()
+            guard Thread.current !== thread else { return }
             while busy { condition.wait() }
         }
     }
