@@ -6,7 +6,8 @@ import Foundation
 /// `index_rebuild` job drives it. Searches keep using the old index; once the build starts
 /// (`collecting`), every change applied meanwhile is recorded in `pending` and replayed on the
 /// new index just before it is swapped in, under the write lock, so no search ever sees a mix of
-/// the two and no write is lost (vectors added meanwhile become the new index's fresh tail). `pending` and `collecting` are guarded by the owning store's lock.
+/// the two and no write is lost (vectors added meanwhile become the new index's fresh tail).
+/// `pending` and `collecting` are guarded by the owning store's lock.
 final class IndexRebuild: @unchecked Sendable {
     enum Change {
         case add(UInt64, [Float])

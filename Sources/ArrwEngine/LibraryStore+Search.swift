@@ -56,14 +56,17 @@ extension LibraryStore {
         return mergingTail(found, query: vector, k: k, allow: filter.map(allowList))
     }
 
-    /// The search planner of the index. Without a filter, or on the brute-force index (whose scan already
-    /// checks the filter only for rows that would make the top k), the index answers directly.
+    /// The search planner of the index. Without a filter, or on the brute-force index (whose
+    /// scan already checks the filter only for rows that would make the top k), the index
+    /// answers directly.
     /// On other indexes a filter's pass rate is estimated from a sample of chunks: when few pass,
     /// the passing chunks are collected and scored exactly; otherwise the index searches with the
     /// filter as an allow-list, and should it return fewer than `k` (an approximate index can),
     /// the passing chunks are scored exactly. Either way `k` hits come back whenever `k` pass.
     /// Runs under the read lock.
-    private func plannedIndexSearch(_ index: any VectorIndex, vector: [Float], k: Int, filter: Filter?, options: SearchOptions) -> [Neighbor] {
+    private func plannedIndexSearch(
+        _ index: any VectorIndex, vector: [Float], k: Int, filter: Filter?, options: SearchOptions
+    ) -> [Neighbor] {
         guard let filter else { return index.search(query: vector, k: k, filter: nil, options: options) }
         let allow = allowList(filter)
         if index is BruteForceIndex { return index.search(query: vector, k: k, filter: allow, options: options) }

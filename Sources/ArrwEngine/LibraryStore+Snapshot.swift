@@ -33,7 +33,7 @@ final class ParallelResult<Value>: @unchecked Sendable {
 /// | documents | UInt64 count; each id, title, metadata, created, updated, order sequence UInt64, UInt32 chunk count, then per chunk key UInt64, id, text, metadata |
 /// | index | UInt8 flag, then UInt64 length and the index in its own envelope (`IndexCodec`) |
 /// | keyword index | UInt8 flag (0 for `none`), then UInt64 length and `BM25Index.encoded()` |
-/// | fresh tail | UInt8 flag (1 exactly when the index is there), then UInt64 length and the tail (a brute-force index) in its envelope |
+/// | fresh tail | UInt8 flag (1 exactly when the index is there), then UInt64 length and the tail, a brute-force index in its envelope |
 ///
 /// Documents are written in their insertion order; vectors live only in the index and tail
 /// bytes (each chunk's in exactly one: the builder is paused while a snapshot is encoded). On
@@ -206,7 +206,9 @@ extension LibraryStore {
         let (documents, chunks, entries) = try decodedDocuments.get()!
         let keywords = try decodedKeywords.get()
         let decoded = try decodedTail.get()
-        guard decoded == nil || decoded is BruteForceIndex else { throw IndexFormatError.corrupt("library \(id): its tail is not a brute-force index") }
+        guard decoded == nil || decoded is BruteForceIndex else {
+            throw IndexFormatError.corrupt("library \(id): its tail is not a brute-force index")
+        }
         let tail = (decoded as? BruteForceIndex) ?? index.map { BruteForceIndex(dimension: $0.dimension, metric: $0.metric) }
         guard (index == nil) == (settings.dimension == nil), (tail == nil) == (index == nil),
               index.map({ $0.count + tail!.count == chunks.count }) ?? chunks.isEmpty,

@@ -56,14 +56,18 @@ extension HNSWIndex {
     /// not overlap any read.
     /// `vectorsAreStored`: the vectors are in stored form already and kept bit for bit (as
     /// `add(key:storedVector:)` keeps them).
-    public func beginBatch(keys: ArraySlice<UInt64>, vectors: ArraySlice<[Float]>, vectorsAreStored: Bool = false) -> HNSWBatch? {
+    public func beginBatch(
+        keys: ArraySlice<UInt64>, vectors: ArraySlice<[Float]>, vectorsAreStored: Bool = false
+    ) -> HNSWBatch? {
         precondition(keys.count == vectors.count, "HNSWIndex.beginBatch: \(keys.count) keys but \(vectors.count) vectors")
         let size = batchCapacity(available: keys.count)
         guard size > 0, !ids.isEmpty else { return nil }
         let taken = keys.prefix(size)
         guard !taken.contains(where: { ids[$0] != nil }) else { return nil }
         // Grown by half at least, as appends grow it: an exact fit would copy every node each batch.
-        if store.count + size > store.capacity { store.reserve(Swift.max(store.count + size, store.capacity + store.capacity / 2)) }
+        if store.count + size > store.capacity {
+            store.reserve(Swift.max(store.count + size, store.capacity + store.capacity / 2))
+        }
         var pending: [(id: UInt32, level: Int)] = []
         for (key, vector) in zip(taken, vectors.prefix(size)) {
             let level = randomLevel()

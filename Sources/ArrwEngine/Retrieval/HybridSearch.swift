@@ -137,7 +137,9 @@ extension LibraryStore {
             // Every result's semantic score, whichever list found it, by one exact kernel.
             var exact: [UInt64: Float] = [:]
             if let vector, vector.count == settings.dimension {
-                for neighbor in exactSearchLocked(query: vector, k: fused.count, among: fused.map(\.key)) { exact[neighbor.key] = neighbor.score }
+                for neighbor in exactSearchLocked(query: vector, k: fused.count, among: fused.map(\.key)) {
+                    exact[neighbor.key] = neighbor.score
+                }
             }
             var original: [UInt64: (relevance: Double, metadata: Double, recency: Double?, hybrid: Double)] = [:]
             if let scoring = query.metadataScoring {
