@@ -32,7 +32,7 @@ import Testing
 
             let stats = try await api.call(.get, "/v1/libraries/\(id)/statistics")
             #expect(stats.status == .ok)
-            for key in ["document_count", "chunk_count", "dimension", "metric", "index_type", "index_params", "index_memory_bytes", "build_state"] {
+            for key in ["document_count", "chunk_count", "dimension", "metric", "index_type", "index_params", "index_memory_bytes", "pending_index_vectors", "index_build_rate", "build_state"] {
                 #expect(stats[key] != nil, "statistics lacks \(key)")
             }
             #expect(stats["build_state"] == .string("ready"))
@@ -42,6 +42,30 @@ import Testing
             try await api.call(.delete, "/v1/libraries/\(id)").expectError(.notFound, "library_not_found")
             try await api.call(.get, "/v1/libraries/\(id)").expectError(.notFound, "library_not_found")
             #expect(try await api.call(.get, "/v1/libraries")["libraries"] == .array([]))
+        }
+    }
+
+    @Test("statistics show the fresh tail until the background builder has indexed it, and the builder's rate")
+    func statisticsShowTheTail() async throws {
+        try await withAPI { api in
+            let created = try await api.call(.post, "/v1/libraries", #"{"name": "tail", "index_type": "hnsw", "dimension": 4}"#)
+            let id = try #require(created["id"]?.string)
+            let documents = (0..<800).map { number in
+                #"{"id": "d\#(number)", "chunks": [{"text": "", "embedding": [\#(number % 7 + 1), \#(number % 11), \#(number % 13), 1]}]}"#
+            }
+            let batch = try await api.call(.post, "/v1/libraries/\(id)/documents/batch", #"{"documents": [\#(documents.joined(separator: ","))]}"#)
+            #expect(batch["successful"] == .int(800))
+            var stats = try await api.call(.get, "/v1/libraries/\(id)/statistics")
+            let pending = try #require(stats["pending_index_vectors"]?.number)
+            #expect((0...800).contains(pending) && stats["chunk_count"] == .int(800))
+            for _ in 0..<3000 where stats["pending_index_vectors"] != .int(0) {
+                try await Task.sleep(for: .milliseconds(10))
+                stats = try await api.call(.get, "/v1/libraries/\(id)/statistics")
+            }
+            #expect(stats["pending_index_vectors"] == .int(0), "the builder indexed the tail")
+            #expect((stats["index_build_rate"]?.number ?? 0) > 0, "the builder's work of the last 10 s shows as a rate")
+            let hit = try await api.call(.post, "/v1/libraries/\(id)/search", #"{"query_vector": [6, 5, 5, 1], "k": 1}"#)
+            #expect(hit["results"]?.array?.first?.object?["document_id"] == .string("d5"))
         }
     }
 
