@@ -159,7 +159,7 @@ struct BuilderThreads: Sendable {
 final class WriteActivity: Sendable {
     private let last = Atomic<UInt64>(0)
 
-    /// How long after a write the builder still counts writes as arriving.
+    /// How long after a write, in nanoseconds, the builder still counts writes as arriving.
     static let window: UInt64 = 200_000_000
 
     func note() {
