@@ -44,6 +44,7 @@ public enum ArrwServer {
         if access.isActive { router.add(middleware: AccessMiddleware(access: access)) }
         let body = JSONBodyReader(maxBytes: configuration.maxRequestBodyBytes)
         HealthRoutes(database: database, version: version).register(on: router)
+        MetricsRoute(database: database).register(on: router)
         EventRoutes(
             database: database, queueLimit: configuration.eventQueueLimit, keepAlive: .seconds(configuration.sseKeepAliveSeconds)
         ).register(on: router)

@@ -1,0 +1,85 @@
+import ArrwEngine
+import Foundation
+import Hummingbird
+import Prometheus
+import Synchronization
+
+/// `GET /metrics`: Prometheus text exposition (format 0.0.4) from a registry this server owns
+/// (never a process-wide bootstrap, so servers in one process keep their figures apart). The
+/// gauges are read from the engine's statistics at scrape time:
+///
+/// - `vectordb_libraries_total`, `vectordb_documents_total`, `vectordb_vectors_total`: the
+///   original arrwDB's names, which its dashboards use;
+/// - per library (`library_id`): `arrwdb_index_pending_vectors` (the fresh tail, written but not
+///   yet in the index), `arrwdb_index_build_vectors_per_second` (what the background builder
+///   moved over the last 10 s) and `arrwdb_index_memory_bytes`.
+///
+/// A deleted library's series disappear at the next scrape.
+struct MetricsRoute<Context: RequestContext>: Sendable {
+    let database: Database
+    let registry = PrometheusCollectorRegistry()
+    private let known = LibrarySeries()
+
+    func register(on router: Router<Context>) {
+        router.get("metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: scrape())))
+        }
+    }
+
+    /// Sets every gauge from the engine's statistics, then writes the registry's text.
+    func scrape() -> [UInt8] {
+        let libraries = database.listLibraries()
+        for (name, help, value) in [
+            ("libraries", "Libraries.", libraries.count),
+            ("documents", "Documents in every library.", libraries.reduce(0) { $0 + $1.documentCount }),
+            ("vectors", "Chunk vectors in every library.", libraries.reduce(0) { $0 + $1.chunkCount }),
+        ] {
+            registry.makeGauge(descriptor: .init(namespace: "vectordb", metricName: name, unitName: "total", helpText: help))
+                .set(Int64(value))
+        }
+        var live: Set<String> = []
+        for library in libraries {
+            let id = library.id.uuidString.lowercased()
+            guard let statistics = try? database.statistics(id) else { continue }
+            live.insert(id)
+            for (descriptor, value) in Self.perLibrary(statistics) {
+                registry.makeGauge(descriptor: descriptor, labels: [("library_id", id)]).set(value)
+            }
+        }
+        for gone in known.replace(with: live) {
+            for (descriptor, _) in Self.perLibrary(nil) {
+                registry.unregisterGauge(registry.makeGauge(descriptor: descriptor, labels: [("library_id", gone)]))
+            }
+        }
+        return registry.emitToBuffer()
+    }
+
+    /// The per-library gauges and their values (0 without statistics).
+    static func perLibrary(_ statistics: LibraryStatistics?) -> [(MetricNameDescriptor, Double)] {
+        func index(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "arrwdb", subsystem: "index", metricName: name, unitName: unit, helpText: help)
+        }
+        return [
+            (index("pending", "vectors", "Vectors written but not yet in the library's index (its fresh tail, searched exactly)."),
+             Double(statistics?.pendingIndexVectors ?? 0)),
+            (index("build", "vectors_per_second", "Vectors the background builder moved into the index per second over the last 10 s."),
+             statistics?.indexBuildRate ?? 0),
+            (index("memory", "bytes", "Bytes the library's index and fresh tail hold."), Double(statistics?.indexMemoryBytes ?? 0)),
+        ]
+    }
+}
+
+/// The library ids the last scrape reported.
+private final class LibrarySeries: Sendable {
+    private let ids = Mutex<Set<String>>([])
+
+    /// Records `live` and returns the ids reported before that are gone now.
+    func replace(with live: Set<String>) -> Set<String> {
+        ids.withLock { ids in
+            defer { ids = live }
+            return ids.subtracting(live)
+        }
+    }
+}

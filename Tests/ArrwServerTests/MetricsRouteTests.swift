@@ -1,0 +1,48 @@
+import ArrwEngine
+import ArrwServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// `GET /metrics`: Prometheus text with the library, document and vector totals under the
+/// original arrwDB's names and each library's fresh tail, builder rate and index memory.
+@Suite struct MetricsRouteTests {
+    /// The body of `GET /metrics`, with its status and content type.
+    static func scrape(_ api: API) async throws -> (HTTPResponse.Status, String?, String) {
+        try await api.client.execute(uri: "/metrics", method: .get, headers: [:], body: nil) { response in
+            (response.status, response.headers[.contentType], String(decoding: response.body.readableBytesView, as: UTF8.self))
+        }
+    }
+
+    /// The value of the sample `series` (a name with its labels), or nil when absent.
+    static func sample(_ text: String, _ series: String) -> Double? {
+        text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last!) }
+    }
+
+    @Test("totals and per-library index gauges read from the engine at each scrape; a deleted library's series go")
+    func gauges() async throws {
+        try await withAPI { api in
+            let id = try await api.createLibrary("metered", extra: #", "index_type": "hnsw", "dimension": 3"#)
+            let documents = (0..<40).map { #"{"id": "d\#($0)", "chunks": [{"text": "", "embedding": [\#($0 + 1), 1, 2]}, {"text": "", "embedding": [1, \#($0), 2]}]}"# }
+            #expect(try await api.call(.post, "/v1/libraries/\(id)/documents/batch", #"{"documents": [\#(documents.joined(separator: ","))]}"#)["successful"] == .int(40))
+
+            let (status, type, text) = try await Self.scrape(api)
+            #expect(status == .ok)
+            #expect(type?.hasPrefix("text/plain; version=0.0.4") == true)
+            #expect(Self.sample(text, "vectordb_libraries_total") == 1)
+            #expect(Self.sample(text, "vectordb_documents_total") == 40)
+            #expect(Self.sample(text, "vectordb_vectors_total") == 80)
+            let pending = try #require(Self.sample(text, #"arrwdb_index_pending_vectors{library_id="\#(id)"}"#))
+            #expect((0...80).contains(pending))
+            #expect((Self.sample(text, #"arrwdb_index_memory_bytes{library_id="\#(id)"}"#) ?? 0) > 0)
+            #expect(Self.sample(text, #"arrwdb_index_build_vectors_per_second{library_id="\#(id)"}"#) != nil)
+            #expect(text.contains("# HELP vectordb_vectors_total") && text.contains("# TYPE arrwdb_index_pending_vectors gauge"))
+
+            #expect(try await api.call(.delete, "/v1/libraries/\(id)").status == .noContent)
+            let (_, _, after) = try await Self.scrape(api)
+            #expect(Self.sample(after, "vectordb_libraries_total") == 0)
+            #expect(!after.contains(id), "the deleted library's series are gone")
+        }
+    }
+}
