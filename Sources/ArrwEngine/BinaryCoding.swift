@@ -10,7 +10,19 @@ import Foundation
 /// | Date | Float64 bits of seconds since 2001-01-01 UTC (Foundation's reference date, exact) as UInt64 |
 /// | UUID | 16 bytes |
 /// | JSON | tag UInt8 (0 null, 1 false, 2 true, 3 Int64, 4 Float64, 5 string, 6 array: UInt32 count + items, 7 object: UInt32 count + (string key, value) pairs) |
+/// | block | UInt64 byte count, the bytes |
+/// | optional block | UInt8 flag (0 absent, 1 present), then a block when present |
 extension ByteWriter {
+    mutating func write(block bytes: [UInt8]) {
+        write(UInt64(bytes.count))
+        write(integers: bytes)
+    }
+
+    mutating func write(optionalBlock bytes: [UInt8]?) {
+        write(UInt8(bytes == nil ? 0 : 1))
+        if let bytes { write(block: bytes) }
+    }
+
     mutating func write(string: String) {
         var text = string
         text.withUTF8 { utf8 in
@@ -60,6 +72,16 @@ extension ByteWriter {
 }
 
 extension ByteReader {
+    /// A block (see `write(block:)`), as a reader of its bytes alone.
+    mutating func readBlock() throws -> ByteReader {
+        try subReader(count: readCount(limit: remaining))
+    }
+
+    /// An optional block (see `write(optionalBlock:)`), nil when absent.
+    mutating func readOptionalBlock() throws -> ByteReader? {
+        try read(UInt8.self) == 1 ? readBlock() : nil
+    }
+
     mutating func readString() throws -> String {
         try readUTF8(count: Int(try read(UInt32.self)))
     }

@@ -8,9 +8,7 @@ extension Database {
     public func addDocument(libraryId: String, _ draft: DocumentDraft) async throws -> Document {
         let store = try store(libraryId)
         let prepared = try await prepare([draft], for: store)
-        await store.waitForTailRoom(limit: limits.indexTailLimit)
-        let (document, _, sequence) = try store.store(prepared[0].get(), replace: false)
-        indexBuilder.notify()
+        let (document, _, sequence) = try await admitted(to: store) { try store.store(prepared[0].get(), replace: false) }
         try await journal.waitUntilDurable(sequence)
         return document
     }
@@ -25,9 +23,7 @@ extension Database {
         var draft = draft
         draft.id = documentId
         let prepared = try await prepare([draft], for: store)
-        await store.waitForTailRoom(limit: limits.indexTailLimit)
-        let (document, created, sequence) = try store.store(prepared[0].get(), replace: true)
-        indexBuilder.notify()
+        let (document, created, sequence) = try await admitted(to: store) { try store.store(prepared[0].get(), replace: true) }
         try await journal.waitUntilDurable(sequence)
         return (document, created)
     }
@@ -45,21 +41,21 @@ extension Database {
         let store = try store(libraryId)
         let valid = drafts.compactMap { try? $0.get() }
         var prepared = try await prepare(valid, for: store).makeIterator()
-        await store.waitForTailRoom(limit: limits.indexTailLimit)
-        defer { indexBuilder.notify() }
         var results: [BatchItemResult] = []
         var lastSequence: UInt64?
-        for (position, draft) in drafts.enumerated() {
-            let outcome = draft.flatMap { _ in prepared.next()! }.flatMap { document in
-                Result {
-                    let (stored, _, sequence) = try store.store(document, replace: false)
-                    lastSequence = sequence
-                    return stored.id
-                }.mapError { $0 as? EngineError ?? .validation("\($0)") }
-            }
-            switch outcome {
-            case .success(let id): results.append(BatchItemResult(line: position + 1, documentId: id, error: nil))
-            case .failure(let error): results.append(BatchItemResult(line: position + 1, documentId: try? draft.get().id, error: error))
+        await admitted(to: store) {
+            for (position, draft) in drafts.enumerated() {
+                let outcome = draft.flatMap { _ in prepared.next()! }.flatMap { document in
+                    Result {
+                        let (stored, _, sequence) = try store.store(document, replace: false)
+                        lastSequence = sequence
+                        return stored.id
+                    }.mapError { $0 as? EngineError ?? .validation("\($0)") }
+                }
+                switch outcome {
+                case .success(let id): results.append(BatchItemResult(line: position + 1, documentId: id, error: nil))
+                case .failure(let error): results.append(BatchItemResult(line: position + 1, documentId: try? draft.get().id, error: error))
+                }
             }
         }
         if let lastSequence { try await journal.waitUntilDurable(lastSequence) }
@@ -161,6 +157,15 @@ extension Database {
                     chunkTerms: chunkTerms)
             }
         }
+    }
+
+    /// Runs `storing` (which adds vectors to `store`) once the library's fresh tail has room
+    /// (`INDEX_TAIL_LIMIT`: a writer waits for the background builder rather than the tail
+    /// growing without bound), then tells the builder.
+    private func admitted<T>(to store: LibraryStore, _ storing: () throws -> T) async rethrows -> T {
+        await store.waitForTailRoom(limit: limits.indexTailLimit)
+        defer { indexBuilder.noteWrite() }
+        return try storing()
     }
 
     /// The terms of each text, in order, analyzed outside any lock; a large batch is split

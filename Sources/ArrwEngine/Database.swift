@@ -216,7 +216,7 @@ public final class Database: Sendable {
     public func buildIndex(
         libraryId: String, optimize: Bool, progress: (Int, Int) async throws -> Void
     ) async throws -> IndexBuildOutcome? {
-        defer { indexBuilder.notify() }
+        defer { indexBuilder.wake() }
         return try await store(libraryId).buildPending(optimizeIfIdle: optimize, progress: progress)
     }
 
@@ -234,7 +234,6 @@ public final class Database: Sendable {
     public func deleteLibrary(_ id: String) async throws {
         let store = try store(id)
         let sequence = try store.markDeleted()
-        store.tailWaiters.resumeAll()
         applyDelete(store)
         try await journal.waitUntilDurable(sequence)
     }

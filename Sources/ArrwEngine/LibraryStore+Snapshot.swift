@@ -65,27 +65,10 @@ extension LibraryStore {
             }
             writer.write(nextKey)
             writer.write(order.lastSequence)
-            let block = encodeDocumentsLocked()
-            writer.write(UInt64(block.count))
-            writer.write(integers: block)
-            writer.write(UInt8(index == nil ? 0 : 1))
-            if let index {
-                let bytes = try IndexCodec.encode(any: index)
-                writer.write(UInt64(bytes.count))
-                writer.write(integers: bytes)
-            }
-            writer.write(UInt8(analyzer == nil ? 0 : 1))
-            if analyzer != nil {
-                let bytes = keywords.encoded()
-                writer.write(UInt64(bytes.count))
-                writer.write(integers: bytes)
-            }
-            writer.write(UInt8(tail == nil ? 0 : 1))
-            if let tail {
-                let bytes = try IndexCodec.encode(any: tail)
-                writer.write(UInt64(bytes.count))
-                writer.write(integers: bytes)
-            }
+            writer.write(block: encodeDocumentsLocked())
+            writer.write(optionalBlock: try index.map { try IndexCodec.encode(any: $0) })
+            writer.write(optionalBlock: analyzer == nil ? nil : keywords.encoded())
+            writer.write(optionalBlock: try tail.map { try IndexCodec.encode(any: $0) })
             return writer.bytes
         }
     }
@@ -172,18 +155,10 @@ extension LibraryStore {
         let targetTime = target == nil ? nil : version >= 2 ? try reader.readDate() : settings.updatedAt
         let nextKey = try reader.read(UInt64.self)
         let lastOrder = try reader.read(UInt64.self)
-        let documentBlock = try reader.subReader(count: reader.readCount(limit: reader.remaining))
-        let indexBlock: ByteReader? = try reader.read(UInt8.self) == 1
-            ? try reader.subReader(count: reader.readCount(limit: reader.remaining)) : nil
-        var keywordBlock: [UInt8]?
-        if version >= 3, try reader.read(UInt8.self) == 1 {
-            keywordBlock = try reader.readIntegers(UInt8.self, count: reader.readCount(limit: reader.remaining))
-        }
-        var tailReader: ByteReader?
-        if version >= 4, try reader.read(UInt8.self) == 1 {
-            tailReader = try reader.subReader(count: reader.readCount(limit: reader.remaining))
-        }
-        let (keywordBytes, tailBlock) = (keywordBlock, tailReader)
+        let documentBlock = try reader.readBlock()
+        let indexBlock = try reader.readOptionalBlock()
+        let keywordBlock = version >= 3 ? try reader.readOptionalBlock() : nil
+        let tailBlock = version >= 4 ? try reader.readOptionalBlock() : nil
         // The index, the documents, the keyword index and the tail decode on threads of their own.
         let decodedIndex = ParallelResult<any VectorIndex>()
         let decodedDocuments = ParallelResult<DecodedDocuments>()
@@ -197,7 +172,9 @@ extension LibraryStore {
                 var block = documentBlock
                 decodedDocuments.set(Result { try decodeDocuments(&block) })
             case 2:
-                if let keywordBytes { decodedKeywords.set(Result { try BM25Index(encoded: keywordBytes) }) }
+                if var block = keywordBlock {
+                    decodedKeywords.set(Result { try BM25Index(encoded: block.readIntegers(UInt8.self, count: block.remaining)) })
+                }
             default:
                 if var block = tailBlock { decodedTail.set(Result { try IndexCodec.decode(from: &block) }) }
             }

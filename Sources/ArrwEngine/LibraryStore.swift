@@ -90,15 +90,18 @@ final class LibraryStore: @unchecked Sendable {
         appliedThrough = sequence
     }
 
-    /// Logs the library's deletion and refuses changes from now on; returns the sequence.
+    /// Logs the library's deletion and refuses changes from now on (writers waiting for room
+    /// in the tail go on, to fail); returns the sequence.
     func markDeleted() throws -> UInt64 {
-        try lock.withWriteLock {
+        let sequence = try lock.withWriteLock {
             try checkLiveLocked()
             let sequence = try journal.append(.deleteLibrary(id: id, at: Date()))
             isDeleted = true
             appliedThrough = sequence
             return sequence
         }
+        tailWaiters.resumeAll()
+        return sequence
     }
 
     /// Throws `library_not_found` once the library's deletion was logged. Under the write lock.

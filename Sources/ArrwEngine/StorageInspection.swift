@@ -81,7 +81,7 @@ public enum StorageInspection {
                     let info = store.infoLocked()
                     report.lines.append(
                         "  \(info.id.uuidString.lowercased()) '\(info.name)': \(info.documentCount) documents, \(info.chunkCount) chunks, "
-                            + "\(info.indexType.rawValue) index of \(store.index?.count ?? 0) vectors, dimension \(info.dimension.map(String.init) ?? "unset"), "
+                            + "\(info.indexType.rawValue) index of \(store.index?.count ?? 0) vectors (\(store.tail?.count ?? 0) more not yet indexed), dimension \(info.dimension.map(String.init) ?? "unset"), "
                             + "through sequence \(store.appliedThrough)")
                 }
             } catch where !FileManager.default.fileExists(atPath: file) {

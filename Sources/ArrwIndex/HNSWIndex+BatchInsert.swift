@@ -21,21 +21,22 @@ extension HNSWIndex {
         while next < keys.count {
             let size = Swift.min(keys.count - next, Swift.max(64, Swift.min(Self.largestBatch, keys.count / 50)))
             let range = next..<next + size
-            guard let batch = beginBatch(keys: keys[range], vectors: vectors[range]) else {
+            if batchCapacity(available: size) > 0,
+               let batch = beginBatch(keys: keys[range], storedVectors: vectors[range].map(storableVector)[...]) {
+                chooseLinks(for: batch, concurrently: loop)
+                finishBatch(batch, concurrently: loop)
+                next += batch.keys.count
+            } else {
                 add(key: keys[next], vector: vectors[next])
                 next += 1
-                continue
             }
-            chooseLinks(for: batch, concurrently: loop)
-            finishBatch(batch, concurrently: loop)
-            next += batch.keys.count
         }
     }
 
     /// The most nodes one batch inserts: each scores every other (`O(batch² · d)`).
     public static let largestBatch = 512
 
-    /// How many of `available` new vectors ``beginBatch(keys:vectors:)`` would take as one
+    /// How many of `available` new vectors ``beginBatch(keys:storedVectors:)`` would take as one
     /// batch now, or 0 while the graph is too small for batches (fewer than `2 · efConstruction`
     /// nodes: insert those one by one with `add`). A batch is at most ``largestBatch`` and at
     /// most the graph's size, so most of a node's candidates are already linked.
@@ -44,7 +45,8 @@ extension HNSWIndex {
     }
 
     /// Phase 1 of a batch insertion (a mutation: no reads may run meanwhile): appends the first
-    /// ``batchCapacity(available:)`` of `keys` (new keys) with their vectors and draws their
+    /// ``batchCapacity(available:)`` of `keys` (new keys) with their vectors, already in stored
+    /// form and kept bit for bit (as `add(key:storedVector:)` keeps them), and draws their
     /// levels in order; a node above the graph's top layer is linked at once, alone (the only
     /// way the entry point moves). The others are stored but unreachable until
     /// ``finishBatch(_:concurrently:)``. Returns nil, appending nothing, when the graph is too
@@ -54,11 +56,7 @@ extension HNSWIndex {
     /// `remove` (removing a batch node tombstones it; its links are still written). Phase 2 is
     /// a read and may run alongside searches; phases 1 and 3 and every other mutation must
     /// not overlap any read.
-    /// `vectorsAreStored`: the vectors are in stored form already and kept bit for bit (as
-    /// `add(key:storedVector:)` keeps them).
-    public func beginBatch(
-        keys: ArraySlice<UInt64>, vectors: ArraySlice<[Float]>, vectorsAreStored: Bool = false
-    ) -> HNSWBatch? {
+    public func beginBatch(keys: ArraySlice<UInt64>, storedVectors vectors: ArraySlice<[Float]>) -> HNSWBatch? {
         precondition(keys.count == vectors.count, "HNSWIndex.beginBatch: \(keys.count) keys but \(vectors.count) vectors")
         let size = batchCapacity(available: keys.count)
         guard size > 0, !ids.isEmpty else { return nil }
@@ -71,9 +69,8 @@ extension HNSWIndex {
         var pending: [(id: UInt32, level: Int)] = []
         for (key, vector) in zip(taken, vectors.prefix(size)) {
             let level = randomLevel()
-            let stored = vectorsAreStored ? vector : storableVector(vector)
-            if vectorsAreStored { checkStored(stored) }
-            let id = stored.withUnsafeBufferPointer { store.append(key: key, vector: $0.baseAddress!, level: level) }
+            checkStored(vector)
+            let id = vector.withUnsafeBufferPointer { store.append(key: key, vector: $0.baseAddress!, level: level) }
             ids[key] = id
             if level > maxLevel {
                 switch metric {
@@ -200,7 +197,7 @@ extension HNSWIndex {
     }
 }
 
-/// A batch of nodes between the phases of a batch insertion (``HNSWIndex/beginBatch(keys:vectors:)``):
+/// A batch of nodes between the phases of a batch insertion (``HNSWIndex/beginBatch(keys:storedVectors:)``):
 /// stored in the graph, not yet linked. Unchecked: its owner runs the phases one after another
 /// (`choices` is written by phase 2 and read by phase 3, which the owner orders).
 public final class HNSWBatch: @unchecked Sendable {

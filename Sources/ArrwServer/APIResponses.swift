@@ -11,13 +11,7 @@ enum APIResponse {
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: encode(value))))
-    }
-
-    /// The JSON text of `value` as every answer writes it (sorted keys, `/` unescaped; see
-    /// `JSONValue.jsonBytes`).
-    static func encode(_ value: JSONValue) -> [UInt8] {
-        value.jsonBytes
+            body: .init(byteBuffer: ByteBuffer(bytes: value.jsonBytes)))
     }
 
     /// `value` as compact JSON text (one line), for NDJSON and SSE frames.

@@ -44,30 +44,38 @@ struct MetricsRoute<Context: RequestContext>: Sendable {
             let id = library.id.uuidString.lowercased()
             guard let statistics = try? database.statistics(id) else { continue }
             live.insert(id)
-            for (descriptor, value) in Self.perLibrary(statistics) {
-                registry.makeGauge(descriptor: descriptor, labels: [("library_id", id)]).set(value)
+            for gauge in LibraryGauge.allCases {
+                registry.makeGauge(descriptor: gauge.descriptor, labels: [("library_id", id)]).set(gauge.value(statistics))
             }
         }
         for gone in known.replace(with: live) {
-            for (descriptor, _) in Self.perLibrary(nil) {
-                registry.unregisterGauge(registry.makeGauge(descriptor: descriptor, labels: [("library_id", gone)]))
+            for gauge in LibraryGauge.allCases {
+                registry.unregisterGauge(registry.makeGauge(descriptor: gauge.descriptor, labels: [("library_id", gone)]))
             }
         }
         return registry.emitToBuffer()
     }
+}
 
-    /// The per-library gauges and their values (0 without statistics).
-    static func perLibrary(_ statistics: LibraryStatistics?) -> [(MetricNameDescriptor, Double)] {
-        func index(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
-            MetricNameDescriptor(namespace: "arrwdb", subsystem: "index", metricName: name, unitName: unit, helpText: help)
+/// A gauge `/metrics` shows per library, read from the library's statistics.
+enum LibraryGauge: CaseIterable {
+    case pendingVectors, buildRate, memoryBytes
+
+    var descriptor: MetricNameDescriptor {
+        let (name, unit, help) = switch self {
+        case .pendingVectors: ("pending", "vectors", "Vectors written but not yet in the library's index (its fresh tail, searched exactly).")
+        case .buildRate: ("build", "vectors_per_second", "Vectors the background builder moved into the index per second over the last 10 s.")
+        case .memoryBytes: ("memory", "bytes", "Bytes the library's index and fresh tail hold.")
         }
-        return [
-            (index("pending", "vectors", "Vectors written but not yet in the library's index (its fresh tail, searched exactly)."),
-             Double(statistics?.pendingIndexVectors ?? 0)),
-            (index("build", "vectors_per_second", "Vectors the background builder moved into the index per second over the last 10 s."),
-             statistics?.indexBuildRate ?? 0),
-            (index("memory", "bytes", "Bytes the library's index and fresh tail hold."), Double(statistics?.indexMemoryBytes ?? 0)),
-        ]
+        return MetricNameDescriptor(namespace: "arrwdb", subsystem: "index", metricName: name, unitName: unit, helpText: help)
+    }
+
+    func value(_ statistics: LibraryStatistics) -> Double {
+        switch self {
+        case .pendingVectors: Double(statistics.pendingIndexVectors)
+        case .buildRate: statistics.indexBuildRate
+        case .memoryBytes: Double(statistics.indexMemoryBytes)
+        }
     }
 }
 

@@ -18,8 +18,8 @@ enum NDJSON {
     }
 
     /// `value` as one line: its JSON text and a newline, appended to `buffer`.
-    static func append(_ value: JSONValue, to buffer: inout ByteBuffer) throws {
-        buffer.writeBytes(APIResponse.encode(value))
+    static func append(_ value: JSONValue, to buffer: inout ByteBuffer) {
+        buffer.writeBytes(value.jsonBytes)
         buffer.writeInteger(UInt8(ascii: "\n"))
     }
 

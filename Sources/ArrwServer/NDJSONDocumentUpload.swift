@@ -44,16 +44,16 @@ struct NDJSONDocumentUpload: Sendable {
             do {
                 try await run(request.body) { outcome in
                     var lines = ByteBuffer()
-                    for item in outcome.results { try NDJSON.append(APIResponse.batchItem(item), to: &lines) }
+                    for item in outcome.results { NDJSON.append(APIResponse.batchItem(item), to: &lines) }
                     successful += outcome.successful
                     failed += outcome.failed
                     try await writer.write(lines)
                 }
-                try NDJSON.append(APIResponse.batchSummary(successful: successful, failed: failed), to: &tail)
+                NDJSON.append(APIResponse.batchSummary(successful: successful, failed: failed), to: &tail)
             } catch {
                 let failure = error as? EngineError
                     ?? EngineError(ServerErrorCode.uploadInterrupted, message: "the request body could not be read to its end")
-                try NDJSON.append(.object(["error": APIResponse.error(failure)]), to: &tail)
+                NDJSON.append(.object(["error": APIResponse.error(failure)]), to: &tail)
             }
             try await writer.write(tail)
             try await writer.finish(nil)

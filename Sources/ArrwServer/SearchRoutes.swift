@@ -21,11 +21,11 @@ struct SearchRoutes<Context: RequestContext>: Sendable {
             return NDJSON.response { writer in
                 for hit in outcome.hits {
                     var line = ByteBuffer()
-                    try NDJSON.append(APIResponse.searchHit(hit), to: &line)
+                    NDJSON.append(APIResponse.searchHit(hit), to: &line)
                     try await writer.write(line)
                 }
                 var summary = ByteBuffer()
-                try NDJSON.append(APIResponse.searchSummary(outcome), to: &summary)
+                NDJSON.append(APIResponse.searchSummary(outcome), to: &summary)
                 try await writer.write(summary)
                 try await writer.finish(nil)
             }

@@ -31,17 +31,35 @@ func waitForIndexedTail(_ database: Database, _ library: String, seconds: Double
         return reference.search(query: query, k: k, filter: nil).map { ids[Int($0.key)] }
     }
 
+    /// A library `name` of `indexType` in `database` and `count` seeded vectors for it (not stored).
+    static func library(
+        _ name: String, in database: Database, indexType: String = "hnsw", metric: String = "cosine", seed: UInt64, count: Int
+    ) async throws -> (String, [[Float]]) {
+        let library = try await database.createLibrary(.init(name: name, indexType: indexType, metric: metric)).id.uuidString
+        var generator = SeededGenerator(seed: seed)
+        return (library, randomVectors(count: count, dimension: dimension, using: &generator))
+    }
+
+    /// Expects each probed vector's own document (`id(probe)`) as its nearest hit.
+    static func expectOwnNearest(
+        _ database: Database, _ library: String, _ vectors: [[Float]], probes: some Sequence<Int>,
+        id: (Int) -> String = { "d\($0)" }, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        for probe in probes {
+            let hits = try await database.search(libraryId: library, SearchQuery(vector: vectors[probe], k: 1)).hits
+            #expect(hits.first?.documentId == id(probe), sourceLocation: sourceLocation)
+        }
+    }
+
     @Test("vectors written while the builder is held are found exactly, filtered too, then indexed", arguments: ["hnsw", "ivf", "lsh", "kd_tree"])
     func searchesSeeTheTail(indexType: String) async throws {
         let database = Database(embedder: HashEmbedder(dimension: Self.dimension))
-        let library = try await database.createLibrary(.init(name: "tail", indexType: indexType, metric: "cosine")).id.uuidString
-        var generator = SeededGenerator(seed: 7)
-        let indexed = randomVectors(count: 900, dimension: Self.dimension, using: &generator)
+        let (library, vectors) = try await Self.library("tail", in: database, indexType: indexType, seed: 7, count: 1200)
+        let (indexed, fresh) = (Array(vectors.prefix(900)), Array(vectors.suffix(300)))
         try await addVectorDocuments(database, library: library, indexed, metadata: { ["even": .bool($0 % 2 == 0)] })
         try await waitForIndexedTail(database, library)
 
         database.indexBuilder.pause()
-        let fresh = randomVectors(count: 300, dimension: Self.dimension, using: &generator)
         let drafts = fresh.enumerated().map { index, vector in
             Result<DocumentDraft, EngineError>.success(DocumentDraft(
                 id: "fresh\(index)", metadata: ["even": .bool(index % 2 == 0)], chunks: [.init(text: "", embedding: vector)]))
@@ -72,18 +90,13 @@ func waitForIndexedTail(_ database: Database, _ library: String, seconds: Double
         try await waitForIndexedTail(database, library)
         #expect(try database.document(libraryId: library, documentId: "fresh3", includeEmbeddings: true) == document,
                 "indexing moves the vector bit for bit")
-        for probe in stride(from: 0, to: 300, by: 37) {
-            let hits = try await database.search(libraryId: library, SearchQuery(vector: fresh[probe], k: 1)).hits
-            #expect(hits.first?.documentId == "fresh\(probe)")
-        }
+        try await Self.expectOwnNearest(database, library, fresh, probes: stride(from: 0, to: 300, by: 37), id: { "fresh\($0)" })
     }
 
     @Test("a removal reaches a vector in the tail and in the index alike")
     func removalsReachBoth() async throws {
         let database = Database(embedder: HashEmbedder(dimension: Self.dimension))
-        let library = try await database.createLibrary(.init(name: "remove", indexType: "hnsw", metric: "cosine")).id.uuidString
-        var generator = SeededGenerator(seed: 8)
-        let vectors = randomVectors(count: 600, dimension: Self.dimension, using: &generator)
+        let (library, vectors) = try await Self.library("remove", in: database, seed: 8, count: 600)
         try await addVectorDocuments(database, library: library, Array(vectors.prefix(500)))
         try await waitForIndexedTail(database, library)
         database.indexBuilder.pause()
@@ -106,9 +119,7 @@ func waitForIndexedTail(_ database: Database, _ library: String, seconds: Double
         let directory = DataDirectory()
         defer { directory.remove() }
         let (database, _) = try directory.open()
-        let library = try await database.createLibrary(.init(name: "kept", indexType: "hnsw", metric: "cosine")).id.uuidString
-        var generator = SeededGenerator(seed: 9)
-        let vectors = randomVectors(count: 700, dimension: Self.dimension, using: &generator)
+        let (library, vectors) = try await Self.library("kept", in: database, seed: 9, count: 700)
         try await addVectorDocuments(database, library: library, Array(vectors.prefix(500)))
         try await waitForIndexedTail(database, library)
         database.indexBuilder.pause()
@@ -119,10 +130,7 @@ func waitForIndexedTail(_ database: Database, _ library: String, seconds: Double
 
         let (reopened, report) = try directory.open()
         #expect(report.walRecordsReplayed == 0, "the snapshot alone holds all 700 vectors, 200 of them in its tail")
-        for index in stride(from: 0, to: 700, by: 23) {
-            let hits = try await reopened.search(libraryId: library, SearchQuery(vector: vectors[index], k: 1)).hits
-            #expect(hits.first?.documentId == "d\(index)")
-        }
+        try await Self.expectOwnNearest(reopened, library, vectors, probes: stride(from: 0, to: 700, by: 23))
         try await waitForIndexedTail(reopened, library)
         #expect(try reopened.statistics(library).chunkCount == 700)
         try reopened.close()
@@ -133,9 +141,7 @@ func waitForIndexedTail(_ database: Database, _ library: String, seconds: Double
         var limits = EngineLimits()
         limits.indexTailLimit = 100
         let database = Database(embedder: HashEmbedder(dimension: Self.dimension), limits: limits)
-        let library = try await database.createLibrary(.init(name: "bounded", indexType: "hnsw", metric: "cosine")).id.uuidString
-        var generator = SeededGenerator(seed: 10)
-        let vectors = randomVectors(count: 151, dimension: Self.dimension, using: &generator)
+        let (library, vectors) = try await Self.library("bounded", in: database, seed: 10, count: 151)
         database.indexBuilder.pause()
         try await addVectorDocuments(database, library: library, Array(vectors.prefix(150)))
         #expect(try database.statistics(library).pendingIndexVectors == 150, "a batch that starts under the limit is taken whole")
@@ -156,14 +162,12 @@ func waitForIndexedTail(_ database: Database, _ library: String, seconds: Double
     @Test("an index rebuild takes the tail's vectors, and vectors written during it land in the new tail")
     func rebuildTakesTheTail() async throws {
         let database = Database(embedder: HashEmbedder(dimension: Self.dimension))
-        let library = try await database.createLibrary(.init(name: "rebuilt", indexType: "hnsw", metric: "l2")).id.uuidString
-        var generator = SeededGenerator(seed: 11)
-        let vectors = randomVectors(count: 800, dimension: Self.dimension, using: &generator)
+        let (library, vectors) = try await Self.library("rebuilt", in: database, metric: "l2", seed: 11, count: 800)
         try await addVectorDocuments(database, library: library, Array(vectors.prefix(600)))
         database.indexBuilder.pause()
         _ = try await database.updateLibrary(library, .init(indexType: "hnsw", indexParams: .object(["m": .int(8)])))
         var written = false
-        let outcome = try await database.buildIndex(libraryId: library, optimize: false) { done, total in
+        let outcome = try await database.buildIndex(libraryId: library, optimize: false) { _, _ in
             guard !written else { return }
             written = true
             try await addVectorDocuments(database, library: library, Array(vectors.suffix(200)), offset: 600)
@@ -171,10 +175,7 @@ func waitForIndexedTail(_ database: Database, _ library: String, seconds: Double
         guard case .completed(let report)? = outcome else { Issue.record("the build did not complete: \(String(describing: outcome))"); return }
         #expect(report.vectors == 600, "every vector stored when the build began, in the tail or not")
         #expect(try database.statistics(library).pendingIndexVectors == 200, "writes during the build wait in the new index's tail")
-        for index in stride(from: 0, to: 800, by: 31) {
-            let hits = try await database.search(libraryId: library, SearchQuery(vector: vectors[index], k: 1)).hits
-            #expect(hits.first?.documentId == "d\(index)")
-        }
+        try await Self.expectOwnNearest(database, library, vectors, probes: stride(from: 0, to: 800, by: 31))
         database.indexBuilder.resume()
         try await waitForIndexedTail(database, library)
         #expect(try database.statistics(library).chunkCount == 800)

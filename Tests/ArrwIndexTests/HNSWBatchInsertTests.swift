@@ -72,15 +72,22 @@ import Testing
         return (index, vectors)
     }
 
+    /// `count` new keys from `firstKey` with seeded vectors (l2: raw and stored form agree),
+    /// begun as one batch on `index`.
+    func begin(_ count: Int, keysFrom firstKey: UInt64, seed: UInt64, on index: HNSWIndex) throws -> (keys: [UInt64], vectors: [[Float]], batch: HNSWBatch) {
+        var generator = SeededGenerator(seed: seed)
+        let vectors = randomVectors(count: count, dimension: Self.dimension, using: &generator)
+        let keys = (firstKey..<firstKey + UInt64(count)).map { $0 }
+        #expect(index.batchCapacity(available: count) == count)
+        let batch = try #require(index.beginBatch(keys: keys[...], storedVectors: vectors[...]))
+        #expect(batch.keys == keys)
+        return (keys, vectors, batch)
+    }
+
     @Test("a batch's nodes are stored but unreachable until linked; searches between the phases see the old graph whole")
     func searchesBetweenPhases() throws {
         let (index, vectors) = filled(400)
-        var generator = SeededGenerator(seed: 6)
-        let batchVectors = randomVectors(count: 100, dimension: Self.dimension, using: &generator)
-        let keys = (1000..<1100).map(UInt64.init)
-        #expect(index.batchCapacity(available: 100) == 100)
-        let batch = try #require(index.beginBatch(keys: keys[...], vectors: batchVectors[...]))
-        #expect(batch.keys == keys)
+        let (keys, batchVectors, batch) = try begin(100, keysFrom: 1000, seed: 6, on: index)
         #expect(index.count == 500 && keys.allSatisfy(index.contains(key:)))
         for probe in stride(from: 0, to: 400, by: 40) {
             #expect(index.search(query: vectors[probe], k: 1, filter: nil).first?.key == UInt64(probe), "the old graph still answers")
@@ -95,10 +102,7 @@ import Testing
     @Test("removing a batch node and an old node between the phases leaves neither found and the rest whole")
     func removalsBetweenPhases() throws {
         let (index, vectors) = filled(400)
-        var generator = SeededGenerator(seed: 7)
-        let batchVectors = randomVectors(count: 64, dimension: Self.dimension, using: &generator)
-        let keys = (2000..<2064).map(UInt64.init)
-        let batch = try #require(index.beginBatch(keys: keys[...], vectors: batchVectors[...]))
+        let (_, batchVectors, batch) = try begin(64, keysFrom: 2000, seed: 7, on: index)
         #expect(index.remove(key: 2010) && index.remove(key: 17))
         index.chooseLinks(for: batch, concurrently: HNSWBatchInsertTests.reversed)
         #expect(index.remove(key: 2020))
@@ -113,10 +117,7 @@ import Testing
     @Test("a batch whose graph was emptied between the phases is dropped, and the index stays usable")
     func emptiedGraphDropsTheBatch() throws {
         let (index, _) = filled(100)
-        var generator = SeededGenerator(seed: 8)
-        let batchVectors = randomVectors(count: 50, dimension: Self.dimension, using: &generator)
-        let keys = (3000..<3050).map(UInt64.init)
-        let batch = try #require(index.beginBatch(keys: keys[...], vectors: batchVectors[...]))
+        let (keys, batchVectors, batch) = try begin(50, keysFrom: 3000, seed: 8, on: index)
         for key in (0..<100).map(UInt64.init) + keys { index.remove(key: key) }
         #expect(index.count == 0)
         index.chooseLinks(for: batch, concurrently: HNSWBatchInsertTests.inOrder)

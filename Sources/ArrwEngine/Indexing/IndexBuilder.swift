@@ -4,8 +4,8 @@ import Synchronization
 
 /// The background index builder of a database: one thread that moves every library's fresh
 /// tail into its index (`LibraryStore.absorbTail`), a step per library in turn, while any tail
-/// holds vectors. Writers `notify` it; it also looks every `idleCheck` on its own, so a missed
-/// notification (a replay, an index swap) only delays it. Its threads run at a lowered priority
+/// holds vectors. Writers call `noteWrite`, an index swap `wake`; it also looks every
+/// `idleCheck` on its own, so a missed wake-up (a replay, a vector replacement) only delays it. Its threads run at a lowered priority
 /// (`BuilderThreads`), so request handling goes first and the builder takes the idle CPU; while
 /// writes arrive it leaves one core to them altogether.
 ///
@@ -21,12 +21,14 @@ final class IndexBuilder: @unchecked Sendable {
     /// The builder's thread, once started.
     private var thread: Thread?
     let threads: BuilderThreads
+    /// When a writer last handed the builder work.
+    private let writes = WriteActivity()
 
     /// How long the builder sleeps without a notification before it looks at the tails anyway.
     static let idleCheck = 1.0
 
     init(threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
-        self.threads = BuilderThreads(count: Swift.max(1, threads), writes: WriteActivity())
+        self.threads = BuilderThreads(count: Swift.max(1, threads))
     }
 
     /// Starts the thread; `libraries()` gives the stores to look at in each round.
@@ -37,9 +39,15 @@ final class IndexBuilder: @unchecked Sendable {
         thread.start()
     }
 
-    /// Tells the builder a tail grew.
-    func notify() {
-        threads.writes.note()
+    /// Tells the builder a writer added to a tail: it looks at once, and for a moment spares
+    /// the writers a core.
+    func noteWrite() {
+        writes.note()
+        wake()
+    }
+
+    /// Tells the builder a tail may have grown (an index swapped in with a new tail).
+    func wake() {
         condition.withLock {
             hasWork = true
             condition.signal()
@@ -87,7 +95,7 @@ final class IndexBuilder: @unchecked Sendable {
             }
             guard proceed else { return }
             var moved = 0
-            for library in libraries() { moved += library.absorbTail(threads: threads) }
+            for library in libraries() { moved += library.absorbTail(threads: threads, writesArriving: writes.isRecent) }
             condition.withLock {
                 busy = false
                 if moved > 0 { hasWork = true }
@@ -116,7 +124,6 @@ private final class LoopBody: @unchecked Sendable {
 /// writer.
 struct BuilderThreads: Sendable {
     let count: Int
-    let writes: WriteActivity
 
     /// Linux's per-thread nice value of the builder's threads (request threads keep 0).
     static let niceness: Int32 = 10

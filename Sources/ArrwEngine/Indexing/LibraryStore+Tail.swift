@@ -52,20 +52,22 @@ extension LibraryStore {
 
     /// One step of the background builder: moves the newest rows of the tail into the index
     /// (an HNSW batch, in the three phases described above, or up to `serialAbsorbLimit` rows
-    /// one by one). Returns how many it moved (0: nothing to do, or the index was swapped
-    /// meanwhile and the batch dropped).
-    func absorbTail(threads: BuilderThreads) -> Int {
+    /// one by one). While `writesArriving`, a batch spares the writers a core, unless they wait
+    /// for the builder anyway. Returns how many it moved (0: nothing to do, or the index was
+    /// swapped meanwhile and the batch dropped).
+    func absorbTail(threads: BuilderThreads, writesArriving: Bool) -> Int {
         enum Step {
             case moved(Int)
             case batch(HNSWIndex, HNSWBatch)
         }
+        // Most rounds find most tails empty: that answer needs no write lock.
+        guard lock.withReadLock({ !isDeleted && (tail?.count ?? 0) > 0 }) else { return 0 }
         let started = Date()
         let step: Step = lock.withWriteLock {
             guard !isDeleted, let index, let tail, tail.count > 0 else { return .moved(0) }
-            if let graph = index as? HNSWIndex, graph.batchCapacity(available: tail.count) > 0 {
-                let keys = tail.newestKeys(upTo: graph.batchCapacity(available: tail.count))
-                let vectors = keys.map { tail.vector(for: $0)! }
-                if let batch = graph.beginBatch(keys: keys[...], vectors: vectors[...], vectorsAreStored: true) {
+            if let graph = index as? HNSWIndex, case let capacity = graph.batchCapacity(available: tail.count), capacity > 0 {
+                let keys = tail.newestKeys(upTo: capacity)
+                if let batch = graph.beginBatch(keys: keys[...], storedVectors: keys.map { tail.vector(for: $0)! }[...]) {
                     return .batch(graph, batch)
                 }
             }
@@ -81,8 +83,7 @@ extension LibraryStore {
         case .moved(let count):
             moved = count
         case .batch(let graph, let batch):
-            // Writers arriving get a core of their own, unless they wait for the builder anyway.
-            let loop = threads.loop(sparingACore: threads.writes.isRecent && !tailWaiters.hasWaiters)
+            let loop = threads.loop(sparingACore: writesArriving && !tailWaiters.hasWaiters)
             graphLock.withLock { graph.chooseLinks(for: batch, concurrently: loop) }
             moved = lock.withWriteLock {
                 guard index === graph else { return 0 }
@@ -102,11 +103,12 @@ extension LibraryStore {
     /// backpressure, so a tail the builder cannot keep up with stops growing. A deleted library
     /// lets its writers through (their write then fails).
     func waitForTailRoom(limit: Int) async {
+        let hasRoom = { [self] in lock.withReadLock { isDeleted || (tail?.count ?? 0) < limit } }
+        // The usual case answers without suspending the writer.
+        if hasRoom() { return }
         while true {
             let admitted: Bool = await withCheckedContinuation { continuation in
-                tailWaiters.add(continuation) { [self] in
-                    lock.withReadLock { isDeleted || (tail?.count ?? 0) < limit }
-                }
+                tailWaiters.add(continuation, hasRoom: hasRoom)
             }
             if admitted { return }
         }
