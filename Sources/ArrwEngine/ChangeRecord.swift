@@ -38,8 +38,8 @@ struct VectorReplacement: Equatable {
 
 /// A document exactly as stored: chunk ids, texts, metadata and vectors as received (a cosine
 /// library normalises them when they enter its index, on first write and on replay alike).
-struct DocumentRecord: Equatable {
-    struct ChunkRecord: Equatable {
+struct DocumentRecord: Equatable, Sendable {
+    struct ChunkRecord: Equatable, Sendable {
         var id: String
         var text: String
         var metadata: [String: JSONValue]

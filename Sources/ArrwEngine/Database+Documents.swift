@@ -30,8 +30,9 @@ extension Database {
 
     /// Stores each document of a batch alone: an item fails with its own error (parse errors
     /// passed in as `.failure`) and the others are stored. Texts are embedded in one call.
-    /// Each document is its own logged change (atomic per document); the batch is acknowledged
-    /// once the last stored one is durable, which makes every earlier one durable too.
+    /// Each document is its own logged change (atomic per document), all logged in one append;
+    /// the batch is acknowledged once the last stored one is durable, which makes every earlier
+    /// one durable too.
     public func addDocuments(libraryId: String, _ drafts: [Result<DocumentDraft, EngineError>]) async throws -> BatchOutcome {
         guard drafts.count <= limits.maxDocumentsPerBatch else {
             throw EngineError.limitExceeded(
@@ -40,22 +41,17 @@ extension Database {
         }
         let store = try store(libraryId)
         let valid = drafts.compactMap { try? $0.get() }
-        var prepared = try await prepare(valid, for: store).makeIterator()
-        var results: [BatchItemResult] = []
-        var lastSequence: UInt64?
-        await admitted(to: store) {
-            for (position, draft) in drafts.enumerated() {
-                let outcome = draft.flatMap { _ in prepared.next()! }.flatMap { document in
-                    Result {
-                        let (stored, _, sequence) = try store.store(document, replace: false)
-                        lastSequence = sequence
-                        return stored.id
-                    }.mapError { $0 as? EngineError ?? .validation("\($0)") }
-                }
-                switch outcome {
-                case .success(let id): results.append(BatchItemResult(line: position + 1, documentId: id, error: nil))
-                case .failure(let error): results.append(BatchItemResult(line: position + 1, documentId: try? draft.get().id, error: error))
-                }
+        let prepared = try await prepare(valid, for: store)
+        let now = Date()
+        let puts = await prepared.compactMap { try? $0.get() }.concurrentMap { store.pendingPut($0, now: now) }
+        let (stored, lastSequence) = try await admitted(to: store) { try store.storeNew(puts) }
+        var preparedResults = prepared.makeIterator()
+        var storedResults = stored.makeIterator()
+        let results = drafts.enumerated().map { position, draft in
+            let outcome = draft.flatMap { _ in preparedResults.next()! }.flatMap { _ in storedResults.next()! }
+            return switch outcome {
+            case .success(let id): BatchItemResult(line: position + 1, documentId: id, error: nil)
+            case .failure(let error): BatchItemResult(line: position + 1, documentId: try? draft.get().id, error: error)
             }
         }
         if let lastSequence { try await journal.waitUntilDurable(lastSequence) }
@@ -121,7 +117,8 @@ extension Database {
     /// dimension) is returned, not thrown; a provider failure is thrown for the whole call.
     private func prepare(_ drafts: [DocumentDraft], for store: LibraryStore) async throws -> [Result<PreparedDocument, EngineError>] {
         let libraryDimension = store.dimension
-        let checked: [Result<DocumentDraft, EngineError>] = drafts.map { draft in
+        let (limits, embedder) = (limits, embedder)
+        let checked: [Result<DocumentDraft, EngineError>] = await drafts.concurrentMap { draft in
             do {
                 try draft.validate(limits: limits)
             } catch {
@@ -152,7 +149,7 @@ extension Database {
                 var chunkTerms: [[String]]?
                 if analyzed != nil { chunkTerms = draft.chunks.map { _ in analyzed!.next()! } }
                 return PreparedDocument(
-                    id: draft.id ?? UUID().uuidString.lowercased(), title: draft.title, metadata: draft.metadata,
+                    id: draft.id ?? RandomIdentifier.uuidString(), title: draft.title, metadata: draft.metadata,
                     chunks: draft.chunks.map { chunk in (chunk.id, chunk.text, chunk.metadata, chunk.embedding ?? vectors.next()!) },
                     chunkTerms: chunkTerms)
             }
@@ -171,18 +168,7 @@ extension Database {
     /// The terms of each text, in order, analyzed outside any lock; a large batch is split
     /// over one task per core.
     static func analyze(_ texts: [String], with analyzer: Analyzer) async -> [[String]] {
-        let slices = min(ProcessInfo.processInfo.activeProcessorCount, texts.count / 16)
-        guard slices > 1 else { return texts.map(analyzer.terms) }
-        let size = (texts.count + slices - 1) / slices
-        return await withTaskGroup(of: (Int, [[String]]).self) { group in
-            for start in stride(from: 0, to: texts.count, by: size) {
-                let slice = Array(texts[start..<min(start + size, texts.count)])
-                group.addTask { (start, slice.map(analyzer.terms)) }
-            }
-            var parts: [(Int, [[String]])] = []
-            for await part in group { parts.append(part) }
-            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
-        }
+        await texts.concurrentMap(minimumPerTask: 16, analyzer.terms)
     }
 
     /// Calls the provider, turning its failures into `embedding_failed` and checking its answer.

@@ -9,6 +9,14 @@
 /// field is named in the form the client used (`texts[2]`, `chunks[0].embedding`); the engine
 /// validates the typed draft again before storing it.
 public enum DocumentJSON {
+    /// The draft each of `documents` holds, or its own 400 `EngineError`, in order; a large
+    /// batch is read on every core.
+    public static func drafts(_ documents: [JSONValue], limits: EngineLimits) async -> [Result<DocumentDraft, EngineError>] {
+        await documents.concurrentMap { json in
+            Result { try draft(json, limits: limits) }.mapError { $0 as? EngineError ?? .validation("\($0)") }
+        }
+    }
+
     /// The draft `json` holds, or a 400 `EngineError` naming the first bad field.
     public static func draft(_ json: JSONValue, limits: EngineLimits) throws -> DocumentDraft {
         guard let object = json.object else {

@@ -38,17 +38,28 @@ final class Journal: Sendable {
 
     /// Logs `record` and returns its sequence; throws `storage_unavailable` once the log failed.
     func append(_ record: ChangeRecord) throws -> UInt64 {
+        try append(contentsOf: [EncodedChange(record)]).lowerBound
+    }
+
+    /// Logs `changes` in order as consecutive sequences, written and synced together, and
+    /// returns them; either all are logged or (throwing `storage_unavailable`) none.
+    func append(contentsOf changes: [EncodedChange]) throws -> ClosedRange<UInt64> {
         guard let log else {
             return counter.withLock { counter in
-                counter += 1
-                bus.publish(record.event(sequence: counter))
-                return counter
+                let first = counter + 1
+                for change in changes {
+                    counter += 1
+                    bus.publish(change.event(sequence: counter))
+                }
+                return first...counter
             }
         }
         do {
-            return try log.append(record.encode()) { sequence in
-                let event = record.event(sequence: sequence)
-                pending.withLock { $0.append(event) }
+            var events: [ChangeEvent] = []
+            events.reserveCapacity(changes.count)
+            return try log.append(contentsOf: changes.map(\.payload)) { position, sequence in
+                events.append(changes[position].event(sequence: sequence))
+                if position == changes.count - 1 { pending.withLock { $0.append(contentsOf: events) } }
             }
         } catch {
             throw EngineError.storageUnavailable("\(error)")
@@ -86,5 +97,24 @@ extension EngineError {
         EngineError(
             .storageUnavailable,
             message: "the change could not be made durable: \(message); nothing more is accepted until the server restarts")
+    }
+}
+
+/// A change with its log record and its event (less the sequence), both made before the lock
+/// that orders the change is taken, so that lock is held for the ordering alone.
+struct EncodedChange: Sendable {
+    let payload: [UInt8]
+    private let unsequenced: ChangeEvent
+
+    init(_ record: ChangeRecord) {
+        payload = record.encode()
+        unsequenced = record.event(sequence: 0)
+    }
+
+    /// The change's event, once the log gave it `sequence`.
+    func event(sequence: UInt64) -> ChangeEvent {
+        var event = unsequenced
+        event.sequence = sequence
+        return event
     }
 }

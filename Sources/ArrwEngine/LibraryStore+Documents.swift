@@ -12,23 +12,78 @@ extension LibraryStore {
             try checkLiveLocked()
             let existing = documents[document.id]
             if existing != nil && !replace { throw EngineError.duplicateDocument(document.id) }
-            let dimension = document.chunks.first?.vector.count ?? 0
-            if let expected = settings.dimension, expected != dimension {
-                throw EngineError.dimensionMismatch(expected: expected, actual: dimension, field: "embedding")
-            }
-            if settings.metric == .cosine, let zero = document.chunks.firstIndex(where: { $0.vector.allSatisfy { $0 == 0 } }) {
-                throw EngineError.validation(
-                    "chunk \(zero) has a zero vector, which has no direction under the cosine metric", field: "embedding")
-            }
-            let now = Date()
-            let record = DocumentRecord(
-                id: document.id, title: document.title, metadata: document.metadata,
-                createdAt: existing?.createdAt ?? now, updatedAt: now,
-                chunks: document.chunks.map { .init(id: $0.id ?? UUID().uuidString.lowercased(), text: $0.text, metadata: $0.metadata, vector: $0.vector) })
+            let record = Self.record(of: document, createdAt: existing?.createdAt, now: Date())
+            try checkVectorsLocked(of: record, dimension: settings.dimension)
             let sequence = try journal.append(.putDocument(libraryId: id, record))
             let stored = applyPutLocked(record, sequence: sequence, chunkTerms: document.chunkTerms)
             return (makeDocument(stored, includeEmbeddings: false), existing == nil, sequence)
         }
+    }
+
+    /// A new document made ready for `storeNew` outside any lock: its logged form, created
+    /// `now`, with the change encoded.
+    func pendingPut(_ document: PreparedDocument, now: Date) -> PendingPut {
+        let record = Self.record(of: document, createdAt: nil, now: now)
+        return PendingPut(record: record, change: EncodedChange(.putDocument(libraryId: id, record)), chunkTerms: document.chunkTerms)
+    }
+
+    /// Stores new documents, each alone: one whose id exists (or came earlier in the batch),
+    /// whose vectors have the wrong dimension or a zero vector under cosine gets its error and
+    /// the others are stored. The accepted ones are logged in one append (one write, one
+    /// fsync) and applied under one write lock. Returns each document's id or error, in order,
+    /// and the last sequence logged (nil when nothing was). Throws, changing nothing, when the
+    /// library is deleted or the log fails.
+    func storeNew(_ batch: [PendingPut]) throws -> (results: [Result<String, EngineError>], lastSequence: UInt64?) {
+        try lock.withWriteLock {
+            try checkLiveLocked()
+            var dimension = settings.dimension
+            var seen = Set<String>()
+            var accepted: [PendingPut] = []
+            var results: [Result<String, EngineError>] = []
+            for put in batch {
+                let id = put.record.id
+                do {
+                    if documents[id] != nil || seen.contains(id) { throw EngineError.duplicateDocument(id) }
+                    try checkVectorsLocked(of: put.record, dimension: dimension)
+                    dimension = dimension ?? put.record.chunks.first?.vector.count
+                    seen.insert(id)
+                    accepted.append(put)
+                    results.append(.success(id))
+                } catch {
+                    results.append(.failure(error as? EngineError ?? .validation("\(error)")))
+                }
+            }
+            guard !accepted.isEmpty else { return (results, nil) }
+            let sequences = try journal.append(contentsOf: accepted.map(\.change))
+            for (offset, put) in accepted.enumerated() {
+                applyPutLocked(put.record, sequence: sequences.lowerBound + UInt64(offset), chunkTerms: put.chunkTerms)
+            }
+            return (results, sequences.upperBound)
+        }
+    }
+
+    /// Throws unless every chunk's vector has `dimension` entries (any, when nil, as long as the
+    /// chunks agree) and, under cosine, a direction.
+    private func checkVectorsLocked(of record: DocumentRecord, dimension: Int?) throws {
+        let first = record.chunks.first?.vector.count ?? 0
+        if let expected = dimension, expected != first {
+            throw EngineError.dimensionMismatch(expected: expected, actual: first, field: "embedding")
+        }
+        if settings.metric == .cosine, let zero = record.chunks.firstIndex(where: { $0.vector.allSatisfy { $0 == 0 } }) {
+            throw EngineError.validation(
+                "chunk \(zero) has a zero vector, which has no direction under the cosine metric", field: "embedding")
+        }
+    }
+
+    /// The logged form of `document`: new chunk ids where it brings none, created now unless
+    /// it replaces a document created at `createdAt`.
+    private static func record(of document: PreparedDocument, createdAt: Date?, now: Date) -> DocumentRecord {
+        DocumentRecord(
+            id: document.id, title: document.title, metadata: document.metadata,
+            createdAt: createdAt ?? now, updatedAt: now,
+            chunks: document.chunks.map {
+                .init(id: $0.id ?? RandomIdentifier.uuidString(), text: $0.text, metadata: $0.metadata, vector: $0.vector)
+            })
     }
 
     /// Applies a logged `putDocument` (a first write or a replay). Runs under the write lock.

@@ -160,8 +160,16 @@ struct StoredChunk: FilterSubject {
     }
 }
 
+/// A new document of a batch, made ready outside the write lock (`LibraryStore.pendingPut`):
+/// what `storeNew` checks, logs and applies.
+struct PendingPut: Sendable {
+    let record: DocumentRecord
+    let change: EncodedChange
+    let chunkTerms: [[String]]?
+}
+
 /// A document ready to store: every chunk has its vector, all of one length.
-struct PreparedDocument {
+struct PreparedDocument: Sendable {
     var id: String
     var title: String
     var metadata: [String: JSONValue]

@@ -20,9 +20,7 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
             guard let documents = try await body.json(from: request).object?["documents"]?.array else {
                 throw EngineError.validation("the body must be an object with a 'documents' array", field: "documents")
             }
-            let drafts = documents.map { json in
-                Result { try DocumentJSON.draft(json, limits: database.limits) }.mapError { $0 as? EngineError ?? .validation("\($0)") }
-            }
+            let drafts = await DocumentJSON.drafts(documents, limits: database.limits)
             return APIResponse.json(APIResponse.batch(try await database.addDocuments(libraryId: id, drafts)))
         }
         group.post(":id/documents/stream") { request, context in

@@ -116,24 +116,38 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// sequence first, under the log's lock (so before the record can become durable). The
     /// record is not yet durable: call `waitUntilDurable` before acknowledging its change.
     public func append(_ payload: [UInt8], assigned: (UInt64) -> Void = { _ in }) throws -> UInt64 {
-        guard payload.count <= WALFormat.maxPayloadBytes else {
-            throw StorageError.logFailed("a record of \(payload.count) bytes exceeds the \(WALFormat.maxPayloadBytes)-byte limit")
+        try append(contentsOf: [payload]) { _, sequence in assigned(sequence) }.lowerBound
+    }
+
+    /// Frames each payload as the next record, in order, under one lock, and returns their
+    /// sequences (consecutive); `assigned` sees each payload's position and sequence first, as
+    /// `append(_:assigned:)` does. The flusher is woken once, after the last, so a batch of
+    /// changes is written and synced together rather than in the pieces a flusher running
+    /// meanwhile would take. Either every payload is framed or (a payload over the limit, a
+    /// failed or closed log) none is.
+    public func append(contentsOf payloads: [[UInt8]], assigned: (Int, UInt64) -> Void = { _, _ in }) throws -> ClosedRange<UInt64> {
+        precondition(!payloads.isEmpty, "append(contentsOf:) needs at least one payload")
+        if let large = payloads.first(where: { $0.count > WALFormat.maxPayloadBytes }) {
+            throw StorageError.logFailed("a record of \(large.count) bytes exceeds the \(WALFormat.maxPayloadBytes)-byte limit")
         }
-        let (sequence, schedule) = try state.withLock { state -> (UInt64, Bool) in
+        let (sequences, schedule) = try state.withLock { state -> (ClosedRange<UInt64>, Bool) in
             if let failure = state.failure { throw StorageError.logFailed(failure) }
             if state.closed { throw StorageError.closed }
-            let sequence = state.nextSequence
-            state.nextSequence += 1
-            state.appended += 1
-            assigned(sequence)
-            if state.batch.isEmpty { state.batchFirstSequence = sequence }
-            payload.withUnsafeBytes { WALFormat.appendRecord(kind: .data, sequence: sequence, payload: $0, to: &state.batch) }
+            let first = state.nextSequence
+            if state.batch.isEmpty { state.batchFirstSequence = first }
+            for (position, payload) in payloads.enumerated() {
+                let sequence = first + UInt64(position)
+                assigned(position, sequence)
+                payload.withUnsafeBytes { WALFormat.appendRecord(kind: .data, sequence: sequence, payload: $0, to: &state.batch) }
+            }
+            state.nextSequence += UInt64(payloads.count)
+            state.appended += payloads.count
             let schedule = !state.flushScheduled
             state.flushScheduled = true
-            return (sequence, schedule)
+            return (first...(state.nextSequence - 1), schedule)
         }
         if schedule { queue.async { self.flush() } }
-        return sequence
+        return sequences
     }
 
     /// Returns once `sequence` is durable (per the sync mode); throws if the log failed first.

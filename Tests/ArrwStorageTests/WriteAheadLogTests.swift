@@ -61,6 +61,28 @@ struct WriteAheadLogTests {
         #expect(Set(replayed.map(\.1)) == Set((0..<writers * perWriter).map { payload($0) }))
     }
 
+    @Test("a batch appended at once takes consecutive sequences and one fsync; a closed log frames none of one")
+    func batchAppend() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let (log, _) = try openLog(directory.path)
+        try await appendAll(log, [payload(0)])
+        let syncsBefore = log.statistics.syncs
+        var assigned: [(Int, UInt64)] = []
+        let sequences = try log.append(contentsOf: (1...500).map { payload($0) }) { assigned.append(($0, $1)) }
+        #expect(sequences == 2...501)
+        #expect(assigned.map(\.0) == Array(0..<500) && assigned.map(\.1) == Array(2...501))
+        try await log.waitUntilDurable(sequences.upperBound)
+        #expect(log.statistics.syncs == syncsBefore + 1, "the flusher is woken once, after the last record")
+
+        try log.close()
+        #expect(throws: StorageError.self) { try log.append(contentsOf: [payload(502), payload(503)]) }
+        #expect(log.lastSequence == 501, "a closed log frames none of a batch")
+        let (_, replayed) = try openLog(directory.path)
+        #expect(replayed.map(\.0) == Array(1...501))
+        #expect(replayed.map(\.1) == (0...500).map { payload($0) })
+    }
+
     @Test("segments rotate by size, chain by seals, and whole covered segments are removed")
     func rotationAndRemoval() async throws {
         let directory = TemporaryDirectory()

@@ -13,7 +13,7 @@ extension JobHandlers {
         }
         object["documents"] = .array(documents.map { document in
             guard var fields = document.object, fields["id"] == nil || fields["id"] == .null else { return document }
-            fields["id"] = .string(UUID().uuidString.lowercased())
+            fields["id"] = .string(RandomIdentifier.uuidString())
             return .object(fields)
         })
         return .object(object)
@@ -41,9 +41,7 @@ extension JobHandlers {
         }
         while next < documents.count {
             let end = min(next + Self.slice, documents.count)
-            let drafts = documents[next..<end].map { json in
-                Result { try DocumentJSON.draft(json, limits: database.limits) }.mapError { $0 as? EngineError ?? .validation("\($0)") }
-            }
+            let drafts = await DocumentJSON.drafts(Array(documents[next..<end]), limits: database.limits)
             let outcome = try await database.addDocuments(libraryId: library, drafts)
             for (offset, item) in outcome.results.enumerated() {
                 if item.error == nil || (resumed && storedAlready(drafts[offset], library: library, error: item.error)) {
