@@ -55,9 +55,16 @@ extension LibraryStore {
             }
             guard !accepted.isEmpty else { return (results, nil) }
             let sequences = try journal.append(contentsOf: accepted.map(\.change))
-            for (offset, put) in accepted.enumerated() {
-                applyPutLocked(put.record, sequence: sequences.lowerBound + UInt64(offset), chunkTerms: put.chunkTerms)
+            var rest = accepted[...]
+            if settings.dimension == nil || accepted.count < Self.sideBySideBatch {
+                // The first put sets the library's dimension and makes its index and tail.
+                let alone = settings.dimension == nil ? 1 : accepted.count
+                for (offset, put) in accepted.prefix(alone).enumerated() {
+                    applyPutLocked(put.record, sequence: sequences.lowerBound + UInt64(offset), chunkTerms: put.chunkTerms)
+                }
+                rest = accepted.dropFirst(alone)
             }
+            if !rest.isEmpty { applyNewPutsLocked(rest, lastSequence: sequences.upperBound) }
             return (results, sequences.upperBound)
         }
     }
@@ -114,6 +121,52 @@ extension LibraryStore {
         documents[record.id] = stored
         appliedThrough = sequence
         return stored
+    }
+
+    /// Puts of new documents at least this many are applied by `applyNewPutsLocked`.
+    static let sideBySideBatch = 64
+
+    /// Applies logged puts of new documents (none of them stored, the library's dimension
+    /// set), the last with sequence `lastSequence`: what `applyPutLocked` does for each, with
+    /// the three kinds of state it fills side by side on the cores: the documents, chunks and
+    /// order; the fresh tail (and a running rebuild's record); the keyword index. Each part is
+    /// filled in the puts' order, so the result is the one the one-by-one path gives. Runs
+    /// under the write lock.
+    func applyNewPutsLocked(_ puts: ArraySlice<PendingPut>, lastSequence: UInt64) {
+        let firstKeys = puts.map { put in
+            defer { nextKey += UInt64(put.record.chunks.count) }
+            return nextKey
+        }
+        DispatchQueue.concurrentPerform(iterations: 3) { part in
+            for (put, firstKey) in zip(puts, firstKeys) {
+                let record = put.record
+                switch part {
+                case 0:
+                    var stored = StoredDocument(
+                        id: record.id, title: record.title, metadata: record.metadata, chunkKeys: [],
+                        createdAt: record.createdAt, updatedAt: record.updatedAt, sequence: order.append(record.id))
+                    for (position, chunk) in record.chunks.enumerated() {
+                        let key = firstKey + UInt64(position)
+                        chunks[key] = StoredChunk(
+                            id: chunk.id, documentId: record.id, text: chunk.text, metadata: chunk.metadata,
+                            documentMetadata: record.metadata, createdAt: record.createdAt.timeIntervalSince1970)
+                        stored.chunkKeys.append(key)
+                    }
+                    documents[record.id] = stored
+                case 1:
+                    for (position, chunk) in record.chunks.enumerated() {
+                        tail!.add(key: firstKey + UInt64(position), vector: chunk.vector)
+                        rebuild?.record(.add(firstKey + UInt64(position), chunk.vector))
+                    }
+                default:
+                    guard let analyzer else { return }
+                    for (position, chunk) in record.chunks.enumerated() {
+                        keywords.add(key: firstKey + UInt64(position), terms: put.chunkTerms?[position] ?? analyzer.terms(chunk.text))
+                    }
+                }
+            }
+        }
+        appliedThrough = lastSequence
     }
 
     /// Removes a document and its chunks, logging the change; returns its sequence.

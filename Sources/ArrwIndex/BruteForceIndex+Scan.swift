@@ -65,6 +65,11 @@ struct ExactScan {
     /// integer hash of 0, 1, 2, …, so they are spread over the index and never in lockstep with a
     /// periodic key pattern (such as "even keys").
     func passRate(of filter: (UInt64) -> Bool) -> Double {
+        Self.passRate(of: filter, keys: keys)
+    }
+
+    /// The fraction of a sample of `keys` that `filter` accepts (see the instance method).
+    static func passRate(of filter: (UInt64) -> Bool, keys: UnsafeBufferPointer<UInt64>) -> Double {
         let samples = Swift.min(keys.count, Self.sampleSize)
         var passed = 0
         for i in 0..<UInt64(samples) {

@@ -15,6 +15,8 @@ public final class BruteForceIndex: VectorIndex {
     public let metric: DistanceMetric
     /// The vectors, one row per key.
     let store: KeyedVectorStore
+    /// The rows as int8 codes with error bounds, row for row, for ``ScreenedScan``.
+    let quantized: QuantizedRows
 
     /// An empty index. Precondition: `dimension >= 1`.
     public convenience init(dimension: Int, metric: DistanceMetric) {
@@ -27,30 +29,42 @@ public final class BruteForceIndex: VectorIndex {
         self.dimension = store.dimension
         self.metric = metric
         self.store = store
+        quantized = QuantizedRows(dimension: store.dimension)
+        quantized.reserveCapacity(store.count)
+        for row in 0..<store.count { store.slab.withRow(row) { quantized.append($0) } }
     }
 
     public var count: Int { store.count }
 
-    /// The store's slab, keys and key dictionary.
-    public var memoryBytes: Int { store.memoryBytes }
+    /// The store's slab, keys and key dictionary, and the quantized rows.
+    public var memoryBytes: Int { store.memoryBytes + quantized.memoryBytes }
 
     /// Ensures room for `count` vectors in all, without further growth.
     public func reserveCapacity(_ count: Int) {
         store.reserveCapacity(count)
+        quantized.reserveCapacity(count)
     }
 
     public func add(key: UInt64, vector: [Float]) {
-        store.store(key: key, vector: storableVector(vector))
+        put(key: key, storableVector(vector))
     }
 
     public func add(key: UInt64, storedVector vector: [Float]) {
         checkStored(vector)
-        store.store(key: key, vector: vector)
+        put(key: key, vector)
+    }
+
+    /// Stores `vector` (in stored form) under `key` and its quantized copy in the same row.
+    private func put(key: UInt64, _ vector: [Float]) {
+        let (row, isNew) = store.store(key: key, vector: vector)
+        vector.withUnsafeBufferPointer { isNew ? quantized.append($0) : quantized.replace(row: row, with: $0) }
     }
 
     @discardableResult
     public func remove(key: UInt64) -> Bool {
-        store.remove(key: key) != nil
+        guard let removal = store.remove(key: key) else { return false }
+        quantized.removeSwappingLast(row: removal.row)
+        return true
     }
 
     public func contains(key: UInt64) -> Bool {
@@ -61,11 +75,18 @@ public final class BruteForceIndex: VectorIndex {
         store.vector(for: key)
     }
 
-    /// Exact: `options` do not apply.
+    /// Exact: `options` do not apply. A large index is screened through its quantized rows
+    /// first (``ScreenedScan``, same answer), unless `k` is a large share of it or a sample
+    /// shows the filter accepts almost nothing (then ``ExactScan`` asks the filter first).
     public func search(query: [Float], k: Int, filter: ((UInt64) -> Bool)?, options: SearchOptions) -> [Neighbor] {
         guard store.count > 0 else { return [] }
         let normalized = searchableQuery(query, k: k)
-        return ExactScan.nearest(to: normalized, k: Swift.min(k, store.count), metric: metric, store: store, filter: filter)
+        let k = Swift.min(k, store.count)
+        if store.count >= ScreenedScan.minimumRows, k <= store.count / 64,
+           filter.map({ filter in store.keys.withUnsafeBufferPointer { ExactScan.passRate(of: filter, keys: $0) } >= ExactScan.filterFirstBelow }) ?? true {
+            return ScreenedScan.nearest(to: normalized, k: k, metric: metric, store: store, quantized: quantized, filter: filter)
+        }
+        return ExactScan.nearest(to: normalized, k: k, metric: metric, store: store, filter: filter)
     }
 }
 
