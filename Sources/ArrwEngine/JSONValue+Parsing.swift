@@ -56,7 +56,7 @@ private struct JSONParser {
         case UInt8(ascii: "t"): return try literal("true", .bool(true))
         case UInt8(ascii: "f"): return try literal("false", .bool(false))
         case UInt8(ascii: "n"): return try literal("null", .null)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try shortNumber() ?? number()
         default: throw error("unexpected character '\(Unicode.Scalar(byte))'")
         }
     }
@@ -215,6 +215,62 @@ private struct JSONParser {
             offset += 1
         }
         return value
+    }
+
+    /// The common number in one tight pass: `-?(0|[1-9][0-9]*)(\.[0-9]+)?` with no exponent: an
+    /// integer of at most 18 digits, or a decimal of at most 15 significant digits and 22
+    /// decimals (one correctly rounded divide, Clinger's fast path) or of 16–19 digits
+    /// (`extendedPrecision`). Anything else (an exponent, more digits, a malformed number, a
+    /// halfway case) returns nil having read nothing, for `number()`. The floats embeddings
+    /// arrive as (8–9 digits from orjson, 17 from Python's `json` printing a float32 as a
+    /// double) all take this path.
+    mutating func shortNumber() -> JSONValue? {
+        let end = bytes.count
+        var position = offset
+        let negative = bytes[position] == UInt8(ascii: "-")
+        if negative { position += 1 }
+        guard position < end else { return nil }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        let first = bytes[position] &- UInt8(ascii: "0")
+        if first == 0 {
+            position += 1
+        } else if first < 10 {
+            while position < end, case let digit = bytes[position] &- UInt8(ascii: "0"), digit < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                digits += 1
+                position += 1
+            }
+        } else {
+            return nil
+        }
+        var decimals = 0
+        if position < end, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            while position < end, case let digit = bytes[position] &- UInt8(ascii: "0"), digit < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                if mantissa != 0 { digits += 1 }
+                decimals += 1
+                position += 1
+            }
+            guard decimals > 0, digits <= 19 else { return nil }
+        } else if digits > 18 {
+            return nil
+        }
+        if position < end, bytes[position] | 0x20 == UInt8(ascii: "e") { return nil }
+        let value: Double
+        if decimals == 0 {
+            offset = position
+            return .int(negative ? -Int64(mantissa) : Int64(mantissa))
+        } else if digits <= 15, decimals <= 22 {
+            value = Double(mantissa) / Self.powersOfTen[decimals]
+        } else if let extended = Self.extendedPrecision(mantissa: mantissa, exponent: -decimals) {
+            value = extended
+        } else {
+            return nil
+        }
+        offset = position
+        return .double(negative ? -value : value)
     }
 
     /// RFC 8259 number grammar; integers that fit in Int64 stay exact. Short decimals use the
