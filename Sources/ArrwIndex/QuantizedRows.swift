@@ -84,10 +84,14 @@ final class QuantizedRows {
         var largest: Float = 0
         for x in vector { largest = Swift.max(largest, x.magnitude) }
         let scale = largest / 127
+        let inverse = scale > 0 ? 1 / scale : 0
+        let first = position(row: row, component: 0)
         var residual = 0.0, norm = 0.0, approximateNorm = 0.0
-        for (i, x) in vector.enumerated() {
-            let code = scale > 0 ? Int8((x / scale).rounded().clamped(to: -127...127)) : 0
-            codes[position(row: row, component: i)] = code
+        for i in 0..<dimension {
+            let x = vector[i]
+            // Any code near x / scale will do: the bound is computed from the code chosen.
+            let code = Int8(Swift.min(Swift.max((x * inverse).rounded(), -127), 127))
+            codes[first + i * Self.panelRows] = code
             let approximate = Double(scale) * Double(code)
             residual += (Double(x) - approximate) * (Double(x) - approximate)
             norm += Double(x) * Double(x)
@@ -115,11 +119,5 @@ final class QuantizedRows {
         bounds.removeLast()
         squaredNorms.removeLast()
         count = last
-    }
-}
-
-extension Comparable {
-    fileprivate func clamped(to range: ClosedRange<Self>) -> Self {
-        Swift.min(Swift.max(self, range.lowerBound), range.upperBound)
     }
 }
