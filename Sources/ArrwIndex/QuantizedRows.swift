@@ -4,7 +4,7 @@ import CArrwKernels
 /// the exact top k while reading a quarter of the bytes.
 ///
 /// The codes lie in panels of 16 rows (`ARRW_PANEL_ROWS`), component by component, for
-/// `arrw_dot_panels_i8`: code `i` of row `r` is at `((r / 16)·dimension + i)·16 + r % 16`.
+/// `arrw_screen_panels_i8`: code `i` of row `r` is at `((r / 16)·dimension + i)·16 + r % 16`.
 /// Codes past the last row of the last panel are zero.
 /// Row `r` is stored as codes `c` (`dimension` × Int8 in −127…127) and a scale `s`, so that
 /// `x̂ = s·c` approximates the row `x` (`s = max|xᵢ| / 127`, `cᵢ = round(xᵢ / s)`). For any
@@ -14,7 +14,9 @@ import CArrwKernels
 /// double precision, for the squared-L2 bound.
 ///
 /// Invariants: rows correspond one to one, in order, to the slab rows of the store it shadows
-/// (the owner mirrors every append, replace and swap-remove); `count <= capacity`.
+/// (the owner mirrors every append, replace and swap-remove); `count <= capacity`; `scales`,
+/// `bounds` and `squaredNorms` hold `capacity` entries, zero past `count` (so a kernel may read
+/// whole panels).
 /// Not thread-safe: the owner serializes mutations; reads may run concurrently with each other.
 final class QuantizedRows {
     static let panelRows = Int(ARRW_PANEL_ROWS)
@@ -56,10 +58,10 @@ final class QuantizedRows {
         (grown + capacity * dimension).initialize(repeating: 0, count: (rows - capacity) * dimension)
         codes.deallocate()
         codes = grown
+        scales += repeatElement(0, count: rows - capacity)
+        bounds += repeatElement(0, count: rows - capacity)
+        squaredNorms += repeatElement(0, count: rows - capacity)
         capacity = rows
-        scales.reserveCapacity(rows)
-        bounds.reserveCapacity(rows)
-        squaredNorms.reserveCapacity(rows)
     }
 
     /// Where code `component` of row `row` lies in the panels.
@@ -72,9 +74,6 @@ final class QuantizedRows {
     func append(_ vector: UnsafeBufferPointer<Float>) {
         if count == capacity { reserveCapacity(Swift.max(16, capacity + capacity / 2)) }
         count += 1
-        scales.append(0)
-        bounds.append(0)
-        squaredNorms.append(0)
         replace(row: count - 1, with: vector)
     }
 
@@ -115,9 +114,9 @@ final class QuantizedRows {
             squaredNorms[row] = squaredNorms[last]
         }
         for i in 0..<dimension { codes[position(row: last, component: i)] = 0 }
-        scales.removeLast()
-        bounds.removeLast()
-        squaredNorms.removeLast()
+        scales[last] = 0
+        bounds[last] = 0
+        squaredNorms[last] = 0
         count = last
     }
 }

@@ -14,8 +14,9 @@ import CArrwKernels
 /// the ``TopKHeap`` breaks ties by key whatever the order.
 ///
 /// The filter is asked only about rows whose lower end would enter the floor heap and about
-/// the rows of pass 2. For dot products a quick float test of the upper end (loosened by
-/// 2⁻¹⁸ of its terms, far past their rounding) drops most rows before the precise one.
+/// the rows of pass 2. For dot products the kernel also tests each row's upper end in float
+/// against the floor as it stood when the block began (loosened by 2⁻¹⁸ of its terms, far past
+/// their rounding), so only the rows that pass reach the precise test here.
 struct ScreenedScan {
     /// Rows a store needs before a search screens (below it the plain scan is as fast).
     static let minimumRows = 4096
@@ -34,50 +35,57 @@ struct ScreenedScan {
         var floor = TopKHeap(k: k)
         var candidates: [(row: Int, upper: Double)] = []
         let panelsPerCall = ExactScan.block / QuantizedRows.panelRows
+        // The kernel's quick test of the upper end needs a bound linear in the row's terms: so
+        // for dot products; squared L2 (whose bound holds ‖x‖) marks every row for the precise test.
+        let quickWeight = metric == .l2 ? 0 : queryNormFloat
         query.withUnsafeBufferPointer { q in
             quantized.scales.withUnsafeBufferPointer { scales in
                 quantized.bounds.withUnsafeBufferPointer { bounds in
                     quantized.squaredNorms.withUnsafeBufferPointer { squaredNorms in
                         store.keys.withUnsafeBufferPointer { keys in
                             withUnsafeTemporaryAllocation(of: Float.self, capacity: ExactScan.block) { approximate in
-                                var panel = 0
-                                while panel < quantized.panelCount {
-                                    let panels = Swift.min(panelsPerCall, quantized.panelCount - panel)
-                                    // Safe: panels panel..<panel+panels lie inside the codes; `approximate`
-                                    // holds block = panelsPerCall × 16 floats.
-                                    arrw_dot_panels_i8(q.baseAddress, quantized.codes + panel * QuantizedRows.panelRows * dimension,
-                                                       panels, dimension, approximate.baseAddress)
-                                    let first = panel * QuantizedRows.panelRows
-                                    for row in first..<Swift.min(first + panels * QuantizedRows.panelRows, keys.count) {
-                                        if metric != .l2 {
-                                            // A quick float look at the upper end, loosened past any rounding;
-                                            // most rows end here once the floor has risen.
-                                            let quick = approximate[row - first] * scales[row]
-                                            let reach = queryNormFloat * bounds[row]
-                                            if quick + reach + (quick.magnitude + reach) * 0x1p-18 < floor.threshold { continue }
+                                withUnsafeTemporaryAllocation(of: UInt16.self, capacity: panelsPerCall) { masks in
+                                    var panel = 0
+                                    while panel < quantized.panelCount {
+                                        let panels = Swift.min(panelsPerCall, quantized.panelCount - panel)
+                                        let first = panel * QuantizedRows.panelRows
+                                        // Safe: panels panel..<panel+panels lie inside the codes and the
+                                        // per-row arrays (capacity-long); the buffers hold a block.
+                                        arrw_screen_panels_i8(
+                                            q.baseAddress, quantized.codes + first * dimension, panels, dimension,
+                                            scales.baseAddress! + first, bounds.baseAddress! + first, quickWeight,
+                                            metric == .l2 ? -.infinity : floor.threshold,
+                                            approximate.baseAddress, masks.baseAddress)
+                                        for offset in 0..<panels {
+                                            var mask = masks[offset]
+                                            while mask != 0 {
+                                                let row = first + offset * QuantizedRows.panelRows + mask.trailingZeroBitCount
+                                                mask &= mask - 1
+                                                guard row < keys.count else { break }
+                                                let dot = Double(approximate[row - first]) * Double(scales[row])
+                                                let lower: Double, upper: Double
+                                                if metric == .l2 {
+                                                    let center = 2 * dot - squaredQueryNorm - squaredNorms[row]
+                                                    let reach = queryNorm + squaredNorms[row].squareRoot()
+                                                    let halfWidth = 2 * queryNorm * Double(bounds[row]) + rounding * reach * reach
+                                                    (lower, upper) = (center - halfWidth, center + halfWidth)
+                                                } else {
+                                                    let halfWidth = queryNorm * Double(bounds[row])
+                                                    (lower, upper) = (dot - halfWidth, dot + halfWidth)
+                                                }
+                                                guard lower.isFinite, upper.isFinite else {
+                                                    candidates.append((row, .infinity))
+                                                    continue
+                                                }
+                                                if upper >= Double(floor.threshold) { candidates.append((row, upper)) }
+                                                let lowerFloat = Float(lower).nextDown
+                                                if lowerFloat >= floor.threshold, accept(keys[row]) {
+                                                    floor.insert(key: keys[row], score: lowerFloat)
+                                                }
+                                            }
                                         }
-                                        let dot = Double(approximate[row - first]) * Double(scales[row])
-                                        let lower: Double, upper: Double
-                                        if metric == .l2 {
-                                            let center = 2 * dot - squaredQueryNorm - squaredNorms[row]
-                                            let reach = queryNorm + squaredNorms[row].squareRoot()
-                                            let halfWidth = 2 * queryNorm * Double(bounds[row]) + rounding * reach * reach
-                                            (lower, upper) = (center - halfWidth, center + halfWidth)
-                                        } else {
-                                            let halfWidth = queryNorm * Double(bounds[row])
-                                            (lower, upper) = (dot - halfWidth, dot + halfWidth)
-                                        }
-                                        guard lower.isFinite, upper.isFinite else {
-                                            candidates.append((row, .infinity))
-                                            continue
-                                        }
-                                        if upper >= Double(floor.threshold) { candidates.append((row, upper)) }
-                                        let lowerFloat = Float(lower).nextDown
-                                        if lowerFloat >= floor.threshold, accept(keys[row]) {
-                                            floor.insert(key: keys[row], score: lowerFloat)
-                                        }
+                                        panel += panels
                                     }
-                                    panel += panels
                                 }
                             }
                         }

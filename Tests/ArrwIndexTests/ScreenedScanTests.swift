@@ -15,7 +15,7 @@ struct ScreenedScanTests {
         return (screened, plain)
     }
 
-    @Test("the int8 panel kernel equals a scalar loop over the widened codes, dispatched and portable",
+    @Test("the int8 panel kernel scores like a scalar loop over the widened codes and marks the rows that may reach, dispatched and portable",
           arguments: [1, 7, 8, 50, 384])
     func panelKernel(dimension: Int) {
         var generator = SeededGenerator(seed: 0x18 &+ UInt64(dimension))
@@ -23,18 +23,31 @@ struct ScreenedScanTests {
         let rows = panels * QuantizedRows.panelRows
         let codes = (0..<rows * dimension).map { _ in Int8.random(in: -127...127, using: &generator) }
         let query = (0..<dimension).map { _ in Float(Int.random(in: -16...16, using: &generator)) }
-        var scores = [Float](repeating: .nan, count: rows)
-        var portable = [Float](repeating: .nan, count: rows)
-        arrw_dot_panels_i8(query, codes, panels, dimension, &scores)
-        arrw_dot_panels_i8_portable(query, codes, panels, dimension, &portable)
+        let scales = (0..<rows).map { _ in Float(Int.random(in: 1...4, using: &generator)) / 4 }
+        let bounds = (0..<rows).map { _ in Float(Int.random(in: 0...8, using: &generator)) }
+        var expected = [Float](repeating: 0, count: rows)
         for row in 0..<rows {
             let (panel, lane) = row.quotientAndRemainder(dividingBy: QuantizedRows.panelRows)
             // Small integers: every partial sum is exact in Float, so any summation order agrees.
-            let expected = (0..<dimension).reduce(Float(0)) { sum, i in
+            expected[row] = (0..<dimension).reduce(Float(0)) { sum, i in
                 sum + query[i] * Float(codes[(panel * dimension + i) * QuantizedRows.panelRows + lane])
             }
-            #expect(scores[row] == expected, "row \(row)")
-            #expect(portable[row] == expected, "row \(row), portable")
+        }
+        let threshold = expected.map { $0 * 0.25 }.sorted()[rows / 2]
+        for (name, kernel) in [("dispatched", arrw_screen_panels_i8), ("portable", arrw_screen_panels_i8_portable)] {
+            for limit in [-Float.infinity, threshold] {
+                var scores = [Float](repeating: .nan, count: rows)
+                var masks = [UInt16](repeating: 0, count: panels)
+                kernel(query, codes, panels, dimension, scales, bounds, 2, limit, &scores, &masks)
+                #expect(scores == expected, "\(name)")
+                for row in 0..<rows {
+                    let marked = masks[row / QuantizedRows.panelRows] >> (row % QuantizedRows.panelRows) & 1 == 1
+                    let upper = expected[row] * scales[row] + 2 * bounds[row]
+                    // Exact in Float here; only the 2⁻¹⁸ loosening may mark a row a hair below.
+                    #expect(marked == (upper >= limit) || (marked && upper >= limit - (upper.magnitude + 16) * 0x1p-17),
+                            "\(name) row \(row)")
+                }
+            }
         }
     }
 

@@ -76,15 +76,20 @@ void arrw_dot_rows(const float *q, const float *rows, long count, long dimension
 void arrw_negative_squared_l2_rows(const float *q, const float *rows, long count, long dimension, float *scores);
 
 /* Rows of int8 codes in panels of 16: panel b holds rows 16b…16b+15 as `dimension` groups of 16
-   codes (group i is component i of each of the 16 rows). scores[16b + j] = q · row(16b + j), each
-   code widened to float, for `panels` panels. AVX2+FMA when the CPU has them, else plain loops;
-   both may sum in any order. */
+   codes (group i is component i of each of the 16 rows). For `panel_count` panels:
+   scores[16b + j] = q · row(16b + j), each code widened to float, and bit j of masks[b] set when
+   scores·scales + weight·bounds (row 16b + j's), loosened by 2⁻¹⁸ of its terms' magnitudes,
+   reaches `threshold` (-INFINITY sets every bit). AVX2+FMA when the CPU has them, else plain
+   loops; sums may run in any order. */
 #define ARRW_PANEL_ROWS 16
-void arrw_dot_panels_i8(const float *q, const int8_t *panels, long panel_count, long dimension, float *scores);
+void arrw_screen_panels_i8(const float *q, const int8_t *panels, long panel_count, long dimension,
+                           const float *scales, const float *bounds, float weight, float threshold, float *scores,
+                           uint16_t *masks);
 
-/* The plain-loop version of arrw_dot_panels_i8, the reference in tests. */
-void arrw_dot_panels_i8_portable(const float *q, const int8_t *panels, long panel_count, long dimension,
-                                 float *scores);
+/* The plain-loop version of arrw_screen_panels_i8, the reference in tests. */
+void arrw_screen_panels_i8_portable(const float *q, const int8_t *panels, long panel_count, long dimension,
+                                    const float *scales, const float *bounds, float weight, float threshold,
+                                    float *scores, uint16_t *masks);
 
 /* CRC-32C of `length` bytes, continuing from `crc` (0 to start); hardware-accelerated on x86-64. */
 uint32_t arrw_crc32c(uint32_t crc, const void *data, size_t length);
