@@ -44,6 +44,7 @@ final class Journal: Sendable {
     /// Logs `changes` in order as consecutive sequences, written and synced together, and
     /// returns them; either all are logged or (throwing `storage_unavailable`) none.
     func append(contentsOf changes: [EncodedChange]) throws -> ClosedRange<UInt64> {
+        precondition(!changes.isEmpty, "Journal.append(contentsOf:) needs at least one change")
         guard let log else {
             return counter.withLock { counter in
                 let first = counter + 1

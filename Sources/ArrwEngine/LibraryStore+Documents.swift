@@ -55,15 +55,13 @@ extension LibraryStore {
             }
             guard !accepted.isEmpty else { return (results, nil) }
             let sequences = try journal.append(contentsOf: accepted.map(\.change))
-            var rest = accepted[...]
-            if settings.dimension == nil || accepted.count < Self.sideBySideBatch {
-                // The first put sets the library's dimension and makes its index and tail.
-                let alone = settings.dimension == nil ? 1 : accepted.count
-                for (offset, put) in accepted.prefix(alone).enumerated() {
-                    applyPutLocked(put.record, sequence: sequences.lowerBound + UInt64(offset), chunkTerms: put.chunkTerms)
-                }
-                rest = accepted.dropFirst(alone)
+            // A small batch goes one by one; a large one side by side, after its first put when
+            // that one sets the library's dimension (and so makes its index and tail).
+            let alone = accepted.count < Self.sideBySideBatch ? accepted.count : settings.dimension == nil ? 1 : 0
+            for (offset, put) in accepted.prefix(alone).enumerated() {
+                applyPutLocked(put.record, sequence: sequences.lowerBound + UInt64(offset), chunkTerms: put.chunkTerms)
             }
+            let rest = accepted.dropFirst(alone)
             if !rest.isEmpty { applyNewPutsLocked(rest, lastSequence: sequences.upperBound) }
             return (results, sequences.upperBound)
         }

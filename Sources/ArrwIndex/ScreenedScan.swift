@@ -1,8 +1,10 @@
 import CArrwKernels
 
 /// The exact top k of a ``BruteForceIndex`` in two passes, reading the int8 rows of
-/// ``QuantizedRows`` first: a scan over DRAM-resident float rows is bound by memory bandwidth,
-/// and the codes are a quarter of the bytes.
+/// ``QuantizedRows`` first: a scan of long float rows in DRAM is bound by memory bandwidth and
+/// the codes are a quarter of the bytes; a scan of short rows (50-d) is bound by each row's
+/// horizontal sum, which the panel layout does not need. Measured in C on this machine, 81,920
+/// rows: 50-d 0.63 ms (float rows) against 0.28 ms (int8 panels), 384-d 5.6 ms against 2.7 ms.
 ///
 /// Pass 1 scores every row from its codes and turns the score into an interval that surely
 /// holds the row's exact (float-computed) score: `s·(q·c) ± ‖q‖·bound` for dot products, and for
