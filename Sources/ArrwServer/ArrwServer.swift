@@ -7,6 +7,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOPosix
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -40,11 +41,13 @@ public enum ArrwServer {
         database: Database, jobs: JobQueue, configuration: ServerConfiguration, access: AccessControl
     ) -> Router<ArrwRequestContext> {
         let router = Router(context: ArrwRequestContext.self)
+        let metrics = PrometheusCollectorRegistry()
+        router.add(middleware: RequestMetricsMiddleware(registry: metrics))
         router.add(middleware: ErrorEnvelopeMiddleware())
         if access.isActive { router.add(middleware: AccessMiddleware(access: access)) }
         let body = JSONBodyReader(maxBytes: configuration.maxRequestBodyBytes)
         HealthRoutes(database: database, version: version).register(on: router)
-        MetricsRoute(database: database).register(on: router)
+        MetricsRoute(database: database, registry: metrics).register(on: router)
         EventRoutes(
             database: database, queueLimit: configuration.eventQueueLimit, keepAlive: .seconds(configuration.sseKeepAliveSeconds)
         ).register(on: router)

@@ -12,13 +12,21 @@ import Synchronization
 ///   original arrwDB's names, which its dashboards use;
 /// - per library (`library_id`): `arrwdb_index_pending_vectors` (the fresh tail, written but not
 ///   yet in the index), `arrwdb_index_build_vectors_per_second` (what the background builder
-///   moved over the last 10 s) and `arrwdb_index_memory_bytes`.
+///   moved over the last 10 s) and `arrwdb_index_memory_bytes`;
+/// - per request, from `RequestMetricsMiddleware`: `arrwdb_http_requests_total` and
+///   `arrwdb_http_request_duration_seconds`.
 ///
 /// A deleted library's series disappear at the next scrape.
 struct MetricsRoute<Context: RequestContext>: Sendable {
     let database: Database
-    let registry = PrometheusCollectorRegistry()
+    /// The server's registry, which `RequestMetricsMiddleware` also writes to.
+    let registry: PrometheusCollectorRegistry
     private let known = LibrarySeries()
+
+    init(database: Database, registry: PrometheusCollectorRegistry) {
+        self.database = database
+        self.registry = registry
+    }
 
     func register(on router: Router<Context>) {
         router.get("metrics") { _, _ in

@@ -45,4 +45,27 @@ import Testing
             #expect(!after.contains(id), "the deleted library's series are gone")
         }
     }
+
+    @Test("every request is counted and timed by method, route template and status; paths no route matches share one")
+    func requests() async throws {
+        try await withAPI { api in
+            let id = try await api.createLibrary("counted", extra: #", "dimension": 2"#)
+            for _ in 0..<3 {
+                #expect(try await api.call(.post, "/v1/libraries/\(id)/search", #"{"query_vector": [1, 0], "k": 1}"#).status == .ok)
+            }
+            #expect(try await api.call(.get, "/v1/libraries/00000000-0000-0000-0000-000000000000").status == .notFound)
+            #expect(try await api.call(.get, "/no/such/path/\(id)").status == .notFound)
+
+            let (_, _, text) = try await Self.scrape(api)
+            let search = #"method="POST",route="/v1/libraries/{id}/search""#
+            #expect(Self.sample(text, #"arrwdb_http_requests_total{\#(search),status="200"}"#) == 3)
+            #expect(Self.sample(text, #"arrwdb_http_request_duration_seconds_count{\#(search)}"#) == 3)
+            #expect((Self.sample(text, #"arrwdb_http_request_duration_seconds_sum{\#(search)}"#) ?? -1) > 0)
+            #expect(Self.sample(text, #"arrwdb_http_requests_total{method="GET",route="/v1/libraries/{id}",status="404"}"#) == 1)
+            #expect(Self.sample(text, #"arrwdb_http_requests_total{method="GET",route="NotFound",status="404"}"#) == 1)
+            #expect(!text.contains("/no/such/path"), "a path no route matches never becomes a label")
+            #expect(text.contains("# TYPE arrwdb_http_request_duration_seconds histogram"))
+        }
+    }
 }
+
