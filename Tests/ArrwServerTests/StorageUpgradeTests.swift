@@ -218,6 +218,7 @@ extension StorageUpgradeTests {
 
     static let version2 = FixtureRelease(name: "storage-v2", libraries: 16, hybridFusion: "dbsf", hasKeywordIndexes: false)
     static let version3 = FixtureRelease(name: "storage-v3", libraries: 19, hybridFusion: nil, hasKeywordIndexes: true)
+    static let version4 = FixtureRelease(name: "storage-v4", libraries: 20, hybridFusion: nil, hasKeywordIndexes: true)
 
     @Test("release baa6c47's data directory opens with identical contents and jobs, then writes and restarts consistently")
     func upgradeFromVersion2() async throws {
@@ -237,6 +238,18 @@ extension StorageUpgradeTests {
     @Test("release dbd2156's data directory with its newest snapshot damaged replays every change-record kind, 9 included, to identical contents")
     func upgradeFromVersion3ThroughOlderSnapshot() async throws {
         try await checkFixture(Self.version3, damagingNewestSnapshot: true)
+    }
+
+    @Test("release 44d6ef5's data directory (library section 4, a snapshot holding a fresh tail) opens with identical contents, then writes and restarts consistently")
+    func upgradeFromVersion4() async throws {
+        let recorded = try StorageFixture.expected(Self.version4.name)
+        #expect((recorded.object?["bulk_tail_in_newest_snapshot"]?.number ?? 0) > 0, "the newest snapshot holds vectors of a fresh tail")
+        try await checkFixture(Self.version4, damagingNewestSnapshot: false)
+    }
+
+    @Test("release 44d6ef5's data directory with its newest snapshot damaged replays every change-record kind to identical contents")
+    func upgradeFromVersion4ThroughOlderSnapshot() async throws {
+        try await checkFixture(Self.version4, damagingNewestSnapshot: true)
     }
 
     func checkFixture(_ release: FixtureRelease, damagingNewestSnapshot damaged: Bool) async throws {
