@@ -273,28 +273,47 @@ private struct JSONParser {
         return .double(negative ? -value : value)
     }
 
-    /// RFC 8259 number grammar; integers that fit in Int64 stay exact. Short decimals use the
-    /// exact fast path (at most 15 significant digits and a power of ten up to 22, so one
-    /// correctly rounded multiply or divide); up to 19 digits go through `extendedPrecision`
-    /// where the platform has it; anything else goes to `strtod`. Every path gives the
-    /// correctly rounded double.
+    /// RFC 8259 number grammar, for every number `shortNumber` leaves (exponents, more digits,
+    /// halfway cases, and malformed numbers, for which it throws); integers that fit in Int64
+    /// stay exact. Short decimals use the exact fast path (at most 15 significant digits and a
+    /// power of ten up to 22, so one correctly rounded multiply or divide); up to 19 digits go
+    /// through `extendedPrecision` where the platform has it; anything else goes to `strtod`.
+    /// Every path gives the correctly rounded double.
     mutating func number() throws -> JSONValue {
         let start = offset
         let negative = current == UInt8(ascii: "-")
         if negative { offset += 1 }
-        let integer = offset..<digitRunEnd(from: offset)
-        guard !integer.isEmpty else { throw error("a number needs a digit") }
-        let leadingZero = bytes[integer.lowerBound] == UInt8(ascii: "0")
-        offset = leadingZero ? integer.lowerBound + 1 : integer.upperBound
-        var fraction = offset..<offset
-        if current == UInt8(ascii: ".") {
-            offset += 1
-            fraction = offset..<digitRunEnd(from: offset)
-            guard !fraction.isEmpty else { throw error("a digit must follow the decimal point") }
-            offset = fraction.upperBound
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        guard let first = current, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") else {
+            throw error("a number needs a digit")
         }
-        var exponent = -fraction.count
-        var integral = fraction.isEmpty
+        if first == UInt8(ascii: "0") {
+            offset += 1
+        } else {
+            while let byte = current, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                if digits < 19 { mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0")) } else { exponent += 1 }
+                digits += 1
+                offset += 1
+            }
+        }
+        var integral = true
+        if current == UInt8(ascii: ".") {
+            integral = false
+            offset += 1
+            guard let byte = current, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
+                throw error("a digit must follow the decimal point")
+            }
+            while let byte = current, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                if digits < 19 {
+                    mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+                    exponent -= 1
+                }
+                digits += mantissa == 0 ? 0 : 1
+                offset += 1
+            }
+        }
         if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
             integral = false
             offset += 1
@@ -313,25 +332,15 @@ private struct JSONParser {
             }
             exponent += exponentNegative ? -value : value
         }
-        // Significant digits: a leading "0." contributes none, nor do the zeros after it.
-        var digits = integer.count + fraction.count
-        if leadingZero {
-            var firstSignificant = fraction.lowerBound
-            while firstSignificant < fraction.upperBound, bytes[firstSignificant] == UInt8(ascii: "0") { firstSignificant += 1 }
-            digits = fraction.upperBound - firstSignificant
+        if integral, digits <= 18 {
+            return .int(negative ? -Int64(mantissa) : Int64(mantissa))
         }
-        if digits <= 19 {
-            let mantissa = accumulate(fraction, onto: leadingZero ? 0 : accumulate(integer, onto: 0))
-            if integral, digits <= 18 {
-                return .int(negative ? -Int64(mantissa) : Int64(mantissa))
-            }
-            if !integral, digits <= 15, (-22...22).contains(exponent) {
-                let value = exponent < 0 ? Double(mantissa) / Self.powersOfTen[-exponent] : Double(mantissa) * Self.powersOfTen[exponent]
-                return .double(negative ? -value : value)
-            }
-            if !integral, let value = Self.extendedPrecision(mantissa: mantissa, exponent: exponent) {
-                return .double(negative ? -value : value)
-            }
+        if !integral, digits <= 15, (-22...22).contains(exponent) {
+            let value = exponent < 0 ? Double(mantissa) / Self.powersOfTen[-exponent] : Double(mantissa) * Self.powersOfTen[exponent]
+            return .double(negative ? -value : value)
+        }
+        if !integral, digits <= 19, let value = Self.extendedPrecision(mantissa: mantissa, exponent: exponent) {
+            return .double(negative ? -value : value)
         }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
         if integral, let exact = Int64(text) { return .int(exact) }
@@ -340,47 +349,6 @@ private struct JSONParser {
         }
         return .double(value)
     }
-
-    /// The end of the run of ASCII digits that starts at `start`: eight bytes at a time while
-    /// all eight are digits, then byte by byte.
-    func digitRunEnd(from start: Int) -> Int {
-        var end = start
-        while end + 8 <= bytes.count {
-            let word = bytes.loadUnaligned(fromByteOffset: end, as: UInt64.self)
-            // Each byte is a digit when its high nibble is 3 and adding 6 does not carry out of the low one.
-            let isDigits = (word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)
-            guard isDigits == 0x3333_3333_3333_3333 else { break }
-            end += 8
-        }
-        while end < bytes.count, bytes[end] &- UInt8(ascii: "0") < 10 { end += 1 }
-        return end
-    }
-
-    /// `value` followed by the decimal digits in `run` (at most 19 digits in all, so no
-    /// overflow): eight digits per step where it can (the multiply-and-shift of simdjson's
-    /// `parse_eight_digits_unrolled`), the rest one by one.
-    func accumulate(_ run: Range<Int>, onto value: UInt64) -> UInt64 {
-        var value = value
-        var position = run.lowerBound
-        while position + 8 <= run.upperBound {
-            var eight = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self) &- 0x3030_3030_3030_3030
-            eight = (eight &* 10) &+ (eight >> 8)
-            let pairs = (eight & 0x0000_00FF_0000_00FF) &* Self.eightDigitsHigh
-            let quads = ((eight >> 16) & 0x0000_00FF_0000_00FF) &* Self.eightDigitsLow
-            eight = (pairs &+ quads) >> 32
-            value = value &* 100_000_000 &+ eight
-            position += 8
-        }
-        while position < run.upperBound {
-            value = value &* 10 &+ UInt64(bytes[position] &- UInt8(ascii: "0"))
-            position += 1
-        }
-        return value
-    }
-
-    /// The multipliers of `accumulate`'s eight-digit step: `100 + 10^6·2^32` and `1 + 10^4·2^32`.
-    static let eightDigitsHigh: UInt64 = 100 + (1_000_000 << 32)
-    static let eightDigitsLow: UInt64 = 1 + (10_000 << 32)
 
     static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
 

@@ -82,11 +82,18 @@ public final class BruteForceIndex: VectorIndex {
         guard store.count > 0 else { return [] }
         let normalized = searchableQuery(query, k: k)
         let k = Swift.min(k, store.count)
-        if store.count >= ScreenedScan.minimumRows, k <= store.count / 64,
-           filter.map({ filter in store.keys.withUnsafeBufferPointer { ExactScan.passRate(of: filter, keys: $0) } >= ExactScan.filterFirstBelow }) ?? true {
+        if screens(k: k, filter: filter) {
             return ScreenedScan.nearest(to: normalized, k: k, metric: metric, store: store, quantized: quantized, filter: filter)
         }
         return ExactScan.nearest(to: normalized, k: k, metric: metric, store: store, filter: filter)
+    }
+
+    /// Whether a search for `k` screens: enough rows, `k` a small share of them, and a filter
+    /// (if any) that a sample shows accepting more than almost nothing.
+    private func screens(k: Int, filter: ((UInt64) -> Bool)?) -> Bool {
+        guard store.count >= ScreenedScan.minimumRows, k <= store.count / 64 else { return false }
+        guard let filter else { return true }
+        return store.keys.withUnsafeBufferPointer { ExactScan.passRate(of: filter, keys: $0) } >= ExactScan.filterFirstBelow
     }
 }
 

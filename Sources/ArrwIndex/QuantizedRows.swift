@@ -14,9 +14,8 @@ import CArrwKernels
 /// double precision, for the squared-L2 bound.
 ///
 /// Invariants: rows correspond one to one, in order, to the slab rows of the store it shadows
-/// (the owner mirrors every append, replace and swap-remove); `count <= capacity`; `scales`,
-/// `bounds` and `squaredNorms` hold `capacity` entries, zero past `count` (so a kernel may read
-/// whole panels).
+/// (the owner mirrors every append, replace and swap-remove); `count <= capacity`; every buffer
+/// is zero past `count` (so a kernel may read whole panels).
 /// Not thread-safe: the owner serializes mutations; reads may run concurrently with each other.
 final class QuantizedRows {
     static let panelRows = Int(ARRW_PANEL_ROWS)
@@ -25,21 +24,29 @@ final class QuantizedRows {
     private(set) var count = 0
     /// Rows the panels can hold, a multiple of 16.
     private(set) var capacity = 0
-    /// `capacity × dimension` codes in panels, zero where no row is.
+    /// `capacity × dimension` codes in panels, zero where no row is. The per-row buffers below
+    /// hold `capacity` entries each. All four are plain buffers, so a scan reads them through
+    /// pointers (no retain, no exclusivity check) without a closure per buffer.
     private(set) var codes: UnsafeMutablePointer<Int8>
-    private(set) var scales: [Float] = []
-    private(set) var bounds: [Float] = []
-    private(set) var squaredNorms: [Double] = []
+    private(set) var scales: UnsafeMutablePointer<Float>
+    private(set) var bounds: UnsafeMutablePointer<Float>
+    private(set) var squaredNorms: UnsafeMutablePointer<Double>
 
     /// An empty set of rows of `dimension` codes. Precondition: `dimension >= 1`.
     init(dimension: Int) {
         precondition(dimension >= 1, "QuantizedRows: dimension must be at least 1, got \(dimension)")
         self.dimension = dimension
         codes = .allocate(capacity: 1)
+        scales = .allocate(capacity: 1)
+        bounds = .allocate(capacity: 1)
+        squaredNorms = .allocate(capacity: 1)
     }
 
     deinit {
         codes.deallocate()
+        scales.deallocate()
+        bounds.deallocate()
+        squaredNorms.deallocate()
     }
 
     /// The panels in use: enough to hold every row.
@@ -47,21 +54,26 @@ final class QuantizedRows {
 
     /// The codes and the three per-row arrays.
     var memoryBytes: Int {
-        capacity * dimension + scales.capacity * 4 + bounds.capacity * 4 + squaredNorms.capacity * 8
+        capacity * (dimension + 4 + 4 + 8)
     }
 
     func reserveCapacity(_ rows: Int) {
         let rows = (rows + Self.panelRows - 1) / Self.panelRows * Self.panelRows
         guard rows > capacity else { return }
-        let grown = UnsafeMutablePointer<Int8>.allocate(capacity: rows * dimension)
-        grown.initialize(from: codes, count: capacity * dimension)
-        (grown + capacity * dimension).initialize(repeating: 0, count: (rows - capacity) * dimension)
-        codes.deallocate()
-        codes = grown
-        scales += repeatElement(0, count: rows - capacity)
-        bounds += repeatElement(0, count: rows - capacity)
-        squaredNorms += repeatElement(0, count: rows - capacity)
+        codes = Self.grown(codes, from: capacity * dimension, to: rows * dimension)
+        scales = Self.grown(scales, from: capacity, to: rows)
+        bounds = Self.grown(bounds, from: capacity, to: rows)
+        squaredNorms = Self.grown(squaredNorms, from: capacity, to: rows)
         capacity = rows
+    }
+
+    /// A buffer of `new` zeros holding a copy of the first `old` values of `buffer` (freed).
+    private static func grown<T: Numeric>(_ buffer: UnsafeMutablePointer<T>, from old: Int, to new: Int) -> UnsafeMutablePointer<T> {
+        let grown = UnsafeMutablePointer<T>.allocate(capacity: new)
+        grown.moveInitialize(from: buffer, count: old)
+        (grown + old).initialize(repeating: 0, count: new - old)
+        buffer.deallocate()
+        return grown
     }
 
     /// Where code `component` of row `row` lies in the panels.

@@ -40,56 +40,50 @@ struct ScreenedScan {
         // The kernel's quick test of the upper end needs a bound linear in the row's terms: so
         // for dot products; squared L2 (whose bound holds ‖x‖) marks every row for the precise test.
         let quickWeight = metric == .l2 ? 0 : queryNormFloat
+        let (scales, bounds, squaredNorms) = (quantized.scales, quantized.bounds, quantized.squaredNorms)
         query.withUnsafeBufferPointer { q in
-            quantized.scales.withUnsafeBufferPointer { scales in
-                quantized.bounds.withUnsafeBufferPointer { bounds in
-                    quantized.squaredNorms.withUnsafeBufferPointer { squaredNorms in
-                        store.keys.withUnsafeBufferPointer { keys in
-                            withUnsafeTemporaryAllocation(of: Float.self, capacity: ExactScan.block) { approximate in
-                                withUnsafeTemporaryAllocation(of: UInt16.self, capacity: panelsPerCall) { masks in
-                                    var panel = 0
-                                    while panel < quantized.panelCount {
-                                        let panels = Swift.min(panelsPerCall, quantized.panelCount - panel)
-                                        let first = panel * QuantizedRows.panelRows
-                                        // Safe: panels panel..<panel+panels lie inside the codes and the
-                                        // per-row arrays (capacity-long); the buffers hold a block.
-                                        arrw_screen_panels_i8(
-                                            q.baseAddress, quantized.codes + first * dimension, panels, dimension,
-                                            scales.baseAddress! + first, bounds.baseAddress! + first, quickWeight,
-                                            metric == .l2 ? -.infinity : floor.threshold,
-                                            approximate.baseAddress, masks.baseAddress)
-                                        for offset in 0..<panels {
-                                            var mask = masks[offset]
-                                            while mask != 0 {
-                                                let row = first + offset * QuantizedRows.panelRows + mask.trailingZeroBitCount
-                                                mask &= mask - 1
-                                                guard row < keys.count else { break }
-                                                let dot = Double(approximate[row - first]) * Double(scales[row])
-                                                let lower: Double, upper: Double
-                                                if metric == .l2 {
-                                                    let center = 2 * dot - squaredQueryNorm - squaredNorms[row]
-                                                    let reach = queryNorm + squaredNorms[row].squareRoot()
-                                                    let halfWidth = 2 * queryNorm * Double(bounds[row]) + rounding * reach * reach
-                                                    (lower, upper) = (center - halfWidth, center + halfWidth)
-                                                } else {
-                                                    let halfWidth = queryNorm * Double(bounds[row])
-                                                    (lower, upper) = (dot - halfWidth, dot + halfWidth)
-                                                }
-                                                guard lower.isFinite, upper.isFinite else {
-                                                    candidates.append((row, .infinity))
-                                                    continue
-                                                }
-                                                if upper >= Double(floor.threshold) { candidates.append((row, upper)) }
-                                                let lowerFloat = Float(lower).nextDown
-                                                if lowerFloat >= floor.threshold, accept(keys[row]) {
-                                                    floor.insert(key: keys[row], score: lowerFloat)
-                                                }
-                                            }
-                                        }
-                                        panel += panels
+            store.keys.withUnsafeBufferPointer { keys in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: ExactScan.block) { approximate in
+                    withUnsafeTemporaryAllocation(of: UInt16.self, capacity: panelsPerCall) { masks in
+                        var panel = 0
+                        while panel < quantized.panelCount {
+                            let panels = Swift.min(panelsPerCall, quantized.panelCount - panel)
+                            let first = panel * QuantizedRows.panelRows
+                            // Safe: panels panel..<panel+panels lie inside the codes and the per-row
+                            // buffers (capacity-long); the temporary buffers hold a block.
+                            arrw_screen_panels_i8(
+                                q.baseAddress, quantized.codes + first * dimension, panels, dimension,
+                                scales + first, bounds + first, quickWeight, metric == .l2 ? -.infinity : floor.threshold,
+                                approximate.baseAddress, masks.baseAddress)
+                            for offset in 0..<panels {
+                                var mask = masks[offset]
+                                while mask != 0 {
+                                    let row = first + offset * QuantizedRows.panelRows + mask.trailingZeroBitCount
+                                    mask &= mask - 1
+                                    guard row < keys.count else { break }
+                                    let dot = Double(approximate[row - first]) * Double(scales[row])
+                                    let lower: Double, upper: Double
+                                    if metric == .l2 {
+                                        let center = 2 * dot - squaredQueryNorm - squaredNorms[row]
+                                        let reach = queryNorm + squaredNorms[row].squareRoot()
+                                        let halfWidth = 2 * queryNorm * Double(bounds[row]) + rounding * reach * reach
+                                        (lower, upper) = (center - halfWidth, center + halfWidth)
+                                    } else {
+                                        let halfWidth = queryNorm * Double(bounds[row])
+                                        (lower, upper) = (dot - halfWidth, dot + halfWidth)
+                                    }
+                                    guard lower.isFinite, upper.isFinite else {
+                                        candidates.append((row, .infinity))
+                                        continue
+                                    }
+                                    if upper >= Double(floor.threshold) { candidates.append((row, upper)) }
+                                    let lowerFloat = Float(lower).nextDown
+                                    if lowerFloat >= floor.threshold, accept(keys[row]) {
+                                        floor.insert(key: keys[row], score: lowerFloat)
                                     }
                                 }
                             }
+                            panel += panels
                         }
                     }
                 }

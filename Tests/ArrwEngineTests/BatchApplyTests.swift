@@ -26,15 +26,9 @@ import Testing
 
     /// Everything a client can read back: documents in order (less their times), vector and keyword answers.
     func contents(_ database: Database, _ library: String, queries: [[Float]]) async throws -> [String] {
-        var lines: [String] = []
-        var cursor: String?
-        repeat {
-            let page = try database.listDocuments(libraryId: library, limit: 100, cursor: cursor, includeEmbeddings: true)
-            for document in page.documents {
-                lines.append("\(document.id) \(document.title) \(document.metadata) \(document.chunks.map { "\($0.id) \($0.text) \($0.metadata) \($0.embedding ?? [])" })")
-            }
-            cursor = page.nextCursor
-        } while cursor != nil
+        var lines = try everyDocument(database, library: library, includeEmbeddings: true).map { document in
+            "\(document.id) \(document.title) \(document.metadata) \(document.chunks.map { "\($0.id) \($0.text) \($0.metadata) \($0.embedding ?? [])" })"
+        }
         for query in queries {
             let hits = try await database.search(libraryId: library, SearchQuery(vector: query, k: 10)).hits
             lines.append(hits.map { "\($0.chunk.id) \($0.distance)" }.joined(separator: ","))

@@ -40,13 +40,7 @@ struct DatabaseContents: Equatable {
         var libraries: [LibraryContents] = []
         for info in database.listLibraries() {
             let id = info.id.uuidString
-            var documents: [Document] = []
-            var cursor: String?
-            repeat {
-                let page = try database.listDocuments(libraryId: id, limit: 100, cursor: cursor, includeEmbeddings: true)
-                documents += page.documents
-                cursor = page.nextCursor
-            } while cursor != nil
+            let documents = try everyDocument(database, library: id, includeEmbeddings: true)
             var searches: [[String]] = []
             if info.dimension == 16 {
                 for query in queries {

@@ -26,6 +26,18 @@ final class Counter: Sendable {
 }
 
 /// Builds the library's pending index (as its `index_rebuild` job would), expecting a build.
+/// Every document of `library`, in insertion order, followed page by page through `listDocuments`.
+func everyDocument(_ database: Database, library: String, includeEmbeddings: Bool = false) throws -> [Document] {
+    var documents: [Document] = []
+    var cursor: String?
+    repeat {
+        let page = try database.listDocuments(libraryId: library, limit: 100, cursor: cursor, includeEmbeddings: includeEmbeddings)
+        documents += page.documents
+        cursor = page.nextCursor
+    } while cursor != nil
+    return documents
+}
+
 func buildPendingIndex(_ database: Database, _ library: String) async throws {
     let outcome = try await database.buildIndex(libraryId: library, optimize: false) { _, _ in await Task.yield() }
     #expect(outcome != nil, "an index change was pending")

@@ -21,14 +21,9 @@ import Testing
     /// Lucene's BM25 by brute force over every chunk text of the library.
     func reference(_ database: Database, _ library: String, query: String) throws -> [(String, Double)] {
         var texts: [String: [String]] = [:]
-        var cursor: String?
-        repeat {
-            let page = try database.listDocuments(libraryId: library, limit: 1000, cursor: cursor)
-            for document in page.documents {
-                for chunk in document.chunks { texts[chunk.id] = Analyzer.english.terms(chunk.text) }
-            }
-            cursor = page.nextCursor
-        } while cursor != nil
+        for document in try everyDocument(database, library: library) {
+            for chunk in document.chunks { texts[chunk.id] = Analyzer.english.terms(chunk.text) }
+        }
         let count = Double(texts.count)
         let average = Double(texts.values.reduce(0) { $0 + $1.count }) / count
         var scores: [String: Double] = [:]
