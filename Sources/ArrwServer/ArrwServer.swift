@@ -42,7 +42,10 @@ public enum ArrwServer {
     ) -> Router<ArrwRequestContext> {
         let router = Router(context: ArrwRequestContext.self)
         let metrics = PrometheusCollectorRegistry()
-        router.add(middleware: RequestMetricsMiddleware(registry: metrics))
+        if configuration.metricsEnabled { router.add(middleware: RequestMetricsMiddleware(registry: metrics)) }
+        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
+        if !configuration.corsOrigins.isEmpty { router.add(middleware: CORSMiddleware(origins: configuration.corsOrigins)) }
         router.add(middleware: ErrorEnvelopeMiddleware())
         if access.isActive { router.add(middleware: AccessMiddleware(access: access)) }
         let body = JSONBodyReader(maxBytes: configuration.maxRequestBodyBytes)

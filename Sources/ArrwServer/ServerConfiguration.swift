@@ -75,6 +75,29 @@ public struct ServerConfiguration: Sendable {
     /// is closed as not reading. Default 8 MiB.
     public var webSocketOutboundBytes = 8 << 20
 
+    /// `CORS_ORIGINS`: comma-separated origins (`https://app.example`) whose browser pages may
+    /// call the API, or `*` for any. Default none: no CORS headers, so browsers keep other
+    /// origins' pages from reading answers.
+    public var corsOrigins: [String] = []
+    /// `METRICS_ENABLED`: count and time every request for `GET /metrics`. Default true. The
+    /// engine's gauges are read at scrape time either way.
+    public var metricsEnabled = true
+    /// `REQUEST_READ_TIMEOUT_SECONDS`: a request's head must arrive whole within this long of
+    /// the connection opening (or of its first byte after a previous answer), and its body may not
+    /// go this long without a byte; else the answer is 408 and the connection is closed. A body
+    /// that keeps arriving is never cut. Default 30.
+    public var requestReadTimeoutSeconds = 30
+    /// `IDLE_TIMEOUT_SECONDS`: a keep-alive connection with no request in flight is closed after
+    /// this long. Default 75.
+    public var idleTimeoutSeconds = 75
+    /// `MAX_CONNECTIONS`: open HTTP and WebSocket connections allowed at once; one beyond is
+    /// answered 503 `too_many_connections` and closed. Default 10,000 (the process's file limit
+    /// must allow it; the server raises its soft limit to the hard one at start).
+    public var maxConnections = 10_000
+    /// `DOCS_ASSETS_PATH`: the folder of Swagger UI's static files that `GET /docs` serves
+    /// (the set-up fills it from the PyPI package `swagger-ui-bundle`). Default `assets/swagger-ui`.
+    public var docsAssetsPath = "assets/swagger-ui"
+
     public init() {}
 
     /// Reads every variable of SPEC.md from `environment`; absent ones keep their defaults.
@@ -131,6 +154,14 @@ public struct ServerConfiguration: Sendable {
         config.sseKeepAliveSeconds = try reader.int("SSE_KEEPALIVE_SECONDS", in: 1...3600) ?? config.sseKeepAliveSeconds
         config.webSocketOutboundLimit = try reader.int("WS_OUTBOUND_QUEUE_LIMIT", in: 4...100_000) ?? config.webSocketOutboundLimit
         config.webSocketOutboundBytes = try reader.int("WS_OUTBOUND_QUEUE_BYTES", in: 65_536...(1 << 34)) ?? config.webSocketOutboundBytes
+        if let origins = try reader.string("CORS_ORIGINS", nonEmpty: true) {
+            config.corsOrigins = origins.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        }
+        config.metricsEnabled = try reader.bool("METRICS_ENABLED") ?? config.metricsEnabled
+        config.requestReadTimeoutSeconds = try reader.int("REQUEST_READ_TIMEOUT_SECONDS", in: 1...3600) ?? config.requestReadTimeoutSeconds
+        config.idleTimeoutSeconds = try reader.int("IDLE_TIMEOUT_SECONDS", in: 1...86_400) ?? config.idleTimeoutSeconds
+        config.maxConnections = try reader.int("MAX_CONNECTIONS", in: 1...1_000_000) ?? config.maxConnections
+        config.docsAssetsPath = try reader.string("DOCS_ASSETS_PATH", nonEmpty: true) ?? config.docsAssetsPath
         return config
     }
 }

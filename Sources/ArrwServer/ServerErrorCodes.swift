@@ -35,6 +35,9 @@ enum HTTPErrorCode: String, CaseIterable {
     case methodNotAllowed = "method_not_allowed"
     case unsupportedMediaType = "unsupported_media_type"
     case badRequest = "bad_request"
+    case forbiddenOrigin = "forbidden_origin"
+    case requestTimeout = "request_timeout"
+    case tooManyConnections = "too_many_connections"
 
     var status: HTTPResponse.Status { meaning.status }
     var summary: String { meaning.summary }
@@ -48,6 +51,9 @@ enum HTTPErrorCode: String, CaseIterable {
         case .methodNotAllowed: (.methodNotAllowed, "The route does not take this method.")
         case .unsupportedMediaType: (.unsupportedMediaType, "The body's content type is not one the route reads.")
         case .badRequest: (.badRequest, "The HTTP layer refused the request before any route saw it (any other 4xx).")
+        case .forbiddenOrigin: (.forbidden, "A CORS preflight from an origin that CORS_ORIGINS does not list.")
+        case .requestTimeout: (.requestTimeout, "The request's head or body stalled longer than REQUEST_READ_TIMEOUT_SECONDS; the connection is closed.")
+        case .tooManyConnections: (.serviceUnavailable, "MAX_CONNECTIONS connections are open; this one is answered and closed at once.")
         }
     }
 

@@ -5,10 +5,11 @@ import NIOCore
 /// The request context of WebSocket upgrades: what `ArrwRequestContext` holds plus the
 /// connection's channel, so a session can drop a client that stopped reading without waiting
 /// for that client to read a close frame.
-public struct ArrwWebSocketContext: RequestContext, WebSocketRequestContext, RemoteAddressRequestContext {
+public struct ArrwWebSocketContext: RequestContext, WebSocketRequestContext, RemoteAddressRequestContext, RequestOutcomeContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<Self>
     public let remoteAddress: SocketAddress?
+    public let outcome = RequestOutcome()
     let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {

@@ -10,6 +10,7 @@ import Logging
 enum WebSocketRoutes {
     static func router(database: Database, configuration: ServerConfiguration, access: AccessControl) -> Router<ArrwWebSocketContext> {
         let router = Router(context: ArrwWebSocketContext.self)
+        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ErrorEnvelopeMiddleware())
         if access.isActive { router.add(middleware: AccessMiddleware(access: access)) }
         router.ws("v1/libraries/:id/ws") { _, context in

@@ -94,9 +94,10 @@ func withAPI(
     _ configuration: ServerConfiguration = testConfiguration(),
     database: Database? = nil,
     setup: TestingSetup = .router,
+    logger: Logger = Logger(label: "test"),
     _ body: @Sendable @escaping (API) async throws -> Void
 ) async throws {
-    let application = try ArrwServer.makeApplication(configuration: configuration, database: database, logger: Logger(label: "test"))
+    let application = try ArrwServer.makeApplication(configuration: configuration, database: database, logger: logger)
     try await application.test(setup) { client in try await body(API(client: client)) }
 }
 

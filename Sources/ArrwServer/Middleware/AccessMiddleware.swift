@@ -25,22 +25,21 @@ final class AccessControl: Sendable {
     var isActive: Bool { !keys.isEmpty || limiter != nil }
 
     /// The refusal for `request` from `remoteAddress`, or nil when it may go on (taking a token).
-    func refusal(for request: Request, remoteAddress: SocketAddress?) -> Response? {
+    func refusal(for request: Request, remoteAddress: SocketAddress?) -> HTTPRefusal? {
         guard !Self.openPaths.contains(request.uri.path) else { return nil }
         let presented = Self.presentedKey(request)
         if !keys.isEmpty {
             guard let presented, keys.contains(where: { Self.constantTimeEquals($0, presented) }) else {
-                return ErrorEnvelope.response(
+                return HTTPRefusal(
                     .unauthorized, message: "this server needs an API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'")
             }
         }
         guard let limiter else { return nil }
         let client = presented.map { "key:\($0)" } ?? remoteAddress?.ipAddress.map { "ip:\($0)" } ?? "unknown"
         guard let wait = limiter.take(for: client) else { return nil }
-        var response = ErrorEnvelope.response(
-            .rateLimited, message: "more than \(limiter.perMinute) requests per minute; retry after \(wait) s")
-        response.headers[.retryAfter] = String(wait)
-        return response
+        return HTTPRefusal(
+            .rateLimited, message: "more than \(limiter.perMinute) requests per minute; retry after \(wait) s",
+            headers: [.retryAfter: String(wait)])
     }
 
     static func presentedKey(_ request: Request) -> String? {
@@ -64,7 +63,7 @@ struct AccessMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware 
     let access: AccessControl
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let refusal = access.refusal(for: request, remoteAddress: context.remoteAddress) { return refusal }
+        if let refusal = access.refusal(for: request, remoteAddress: context.remoteAddress) { throw refusal }
         return try await next(request, context)
     }
 }

@@ -23,7 +23,8 @@ enum ErrorEnvelope {
         }
     }
 
-    static func response(for error: any Error, request: Request, logger: Logger) -> Response {
+    /// The answer to `error` and its catalogue code.
+    static func render(_ error: any Error, request: Request, logger: Logger) -> (response: Response, code: String) {
         switch error {
         case let error as EngineError:
             var response = make(status(for: error.kind), APIResponse.error(error))
@@ -31,16 +32,20 @@ enum ErrorEnvelope {
                 let seconds = error.details?["retry_after_seconds"]?.number.map { max(1, Int($0)) } ?? 1
                 response.headers[.retryAfter] = String(seconds)
             }
-            return response
+            return (response, error.code)
+        case let refusal as HTTPRefusal:
+            var response = make(refusal.code.status, APIResponse.error(refusal.code, message: refusal.message))
+            response.headers.append(contentsOf: refusal.headers)
+            return (response, refusal.code.rawValue)
         case let error as HTTPError:
-            var response = response(for: error, request: request)
-            for field in error.headers { response.headers.append(field) }
-            return response
+            var rendered = render(error, request: request)
+            for field in error.headers { rendered.response.headers.append(field) }
+            return rendered
         case is NIOTooManyBytesError:
-            return response(.payloadTooLarge, message: "the request body is larger than this server accepts")
+            return (response(.payloadTooLarge, message: "the request body is larger than this server accepts"), HTTPErrorCode.payloadTooLarge.rawValue)
         default:
             logger.error("unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: error))")
-            return make(.internalServerError, APIResponse.error(internalError))
+            return (make(.internalServerError, APIResponse.error(internalError)), internalError.code)
         }
     }
 
@@ -53,12 +58,13 @@ enum ErrorEnvelope {
     static let internalError = EngineError(ServerErrorCode.internalError, message: "internal server error")
 
     /// A status Hummingbird chose, with its code (`internal_error` for a 5xx) and a message.
-    private static func response(for error: HTTPError, request: Request) -> Response {
+    private static func render(_ error: HTTPError, request: Request) -> (response: Response, code: String) {
         let message = message(for: error, request: request)
         guard let code = HTTPErrorCode(status: error.status) else {
-            return make(error.status, APIResponse.error(EngineError(ServerErrorCode.internalError, message: message)))
+            let internalError = EngineError(ServerErrorCode.internalError, message: message)
+            return (make(error.status, APIResponse.error(internalError)), internalError.code)
         }
-        return make(error.status, APIResponse.error(code, message: message))
+        return (make(error.status, APIResponse.error(code, message: message)), code.rawValue)
     }
 
     /// `{"error": error}` with `status`.
@@ -76,13 +82,30 @@ enum ErrorEnvelope {
     }
 }
 
-/// Catches every error a route throws and renders it with `ErrorEnvelope`.
-struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
+/// A request the HTTP layer refuses before any route sees it (no API key, a spent rate limit),
+/// with the headers its answer carries (`Retry-After`).
+struct HTTPRefusal: Error {
+    let code: HTTPErrorCode
+    let message: String
+    var headers: HTTPFields = [:]
+
+    init(_ code: HTTPErrorCode, message: String, headers: HTTPFields = [:]) {
+        self.code = code
+        self.message = message
+        self.headers = headers
+    }
+}
+
+/// Catches every error a route throws, renders it with `ErrorEnvelope` and notes its code in
+/// the request's outcome.
+struct ErrorEnvelopeMiddleware<Context: RequestOutcomeContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
-            return ErrorEnvelope.response(for: error, request: request, logger: context.logger)
+            let rendered = ErrorEnvelope.render(error, request: request, logger: context.logger)
+            context.outcome.errorCode = rendered.code
+            return rendered.response
         }
     }
 }
