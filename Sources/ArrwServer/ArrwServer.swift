@@ -47,10 +47,13 @@ public enum ArrwServer {
         router.add(middleware: SecurityHeadersMiddleware())
         if !configuration.corsOrigins.isEmpty { router.add(middleware: CORSMiddleware(origins: configuration.corsOrigins)) }
         router.add(middleware: ErrorEnvelopeMiddleware())
+        let routes = RouteTable()
+        router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
         if access.isActive { router.add(middleware: AccessMiddleware(access: access)) }
         let body = JSONBodyReader(maxBytes: configuration.maxRequestBodyBytes)
         HealthRoutes(database: database, version: version).register(on: router)
         MetricsRoute(database: database, registry: metrics).register(on: router)
+        DocsRoutes(assetsPath: configuration.docsAssetsPath).register(on: router)
         EventRoutes(
             database: database, queueLimit: configuration.eventQueueLimit, keepAlive: .seconds(configuration.sseKeepAliveSeconds)
         ).register(on: router)
@@ -63,6 +66,7 @@ public enum ArrwServer {
         let reranker = configuration.cohereAPIKey.map { CohereReranker(apiKey: $0, baseURL: configuration.cohereBaseURL) }
         RerankSearchRoute(database: database, body: body, reranker: reranker).register(on: libraries)
         JobRoutes(queue: jobs, body: body).register(on: router.group("v1/jobs"))
+        routes.set(router.routes.map { ($0.path.description, $0.method.rawValue) })
         return router
     }
 
@@ -124,9 +128,13 @@ public enum ArrwServer {
     /// Recovers the database, then serves on `configuration.workers` event-loop threads until
     /// SIGTERM or SIGINT; then stops accepting, finishes in-flight requests, writes a final
     /// snapshot, closes the log and returns.
+    /// While the database opens, `StartupServer` answers on the address (`/readiness` 503).
     public static func run(configuration: ServerConfiguration, logger: Logger) async throws {
-        let (database, recovery) = try openDatabase(configuration: configuration, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.workers)
+        let (database, recovery) = try await StartupServer.answering(
+            while: "recovering the data directory and loading the embedding model", configuration: configuration,
+            eventLoopGroup: group, logger: logger
+        ) { try openDatabase(configuration: configuration, logger: logger) }
         let application = try makeApplication(configuration: configuration, database: database, eventLoopGroup: group, logger: logger)
         let snapshots = SnapshotService(
             database: database, interval: .seconds(configuration.snapshotIntervalSeconds),

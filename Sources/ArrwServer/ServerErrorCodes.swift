@@ -10,6 +10,8 @@ enum ServerErrorCode: String, CaseIterable, EngineErrorCode {
     case unknownAction = "unknown_action"
     case uploadInterrupted = "upload_interrupted"
     case internalError = "internal_error"
+    case notReady = "not_ready"
+    case docsUnavailable = "docs_unavailable"
 
     var kind: EngineError.Kind { meaning.kind }
     var summary: String { meaning.summary }
@@ -21,6 +23,8 @@ enum ServerErrorCode: String, CaseIterable, EngineErrorCode {
         case .unknownAction: (.invalidInput, "A WebSocket request names an action that does not exist; details name it.")
         case .uploadInterrupted: (.unavailable, "An NDJSON upload's body could not be read to its end; the lines before were stored.")
         case .internalError: (.internalFailure, "Something failed that should not have; the server log holds the details.")
+        case .notReady: (.unavailable, "The server is still starting (recovering its data directory, loading the model); retry after Retry-After seconds.")
+        case .docsUnavailable: (.unavailable, "The /docs page's Swagger UI files are not installed (DOCS_ASSETS_PATH; scripts/setup fetches them).")
         }
     }
 }

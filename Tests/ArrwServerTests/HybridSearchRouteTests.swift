@@ -70,6 +70,20 @@ import Testing
         }
     }
 
+    @Test("with MAX_SEARCH_RESULTS above 1000, a k above 1000 is served by hybrid and reranked search (it once trapped on an empty range)")
+    func kAboveAThousand() async throws {
+        try await withAPI(testConfiguration { $0.limits.maxSearchResults = 5000 }) { api in
+            let library = try await library(api)
+            for route in ["hybrid", "rerank"] {
+                let reply = try await api.call(.post, "/v1/libraries/\(library)/search/\(route)", #"{"query": "search", "k": 1500}"#)
+                #expect(reply.status == .ok, "\(route): \(String(describing: reply.json))")
+                #expect(reply["results"]?.array?.count == Self.texts.count)
+                try await api.call(.post, "/v1/libraries/\(library)/search/\(route)", #"{"query": "search", "k": 1500, "candidates": 1400}"#)
+                    .expectError(.badRequest, "validation_error", field: "candidates")
+            }
+        }
+    }
+
     @Test func originalFieldsScoreAsTheOriginalDid() async throws {
         try await withAPI { api in
             let library = try await library(api)

@@ -107,8 +107,8 @@ extension Database {
         guard query.rrfK >= 0, query.rrfK.isFinite else { throw EngineError.validation("'rrf_k' must be 0 or more", field: "rrf_k") }
         try query.metadataScoring?.validate()
         let candidates = query.candidates ?? max(query.k, 100, query.metadataScoring == nil ? 0 : min(5 * query.k, 500))
-        guard (query.k...1000).contains(candidates) else {
-            throw EngineError.validation("'candidates' must be between k and 1000", field: "candidates")
+        guard candidates >= query.k, candidates <= max(query.k, 1000) else {
+            throw EngineError.validation("'candidates' must be between k and 1000 (or k, when k is larger)", field: "candidates")
         }
         try checkQueryText(query.text)
         var vector = query.vector

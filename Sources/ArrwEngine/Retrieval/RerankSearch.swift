@@ -63,8 +63,8 @@ extension Database {
         let store = try store(libraryId)
         try checkK(query.k)
         let candidates = query.candidates ?? max(query.k, min(3 * query.k, 300))
-        guard (query.k...1000).contains(candidates) else {
-            throw EngineError.validation("'candidates' must be between k and 1000", field: "candidates")
+        guard candidates >= query.k, candidates <= max(query.k, 1000) else {
+            throw EngineError.validation("'candidates' must be between k and 1000 (or k, when k is larger)", field: "candidates")
         }
         try checkQueryText(query.text)
         let parameters = try RerankParameters(query.method, query.parameters, defaultModel: reranker?.defaultModel)
@@ -134,7 +134,7 @@ extension LibraryStore {
 
 extension EngineError {
     /// A rerank provider's failure as the API reports it: its rate limit as 429 with the
-    /// provider's `Retry-After`, anything else as `rerank_failed` (502).
+    /// provider's `Retry-After`, anything else as `rerank_failed` (503).
     init(rerank error: RerankError) {
         switch error {
         case .rateLimited(let retryAfter, let message):

@@ -6,12 +6,14 @@ import NIOCore
 /// The server's one access stack: API keys and rate limits, shared by the HTTP router and the
 /// WebSocket router so a client has one token bucket whichever way it comes in.
 ///
-/// With `API_KEYS` set, every path but `/health` and `/readiness` needs `Authorization: Bearer KEY`
+/// With `API_KEYS` set, every path but `/health`, `/readiness` and the docs (`/openapi.json`,
+/// `/docs` and its assets) needs `Authorization: Bearer KEY`
 /// or `X-API-Key: KEY` (else 401). With `RATE_LIMIT_ENABLED`, each client may make
 /// `RATE_LIMIT_PER_MINUTE` requests a minute, a WebSocket upgrade counting as one; a client is
 /// its API key, or else its peer address. Over the limit the answer is 429 with `Retry-After`.
 final class AccessControl: Sendable {
-    static let openPaths: Set<String> = ["/health", "/readiness"]
+    /// Paths anyone may call: the probes, and the API's description and docs page, which hold no data.
+    static let openPaths = Set(["/health", "/readiness"]).union(DocsRoutes<BasicRequestContext>.openPaths)
 
     let keys: [String]
     let limiter: RateLimiter?
@@ -26,7 +28,8 @@ final class AccessControl: Sendable {
 
     /// The refusal for `request` from `remoteAddress`, or nil when it may go on (taking a token).
     func refusal(for request: Request, remoteAddress: SocketAddress?) -> HTTPRefusal? {
-        guard !Self.openPaths.contains(request.uri.path) else { return nil }
+        let path = request.uri.path
+        guard !Self.openPaths.contains(path), !path.hasPrefix(DocsRoutes<BasicRequestContext>.assetPrefix) else { return nil }
         let presented = Self.presentedKey(request)
         if !keys.isEmpty {
             guard let presented, keys.contains(where: { Self.constantTimeEquals($0, presented) }) else {
