@@ -3,6 +3,7 @@ import ArrwEmbeddingRemote
 import ArrwEngine
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -38,7 +39,8 @@ public enum ArrwServer {
     /// Every HTTP route of the API, behind the error envelope and `access` (API keys and rate
     /// limits, shared with the WebSocket router).
     static func makeRouter(
-        database: Database, jobs: JobQueue, configuration: ServerConfiguration, access: AccessControl
+        database: Database, jobs: JobQueue, configuration: ServerConfiguration, access: AccessControl,
+        connections: ConnectionGuard? = nil
     ) -> Router<ArrwRequestContext> {
         let router = Router(context: ArrwRequestContext.self)
         let metrics = PrometheusCollectorRegistry()
@@ -52,7 +54,7 @@ public enum ArrwServer {
         if access.isActive { router.add(middleware: AccessMiddleware(access: access)) }
         let body = JSONBodyReader(maxBytes: configuration.maxRequestBodyBytes)
         HealthRoutes(database: database, version: version).register(on: router)
-        MetricsRoute(database: database, registry: metrics).register(on: router)
+        MetricsRoute(database: database, registry: metrics, connections: connections).register(on: router)
         DocsRoutes(assetsPath: configuration.docsAssetsPath).register(on: router)
         EventRoutes(
             database: database, queueLimit: configuration.eventQueueLimit, keepAlive: .seconds(configuration.sseKeepAliveSeconds)
@@ -114,11 +116,19 @@ public enum ArrwServer {
             options: try .init(
                 workers: configuration.jobWorkers, maxPending: configuration.maxPendingJobs,
                 exportDirectory: exportDirectory, exportRetentionSeconds: Double(configuration.exportRetentionSeconds)))
+        let connections = ConnectionGuard(configuration: configuration)
+        let webSocketResponder = WebSocketRoutes.router(database: database, configuration: configuration, access: access).buildResponder()
         return Application(
-            router: makeRouter(database: database, jobs: jobs, configuration: configuration, access: access),
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: WebSocketRoutes.router(database: database, configuration: configuration, access: access),
-                configuration: .init(ws: .init(maxFrameSize: WebSocketSession.maxMessageBytes))),
+            router: makeRouter(database: database, jobs: jobs, configuration: configuration, access: access, connections: connections),
+            server: HTTPServerBuilder { responder in
+                GuardedChildChannel(
+                    inner: HTTP1WebSocketUpgradeChannel(
+                        responder: responder, webSocketResponder: webSocketResponder,
+                        configuration: .init(
+                            http1: .init(additionalChannelHandlers: [RequestProgressHandler()]),
+                            ws: .init(maxFrameSize: WebSocketSession.maxMessageBytes))),
+                    connections: connections)
+            },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arrwDB"),
             services: [JobService(queue: jobs)],
             eventLoopGroupProvider: eventLoopGroup.map { .shared($0) } ?? .singleton,
@@ -130,6 +140,7 @@ public enum ArrwServer {
     /// snapshot, closes the log and returns.
     /// While the database opens, `StartupServer` answers on the address (`/readiness` 503).
     public static func run(configuration: ServerConfiguration, logger: Logger) async throws {
+        raiseFileLimit(toServe: configuration.maxConnections, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.workers)
         let (database, recovery) = try await StartupServer.answering(
             while: "recovering the data directory and loading the embedding model", configuration: configuration,
@@ -150,4 +161,26 @@ public enum ArrwServer {
         try await group.shutdownGracefully()
         logger.info("arrwDB stopped")
     }
+
+    /// Raises the soft limit on open files to the hard one, since each connection holds a file
+    /// descriptor; warns when even that cannot hold `MAX_CONNECTIONS` plus the server's own files.
+    static func raiseFileLimit(toServe connections: Int, logger: Logger) {
+        var limit = rlimit()
+        guard getrlimit(RLIMIT_NOFILE_VALUE, &limit) == 0 else { return }
+        if limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            _ = setrlimit(RLIMIT_NOFILE_VALUE, &limit)
+            _ = getrlimit(RLIMIT_NOFILE_VALUE, &limit)
+        }
+        if limit.rlim_cur < rlim_t(connections + 256) {
+            logger.warning(
+                "the open-file limit (\(limit.rlim_cur)) is below MAX_CONNECTIONS (\(connections)) plus the server's own files; connections beyond it fail to open")
+        }
+    }
 }
+
+#if canImport(Glibc)
+private let RLIMIT_NOFILE_VALUE = Int32(RLIMIT_NOFILE.rawValue)
+#else
+private let RLIMIT_NOFILE_VALUE = RLIMIT_NOFILE
+#endif

@@ -21,11 +21,15 @@ struct MetricsRoute<Context: RequestContext>: Sendable {
     let database: Database
     /// The server's registry, which `RequestMetricsMiddleware` also writes to.
     let registry: PrometheusCollectorRegistry
+    /// The server's connections, when it serves any (tests that drive the router have none).
+    let connections: ConnectionGuard?
     private let known = LibrarySeries()
+    private let counters = CounterMirror()
 
-    init(database: Database, registry: PrometheusCollectorRegistry) {
+    init(database: Database, registry: PrometheusCollectorRegistry, connections: ConnectionGuard? = nil) {
         self.database = database
         self.registry = registry
+        self.connections = connections
     }
 
     func register(on router: Router<Context>) {
@@ -61,7 +65,22 @@ struct MetricsRoute<Context: RequestContext>: Sendable {
                 registry.unregisterGauge(registry.makeGauge(descriptor: gauge.descriptor, labels: [("library_id", gone)]))
             }
         }
+        if let connections { recordConnections(connections.statistics) }
         return registry.emitToBuffer()
+    }
+
+    private func recordConnections(_ statistics: (open: Int, refused: Int, timedOut: Int, idleClosed: Int)) {
+        registry.makeGauge(descriptor: .init(
+            namespace: "arrwdb", subsystem: "connections", metricName: "open", unitName: "", helpText: "HTTP and WebSocket connections open now."))
+            .set(Int64(statistics.open))
+        for (name, help, value) in [
+            ("refused", "Connections answered 503 too_many_connections because MAX_CONNECTIONS were open.", statistics.refused),
+            ("timed_out", "Connections cut with 408 because a request's head or body stalled (REQUEST_READ_TIMEOUT_SECONDS).", statistics.timedOut),
+            ("idle_closed", "Keep-alive connections closed after IDLE_TIMEOUT_SECONDS without a request.", statistics.idleClosed),
+        ] {
+            counters.advance(
+                registry, .init(namespace: "arrwdb", subsystem: "connections", metricName: name, unitName: "total", helpText: help), to: value)
+        }
     }
 }
 
@@ -97,5 +116,21 @@ private final class LibrarySeries: Sendable {
             defer { ids = live }
             return ids.subtracting(live)
         }
+    }
+}
+
+/// Counters whose values the engine keeps (monotonic totals), mirrored into the registry at each
+/// scrape by adding what was counted since the last one, so they stay Prometheus counters.
+final class CounterMirror: Sendable {
+    private let reported = Mutex<[String: Int]>([:])
+
+    /// Advances the counter `descriptor` (with `labels`) to `total`.
+    func advance(_ registry: PrometheusCollectorRegistry, _ descriptor: MetricNameDescriptor, labels: [(String, String)] = [], to total: Int) {
+        let key = descriptor.name + labels.map { "|\($0.0)=\($0.1)" }.joined()
+        let step = reported.withLock { reported in
+            defer { reported[key] = max(total, reported[key] ?? 0) }
+            return max(0, total - (reported[key] ?? 0))
+        }
+        registry.makeCounter(descriptor: descriptor, labels: labels).increment(by: Int64(step))
     }
 }

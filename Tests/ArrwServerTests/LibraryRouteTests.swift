@@ -151,7 +151,7 @@ import Testing
             _ = try await api.createLibrary()
             let detailed = try await api.call(.get, "/health/detailed")
             let components = try #require(detailed["components"]?.object)
-            #expect(Set(components.keys) == ["engine", "embedding", "storage"])
+            #expect(Set(components.keys) == ["engine", "embedding", "data_directory", "storage"])
             #expect(components["engine"]?.object?["libraries"] == .int(1))
             #expect(components["embedding"]?.object?["dimension"] == .int(64))
             #expect(components.values.allSatisfy { $0.object?["status"] == .string("healthy") })

@@ -12,11 +12,11 @@ start_arrwdb() {
   env "$@" "$binary" serve --host 127.0.0.1 --port "$ARRWDB_PORT" >"$log" 2>&1 &
   ARRWDB_PID=$!
   for _ in $(seq 1 200); do
-    curl -fsS "$ARRWDB_BASE/health" >/dev/null 2>&1 && return 0
+    curl -fsS "$ARRWDB_BASE/readiness" >/dev/null 2>&1 && return 0
     kill -0 "$ARRWDB_PID" 2>/dev/null || { cat "$log" >&2; return 1; }
     sleep 0.1
   done
-  echo "arrwdb did not answer /health within 20 s" >&2
+  echo "arrwdb was not ready (/readiness) within 20 s" >&2
   return 1
 }
 

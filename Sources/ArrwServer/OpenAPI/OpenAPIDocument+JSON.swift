@@ -211,14 +211,9 @@ extension OpenAPIDocument {
         }
        }
       }
-     },
-     "401": {
-      "$ref": "#/components/responses/Unauthorized"
-     },
-     "429": {
-      "$ref": "#/components/responses/TooManyRequests"
      }
-    }
+    },
+    "security": []
    }
   },
   "/docs": {
@@ -240,17 +235,12 @@ extension OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "$ref": "#/components/responses/Unauthorized"
-     },
-     "429": {
-      "$ref": "#/components/responses/TooManyRequests"
-     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable",
       "description": "The Swagger UI assets are not installed on this server."
      }
-    }
+    },
+    "security": []
    }
   },
   "/docs/assets/{file}": {
@@ -296,17 +286,12 @@ extension OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "$ref": "#/components/responses/Unauthorized"
-     },
      "404": {
       "$ref": "#/components/responses/NotFound",
       "description": "No such asset (`not_found`)."
-     },
-     "429": {
-      "$ref": "#/components/responses/TooManyRequests"
      }
-    }
+    },
+    "security": []
    }
   },
   "/v1/events/stats": {
@@ -363,7 +348,7 @@ extension OpenAPIDocument {
       "description": "Comma-separated event types (library.created, library.updated, library.deleted, document.added, document.updated, document.deleted, search.performed, job.created, job.started, job.progress, job.completed, job.failed, job.cancelled).",
       "schema": {
        "type": "string",
-       "pattern": "^(library\\.created|library\\.updated|library\\.deleted|document\\.added|document\\.updated|document\\.deleted|search\\.performed|job\\.created|job\\.started|job\\.progress|job\\.completed|job\\.failed|job\\.cancelled)(,(library\\.created|library\\.updated|library\\.deleted|document\\.added|document\\.updated|document\\.deleted|search\\.performed|job\\.created|job\\.started|job\\.progress|job\\.completed|job\\.failed|job\\.cancelled))*$"
+       "pattern": "^$|^(library\\.created|library\\.updated|library\\.deleted|document\\.added|document\\.updated|document\\.deleted|search\\.performed|job\\.created|job\\.started|job\\.progress|job\\.completed|job\\.failed|job\\.cancelled)(,(library\\.created|library\\.updated|library\\.deleted|document\\.added|document\\.updated|document\\.deleted|search\\.performed|job\\.created|job\\.started|job\\.progress|job\\.completed|job\\.failed|job\\.cancelled))*$"
       },
       "example": "document.added,document.deleted"
      },
