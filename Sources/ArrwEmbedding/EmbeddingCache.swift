@@ -21,6 +21,8 @@ public final class EmbeddingCache: Sendable {
 
     public let capacity: Int
     private let generations = Mutex(Generations())
+    private let hitCount = Atomic<Int>(0)
+    private let missCount = Atomic<Int>(0)
 
     /// - Parameter capacity: the most vectors held; 0 disables the cache.
     public init(capacity: Int) {
@@ -29,15 +31,24 @@ public final class EmbeddingCache: Sendable {
 
     public var count: Int { generations.withLock { $0.recent.count + $0.older.count } }
 
+    /// Lookups answered from the cache, and lookups that were not, since it was made.
+    public var lookups: (hits: Int, misses: Int) { (hitCount.load(ordering: .relaxed), missCount.load(ordering: .relaxed)) }
+
     public func vector(for text: String) -> [Float]? {
         guard capacity > 0 else { return nil }
         let key = Self.key(text)
-        return generations.withLock { state in
+        let vector = generations.withLock { state -> [Float]? in
             if let hit = state.recent[key] { return hit }
             guard let hit = state.older.removeValue(forKey: key) else { return nil }
             insert(key, hit, into: &state)
             return hit
         }
+        if vector == nil {
+            missCount.add(1, ordering: .relaxed)
+        } else {
+            hitCount.add(1, ordering: .relaxed)
+        }
+        return vector
     }
 
     public func store(_ vector: [Float], for text: String) {

@@ -10,6 +10,7 @@ extension Database {
         let prepared = try await prepare([draft], for: store)
         let (document, _, sequence) = try await admitted(to: store) { try store.store(prepared[0].get(), replace: false) }
         try await journal.waitUntilDurable(sequence)
+        observers.current?.documentsAdded(1, vectors: document.chunks.count)
         return document
     }
 
@@ -23,8 +24,13 @@ extension Database {
         var draft = draft
         draft.id = documentId
         let prepared = try await prepare([draft], for: store)
+        let replacedVectors = (try? store.document(documentId, includeEmbeddings: false))?.chunks.count
         let (document, created, sequence) = try await admitted(to: store) { try store.store(prepared[0].get(), replace: true) }
         try await journal.waitUntilDurable(sequence)
+        if let observer = observers.current {
+            if !created { observer.documentsDeleted(0, vectors: replacedVectors ?? 0) }
+            observer.documentsAdded(created ? 1 : 0, vectors: document.chunks.count)
+        }
         return (document, created)
     }
 
@@ -55,6 +61,10 @@ extension Database {
             }
         }
         if let lastSequence { try await journal.waitUntilDurable(lastSequence) }
+        if let observer = observers.current {
+            let added = zip(puts, stored).filter { (try? $1.get()) != nil }
+            observer.documentsAdded(added.count, vectors: added.reduce(0) { $0 + $1.0.record.chunks.count })
+        }
         return BatchOutcome(results: results)
     }
 
@@ -84,8 +94,11 @@ extension Database {
     }
 
     public func deleteDocument(libraryId: String, documentId: String) async throws {
-        let sequence = try store(libraryId).removeDocument(documentId)
+        let store = try store(libraryId)
+        let vectors = (try? store.document(documentId, includeEmbeddings: false))?.chunks.count ?? 0
+        let sequence = try store.removeDocument(documentId)
         try await journal.waitUntilDurable(sequence)
+        observers.current?.documentsDeleted(1, vectors: vectors)
     }
 
     /// Deletes each listed document alone; a missing one fails with `document_not_found`.
@@ -100,15 +113,19 @@ extension Database {
         }
         let store = try store(libraryId)
         var lastSequence: UInt64?
+        var removedVectors = 0
         let results = documentIds.enumerated().map { position, id in
             do {
+                let vectors = (try? store.document(id, includeEmbeddings: false))?.chunks.count ?? 0
                 lastSequence = try store.removeDocument(id)
+                removedVectors += vectors
                 return BatchItemResult(line: position + 1, documentId: id, error: nil)
             } catch {
                 return BatchItemResult(line: position + 1, documentId: id, error: error as? EngineError ?? .documentNotFound(id))
             }
         }
         if let lastSequence { try await journal.waitUntilDurable(lastSequence) }
+        observers.current?.documentsDeleted(results.filter { $0.error == nil }.count, vectors: removedVectors)
         return BatchOutcome(results: results)
     }
 
@@ -175,11 +192,13 @@ extension Database {
     func embed(_ texts: [String], purpose: EmbeddingPurpose) async throws -> [[Float]] {
         guard !texts.isEmpty else { return [] }
         let vectors: [[Float]]
+        let start = ContinuousClock.now
         do {
             vectors = try await embedder.embed(texts, purpose: purpose)
         } catch {
             throw EngineError.embeddingFailed("\(error)")
         }
+        observers.current?.embedded(texts: texts.count, seconds: (ContinuousClock.now - start) / .seconds(1))
         guard vectors.count == texts.count, vectors.allSatisfy({ $0.count == embedder.dimension && $0.allSatisfy(\.isFinite) }) else {
             throw EngineError(
                 .embeddingInvalid,

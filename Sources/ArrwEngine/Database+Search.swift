@@ -65,6 +65,7 @@ extension Database {
             includeEmbeddings: query.includeEmbeddings, options: query.options)
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        observers.current?.searched(libraryId: store.id.uuidString.lowercased(), indexType: store.indexTypeName, kind: .vector, seconds: milliseconds / 1000)
         if events.hasSubscribers {
             events.publish(searchEvent(store.id, query: query, results: hits.count, milliseconds: milliseconds))
         }

@@ -107,8 +107,10 @@ extension Database {
         if kept.count >= storage.snapshots.keep, let oldest = kept.last {
             removed = try storage.log.removeSegments(coveredThrough: oldest.sequence)
         }
-        return SnapshotSummary(
+        let summary = SnapshotSummary(
             path: entry.path, sequence: sequence, libraries: stores.count, bytes: bytes,
             seconds: Date().timeIntervalSince(start), segmentsRemoved: removed)
+        observers.current?.snapshotWritten(bytes: summary.bytes, seconds: summary.seconds)
+        return summary
     }
 }

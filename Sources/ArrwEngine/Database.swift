@@ -25,6 +25,8 @@ public final class Database: Sendable {
     private let attachedStorage = Mutex<DurableStorage?>(nil)
     /// Moves each library's fresh tail into its index in the background.
     let indexBuilder = IndexBuilder()
+    /// Who hears of searches, writes and index builds (metrics); empty until the server sets it.
+    let observers = ObserverSlot()
     var storage: DurableStorage? { attachedStorage.withLock { $0 } }
 
     struct Catalog {
@@ -217,7 +219,12 @@ public final class Database: Sendable {
         libraryId: String, optimize: Bool, progress: (Int, Int) async throws -> Void
     ) async throws -> IndexBuildOutcome? {
         defer { indexBuilder.wake() }
-        return try await store(libraryId).buildPending(optimizeIfIdle: optimize, progress: progress)
+        let outcome = try await store(libraryId).buildPending(optimizeIfIdle: optimize, progress: progress)
+        if case .completed(let report)? = outcome {
+            observers.current?.indexBuilt(
+                libraryId: libraryId, indexType: report.newSettings.type.rawValue, vectors: report.vectors, seconds: report.seconds)
+        }
+        return outcome
     }
 
     /// Drops the library's pending index change (a cancelled `index_rebuild`), logging a change

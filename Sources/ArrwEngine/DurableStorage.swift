@@ -66,6 +66,9 @@ public struct StorageStatus: Sendable {
     public var durableThrough: UInt64
     public var walSegments: Int
     public var walSyncs: Int
+    /// Records appended to the log since it was opened, and seconds spent in its fsyncs.
+    public var walRecords: Int = 0
+    public var walSyncSeconds: Double = 0
     /// The newest snapshot on disk and the sequence it covers.
     public var snapshotPath: String?
     public var snapshotSequence: UInt64?
@@ -85,6 +88,7 @@ extension Database {
         return StorageStatus(
             durable: true, dataDirectory: storage.directory, lastSequence: storage.log.lastSequence,
             durableThrough: statistics.durableThrough, walSegments: storage.log.segmentFirstSequences.count,
-            walSyncs: statistics.syncs, snapshotPath: newest?.path, snapshotSequence: newest?.sequence, failure: statistics.failure)
+            walSyncs: statistics.syncs, walRecords: statistics.records, walSyncSeconds: statistics.syncSeconds,
+            snapshotPath: newest?.path, snapshotSequence: newest?.sequence, failure: statistics.failure)
     }
 }

@@ -71,6 +71,7 @@ public final class EventBus: Sendable {
         var nextId = 0
         var published = 0
         var delivered = 0
+        var droppedSubscribers = 0
     }
 
     /// The `GET /v1/events/stats` counters.
@@ -80,6 +81,8 @@ public final class EventBus: Sendable {
         public var activeSubscribers: Int
         /// Events queued for subscribers and not yet taken by them.
         public var queueSize: Int
+        /// Subscribers dropped because they let their queue fill up unread.
+        public var droppedSubscribers: Int = 0
     }
 
     public init(retention: Int = EventBus.defaultRetention) {
@@ -92,7 +95,7 @@ public final class EventBus: Sendable {
         state.withLock { state in
             Statistics(
                 totalPublished: state.published, totalDelivered: state.delivered, activeSubscribers: state.subscribers.count,
-                queueSize: state.subscribers.values.reduce(0) { $0 + $1.queued })
+                queueSize: state.subscribers.values.reduce(0) { $0 + $1.queued }, droppedSubscribers: state.droppedSubscribers)
         }
     }
 
@@ -131,6 +134,7 @@ public final class EventBus: Sendable {
                 case .dropped:
                     dropped.append((subscriber.continuation, subscriber.queueLimit))
                     state.subscribers[id] = nil
+                    state.droppedSubscribers += 1
                 case .terminated:
                     state.subscribers[id] = nil
                 @unknown default:

@@ -70,6 +70,11 @@ final class LibraryStore: @unchecked Sendable {
         lock.withReadLock { settings.dimension }
     }
 
+    /// The name of the index type that serves searches (`hnsw`, `brute_force`, ...).
+    var indexTypeName: String {
+        lock.withReadLock { settings.index.type.rawValue }
+    }
+
     /// Changes the description and/or metadata (nil leaves a field as it is), logging the
     /// change; returns the library and the change's sequence (nil when nothing was given).
     func update(description: String?, metadata: [String: JSONValue]?) throws -> (LibraryInfo, sequence: UInt64?) {

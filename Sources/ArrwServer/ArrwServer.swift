@@ -44,6 +44,7 @@ public enum ArrwServer {
     ) -> Router<ArrwRequestContext> {
         let router = Router(context: ArrwRequestContext.self)
         let metrics = PrometheusCollectorRegistry()
+        database.observe(with: PrometheusEngineObserver(registry: metrics))
         if configuration.metricsEnabled { router.add(middleware: RequestMetricsMiddleware(registry: metrics)) }
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())

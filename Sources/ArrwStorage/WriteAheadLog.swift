@@ -47,6 +47,7 @@ public final class WriteAheadLog: @unchecked Sendable {
         var waiters: [(sequence: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
         var appended = 0
         var syncs = 0
+        var syncSeconds = 0.0
         var onDurable: (@Sendable (UInt64) -> Void)?
     }
 
@@ -55,6 +56,8 @@ public final class WriteAheadLog: @unchecked Sendable {
     public struct Statistics: Sendable, Equatable {
         public var records: Int
         public var syncs: Int
+        /// Seconds spent in `fdatasync`, summed over `syncs`.
+        public var syncSeconds: Double
         public var durableThrough: UInt64
         public var failure: String?
     }
@@ -100,7 +103,9 @@ public final class WriteAheadLog: @unchecked Sendable {
     }
 
     public var statistics: Statistics {
-        state.withLock { Statistics(records: $0.appended, syncs: $0.syncs, durableThrough: $0.durableThrough, failure: $0.failure) }
+        state.withLock {
+            Statistics(records: $0.appended, syncs: $0.syncs, syncSeconds: $0.syncSeconds, durableThrough: $0.durableThrough, failure: $0.failure)
+        }
     }
 
     /// The sequence the last `append` received (0 before any).
@@ -250,9 +255,14 @@ public final class WriteAheadLog: @unchecked Sendable {
 
     /// `fdatasync` of the active segment, counted. Runs on `queue`.
     func syncActive() throws {
+        let start = ContinuousClock.now
         try FileIO.syncData(active.fd, path: active.path)
+        let seconds = (ContinuousClock.now - start) / .seconds(1)
         unsynced = false
-        state.withLock { $0.syncs += 1 }
+        state.withLock {
+            $0.syncs += 1
+            $0.syncSeconds += seconds
+        }
     }
 
     /// The relaxed mode's timer: syncs when anything was written since the last sync.

@@ -42,12 +42,12 @@ import Testing
 
     @Test("a body that keeps arriving, byte by byte for longer than the timeout, is read whole and answered")
     func slowButSteadyBodyIsServed() async throws {
-        try await withAPI(Self.configuration, setup: .live) { api in
+        try await withAPI(testConfiguration { $0.requestReadTimeoutSeconds = 2 }, setup: .live) { api in
             let connection = try RawHTTPConnection(port: try port(api))
-            let body = #"{"name": "slow but steady"}"#
+            let body = #"{"name": "slow but steady, byte by byte"}"#
             connection.send("POST /v1/libraries HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n")
             for character in body {
-                try await Task.sleep(for: .milliseconds(80))
+                try await Task.sleep(for: .milliseconds(100))
                 connection.send(String(character))
             }
             let (text, _, _) = await connection.readToEnd(seconds: 5)

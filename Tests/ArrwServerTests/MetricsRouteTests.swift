@@ -67,5 +67,40 @@ import Testing
             #expect(text.contains("# TYPE arrwdb_http_request_duration_seconds histogram"))
         }
     }
-}
 
+    @Test("the original's counters and histograms follow searches, writes, deletes, embeddings and a rebuild; the engine's gauges are read at scrape time")
+    func engineActivity() async throws {
+        try await withAPI { api in
+            let id = try await api.createLibrary("busy", extra: #", "index_type": "brute_force""#)
+            let library = "/v1/libraries/\(id)"
+            try await api.addDocument(id, #"{"id": "a", "text": "alpha"}"#)
+            try await api.addDocument(id, #"{"id": "b", "chunks": [{"text": "beta one"}, {"text": "beta two"}]}"#)
+            #expect(try await api.call(.post, library + "/documents/batch", #"{"documents": [{"id": "c", "text": "gamma"}, {"text": 3}]}"#)["successful"] == .int(1))
+            #expect(try await api.call(.put, library + "/documents/a", #"{"text": "alpha again"}"#).status == .ok)
+            for _ in 0..<2 { #expect(try await api.call(.post, library + "/search", #"{"query": "beta", "k": 2}"#).status == .ok) }
+            #expect(try await api.call(.post, library + "/search/hybrid", #"{"query": "beta", "k": 2}"#).status == .ok)
+            #expect(try await api.call(.delete, library + "/documents/b").status == .noContent)
+            let job = try #require(try await api.call(.post, "/v1/jobs/index_rebuild", #"{"library_id": "\#(id)", "index_type": "hnsw"}"#)["job_id"]?.string)
+            for _ in 0..<1000 where try await api.call(.get, "/v1/jobs/\(job)")["status"] != .string("completed") {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+
+            let (_, _, text) = try await Self.scrape(api)
+            #expect(Self.sample(text, #"vectordb_searches_total{library_id="\#(id)",index_type="brute_force"}"#) == 3, "searched before the rebuild")
+            #expect(Self.sample(text, "vectordb_search_duration_seconds_count") == 3)
+            #expect(Self.sample(text, "vectordb_documents_added_total") == 3, "a, b and c; the PUT replaced a")
+            #expect(Self.sample(text, "vectordb_vectors_added_total") == 5, "1 + 2 + 1, and a's new vector")
+            #expect(Self.sample(text, "vectordb_documents_deleted_total") == 1)
+            #expect(Self.sample(text, "vectordb_vectors_deleted_total") == 3, "b's two, and a's old vector")
+            #expect((Self.sample(text, "vectordb_embedding_duration_seconds_count") ?? 0) >= 4)
+            #expect((Self.sample(text, "arrwdb_embedding_batch_texts_sum") ?? 0) >= 5)
+            #expect(Self.sample(text, "vectordb_index_rebuild_duration_seconds_count") == 1)
+            #expect(Self.sample(text, #"arrwdb_jobs_in_state{status="completed"}"#) == 1)
+            #expect((Self.sample(text, "arrwdb_events_published_total") ?? 0) >= 6)
+            #expect(Self.sample(text, "arrwdb_events_subscribers") == 0)
+            #expect((Self.sample(text, "process_resident_memory_bytes") ?? 0) > 1_000_000)
+            #expect(Self.sample(text, "vectordb_documents_total") == 2)
+            #expect(text.contains("# TYPE vectordb_searches_total counter") && text.contains("# TYPE vectordb_search_duration_seconds histogram"))
+        }
+    }
+}

@@ -115,7 +115,9 @@ extension Database {
         if vector == nil, query.alpha > 0, store.dimension != nil { vector = try await embedQuery(query.text, for: store) }
         if let vector { try VectorValidation.check(vector, field: "query_vector", limits: limits) }
         let hits = try store.hybridSearch(query, vector: vector, candidates: candidates)
-        return (hits, Double((ContinuousClock.now - start) / .microseconds(1)) / 1000)
+        let seconds = (ContinuousClock.now - start) / .seconds(1)
+        observers.current?.searched(libraryId: store.id.uuidString.lowercased(), indexType: store.indexTypeName, kind: .hybrid, seconds: seconds)
+        return (hits, (seconds * 1_000_000).rounded() / 1000)
     }
 }
 

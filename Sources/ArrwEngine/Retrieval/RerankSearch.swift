@@ -93,7 +93,9 @@ extension Database {
             if !query.includeEmbeddings { hit.chunk.embedding = nil }
             return hit
         }
-        return RerankOutcome(hits: hits, parameters: parameters.json, queryTimeMs: Double((ContinuousClock.now - start) / .microseconds(1)) / 1000)
+        let seconds = (ContinuousClock.now - start) / .seconds(1)
+        observers.current?.searched(libraryId: store.id.uuidString.lowercased(), indexType: store.indexTypeName, kind: .rerank, seconds: seconds)
+        return RerankOutcome(hits: hits, parameters: parameters.json, queryTimeMs: (seconds * 1_000_000).rounded() / 1000)
     }
 }
 

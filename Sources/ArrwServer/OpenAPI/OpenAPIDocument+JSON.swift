@@ -170,7 +170,7 @@ extension OpenAPIDocument {
      "system"
     ],
     "summary": "Prometheus metrics",
-    "description": "Prometheus text exposition (format 0.0.4): `vectordb_libraries_total`, `vectordb_documents_total`, `vectordb_vectors_total`, per library `arrwdb_index_pending_vectors`, `arrwdb_index_build_vectors_per_second`, `arrwdb_index_memory_bytes`, and per request `arrwdb_http_requests_total`, `arrwdb_http_request_duration_seconds`.",
+    "description": "Prometheus text exposition (format 0.0.4). The original arrwDB's names: `vectordb_libraries_total`, `vectordb_documents_total`, `vectordb_vectors_total`, `vectordb_searches_total{library_id,index_type}`, `vectordb_documents_added_total`, `vectordb_documents_deleted_total`, `vectordb_vectors_added_total`, `vectordb_vectors_deleted_total`, `vectordb_search_duration_seconds`, `vectordb_embedding_duration_seconds`, `vectordb_index_rebuild_duration_seconds`. The server's own: per request `arrwdb_http_requests_total` and `arrwdb_http_request_duration_seconds`; per library `arrwdb_index_pending_vectors`, `arrwdb_index_build_vectors_per_second`, `arrwdb_index_memory_bytes`; `arrwdb_wal_records_total`, `arrwdb_wal_fsyncs_total`, `arrwdb_wal_fsync_seconds_total`; `arrwdb_snapshot_duration_seconds`, `arrwdb_snapshot_bytes`; `arrwdb_events_*`; `arrwdb_jobs_in_state{status}`; `arrwdb_embedding_batch_texts`, `arrwdb_embedding_cache_*`; `arrwdb_connections_*`; `process_resident_memory_bytes`.",
     "responses": {
      "200": {
       "description": "The metrics.",

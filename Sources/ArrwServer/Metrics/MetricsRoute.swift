@@ -24,7 +24,7 @@ struct MetricsRoute<Context: RequestContext>: Sendable {
     /// The server's connections, when it serves any (tests that drive the router have none).
     let connections: ConnectionGuard?
     private let known = LibrarySeries()
-    private let counters = CounterMirror()
+    let counters = CounterMirror()
 
     init(database: Database, registry: PrometheusCollectorRegistry, connections: ConnectionGuard? = nil) {
         self.database = database
@@ -66,6 +66,7 @@ struct MetricsRoute<Context: RequestContext>: Sendable {
             }
         }
         if let connections { recordConnections(connections.statistics) }
+        recordEngine()
         return registry.emitToBuffer()
     }
 
@@ -79,7 +80,7 @@ struct MetricsRoute<Context: RequestContext>: Sendable {
             ("idle_closed", "Keep-alive connections closed after IDLE_TIMEOUT_SECONDS without a request.", statistics.idleClosed),
         ] {
             counters.advance(
-                registry, .init(namespace: "arrwdb", subsystem: "connections", metricName: name, unitName: "total", helpText: help), to: value)
+                registry, .init(namespace: "arrwdb", subsystem: "connections", metricName: name, unitName: "total", helpText: help), to: Double(value))
         }
     }
 }
@@ -122,15 +123,15 @@ private final class LibrarySeries: Sendable {
 /// Counters whose values the engine keeps (monotonic totals), mirrored into the registry at each
 /// scrape by adding what was counted since the last one, so they stay Prometheus counters.
 final class CounterMirror: Sendable {
-    private let reported = Mutex<[String: Int]>([:])
+    private let reported = Mutex<[String: Double]>([:])
 
     /// Advances the counter `descriptor` (with `labels`) to `total`.
-    func advance(_ registry: PrometheusCollectorRegistry, _ descriptor: MetricNameDescriptor, labels: [(String, String)] = [], to total: Int) {
+    func advance(_ registry: PrometheusCollectorRegistry, _ descriptor: MetricNameDescriptor, labels: [(String, String)] = [], to total: Double) {
         let key = descriptor.name + labels.map { "|\($0.0)=\($0.1)" }.joined()
         let step = reported.withLock { reported in
             defer { reported[key] = max(total, reported[key] ?? 0) }
             return max(0, total - (reported[key] ?? 0))
         }
-        registry.makeCounter(descriptor: descriptor, labels: labels).increment(by: Int64(step))
+        registry.makeCounter(descriptor: descriptor, labels: labels).increment(by: step)
     }
 }
