@@ -101,6 +101,7 @@ import Testing
             #expect((Self.sample(text, "process_resident_memory_bytes") ?? 0) > 1_000_000)
             #expect(Self.sample(text, "vectordb_documents_total") == 2)
             #expect(text.contains("# TYPE vectordb_searches_total counter") && text.contains("# TYPE vectordb_search_duration_seconds histogram"))
+            #expect(text.contains("# TYPE vectordb_libraries_total untyped"), "a count that can fall, under a name ending in _total")
         }
     }
 }

@@ -9,7 +9,9 @@ import Synchronization
 /// gauges are read from the engine's statistics at scrape time:
 ///
 /// - `vectordb_libraries_total`, `vectordb_documents_total`, `vectordb_vectors_total`: the
-///   original arrwDB's names, which its dashboards use;
+///   original arrwDB's names, which its dashboards use (untyped: see `originalTotals`);
+/// - the engine's counters and histograms (`PrometheusEngineObserver`) and its state read at
+///   scrape time (`recordEngine`);
 /// - per library (`library_id`): `arrwdb_index_pending_vectors` (the fresh tail, written but not
 ///   yet in the index), `arrwdb_index_build_vectors_per_second` (what the background builder
 ///   moved over the last 10 s) and `arrwdb_index_memory_bytes`;
@@ -43,14 +45,6 @@ struct MetricsRoute<Context: RequestContext>: Sendable {
     /// Sets every gauge from the engine's statistics, then writes the registry's text.
     func scrape() -> [UInt8] {
         let libraries = database.listLibraries()
-        for (name, help, value) in [
-            ("libraries", "Libraries.", libraries.count),
-            ("documents", "Documents in every library.", libraries.reduce(0) { $0 + $1.documentCount }),
-            ("vectors", "Chunk vectors in every library.", libraries.reduce(0) { $0 + $1.chunkCount }),
-        ] {
-            registry.makeGauge(descriptor: .init(namespace: "vectordb", metricName: name, unitName: "total", helpText: help))
-                .set(Int64(value))
-        }
         var live: Set<String> = []
         for library in libraries {
             let id = library.id.uuidString.lowercased()
@@ -67,7 +61,9 @@ struct MetricsRoute<Context: RequestContext>: Sendable {
         }
         if let connections { recordConnections(connections.statistics) }
         recordEngine()
-        return registry.emitToBuffer()
+        var text = registry.emitToBuffer()
+        text += Self.originalTotals(libraries)
+        return text
     }
 
     private func recordConnections(_ statistics: (open: Int, refused: Int, timedOut: Int, idleClosed: Int)) {
@@ -82,6 +78,24 @@ struct MetricsRoute<Context: RequestContext>: Sendable {
             counters.advance(
                 registry, .init(namespace: "arrwdb", subsystem: "connections", metricName: name, unitName: "total", helpText: help), to: Double(value))
         }
+    }
+}
+
+extension MetricsRoute {
+    /// `vectordb_libraries_total`, `vectordb_documents_total` and `vectordb_vectors_total`: the
+    /// original arrwDB's names, kept for its dashboards. They are counts at this moment, which
+    /// can fall, so they are exposed untyped: a gauge may not end in `_total` and a counter may
+    /// not fall (`promtool check metrics` holds both rules).
+    static func originalTotals(_ libraries: [LibraryInfo]) -> [UInt8] {
+        var text = ""
+        for (name, help, value) in [
+            ("libraries", "Libraries.", libraries.count),
+            ("documents", "Documents in every library.", libraries.reduce(0) { $0 + $1.documentCount }),
+            ("vectors", "Chunk vectors in every library.", libraries.reduce(0) { $0 + $1.chunkCount }),
+        ] {
+            text += "# HELP vectordb_\(name)_total \(help)\n# TYPE vectordb_\(name)_total untyped\nvectordb_\(name)_total \(value)\n"
+        }
+        return Array(text.utf8)
     }
 }
 
