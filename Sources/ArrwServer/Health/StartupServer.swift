@@ -2,6 +2,7 @@ import ArrwEngine
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// What answers on the server's address while it starts (the data directory recovers, the
 /// model loads), so probes see it coming up rather than a refused connection: `/health` is 200
@@ -21,10 +22,10 @@ enum StartupServer {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arrwDB"),
             eventLoopGroupProvider: .shared(eventLoopGroup),
             logger: logger)
-        let serving = Task { try await application.runService() }
-        defer { serving.cancel() }
+        let services = ServiceGroup(configuration: .init(services: [application], logger: logger))
+        let serving = Task { try await services.run() }
         let result = await Task.detached { Result { try work() } }.value
-        serving.cancel()
+        await services.triggerGracefulShutdown()
         _ = await serving.result
         return try result.get()
     }
