@@ -65,7 +65,7 @@ extension EngineError {
             case .jobQueueFull: (.overloaded, "MAX_PENDING_JOBS jobs wait already; submit again once some have run.")
             case .jobResultUnavailable: (.conflict, "Only a completed batch_export job has a file to download.")
             case .exportExpired: (.expired, "The export file was removed after its retention; run the export again.")
-            case .rerankerUnavailable: (.unavailable, "The rerank method needs a service this server is not configured for (COHERE_API_KEY).")
+            case .rerankerUnavailable: (.invalidInput, "The rerank method needs a service this server is not configured for (COHERE_API_KEY): pick another method.")
             case .rerankFailed: (.unavailable, "The rerank service failed, refused the request or could not be reached; the message gives its answer.")
             case .rerankRateLimited: (.overloaded, "The rerank service is over its rate limit; retry after Retry-After seconds.")
             }

@@ -29,7 +29,7 @@ public struct ServerConfiguration: Sendable {
     /// `EMBEDDING_THREADS`: threads the local model uses per forward pass. Default: one per core.
     public var embeddingThreads = System.coreCount
     /// `COHERE_API_KEY`: the key for the `cohere` provider and the `cohere` rerank method.
-    /// Default none (the method then answers 503 `reranker_unavailable`).
+    /// Default none (the method then answers 400 `reranker_unavailable`).
     public var cohereAPIKey: String?
     /// `COHERE_BASE_URL`: where Cohere's API is. Default `https://api.cohere.com`.
     public var cohereBaseURL = "https://api.cohere.com"

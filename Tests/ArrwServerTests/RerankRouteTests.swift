@@ -132,7 +132,7 @@ import Testing
             try await api.call(.post, path, #"{"query": "x", "rerank_params": []}"#).expectError(.badRequest, "validation_error", field: "rerank_params")
             try await api.call(.post, path, #"{"query": "x", "k": 5, "candidates": 2}"#).expectError(.badRequest, "validation_error", field: "candidates")
             try await api.call(.post, path, #"{"query": "x", "k": 0}"#).expectError(.badRequest, "limit_exceeded", field: "k")
-            try await api.call(.post, path, #"{"query": "x", "method": "cohere"}"#).expectError(.serviceUnavailable, "reranker_unavailable")
+            try await api.call(.post, path, #"{"query": "x", "method": "cohere"}"#).expectError(.badRequest, "reranker_unavailable")
             try await api.call(.post, "/v1/libraries/\(UUID().uuidString)/search/rerank", #"{"query": "x"}"#)
                 .expectError(.notFound, "library_not_found")
         }

@@ -14,3 +14,10 @@ def ndjson(ctx, value):
     if isinstance(value, list):
         return "".join(json.dumps(item) + "\n" for item in value).encode()
     return (json.dumps(value) + "\n").encode()
+
+
+# CPython 3.11 before 3.11.9 can fail `ast.parse` deep in Hypothesis's own stack ("AST
+# constructor recursion depth mismatch", gh-106905); more headroom keeps it from happening.
+import sys
+
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))

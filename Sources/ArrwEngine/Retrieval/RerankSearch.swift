@@ -57,7 +57,7 @@ public struct RerankOutcome: Sendable {
 extension Database {
     /// Semantic search for `candidates` chunks (filter and distance threshold applied), then
     /// `method` reorders them and the best `k` are answered, `score` being the method's score.
-    /// `cohere` needs `reranker` (nil: COHERE_API_KEY is not set, a 503).
+    /// `cohere` needs `reranker` (nil: COHERE_API_KEY is not set, a 400).
     public func rerankSearch(libraryId: String, _ query: RerankQuery, reranker: (any RerankProvider)?) async throws -> RerankOutcome {
         let start = ContinuousClock.now
         let store = try store(libraryId)
