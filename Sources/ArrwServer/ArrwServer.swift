@@ -40,7 +40,7 @@ public enum ArrwServer {
     /// limits, shared with the WebSocket router).
     static func makeRouter(
         database: Database, jobs: JobQueue, configuration: ServerConfiguration, access: AccessControl,
-        connections: ConnectionGuard? = nil
+        connections: ConnectionGuard? = nil, webSockets: WebSocketGauges? = nil
     ) -> Router<ArrwRequestContext> {
         let router = Router(context: ArrwRequestContext.self)
         let metrics = PrometheusCollectorRegistry()
@@ -55,7 +55,7 @@ public enum ArrwServer {
         if access.isActive { router.add(middleware: AccessMiddleware(access: access)) }
         let body = JSONBodyReader(maxBytes: configuration.maxRequestBodyBytes)
         HealthRoutes(database: database, version: version).register(on: router)
-        MetricsRoute(database: database, registry: metrics, connections: connections).register(on: router)
+        MetricsRoute(database: database, registry: metrics, connections: connections, webSockets: webSockets).register(on: router)
         DocsRoutes(assetsPath: configuration.docsAssetsPath).register(on: router)
         EventRoutes(
             database: database, queueLimit: configuration.eventQueueLimit, keepAlive: .seconds(configuration.sseKeepAliveSeconds)
@@ -118,9 +118,12 @@ public enum ArrwServer {
                 workers: configuration.jobWorkers, maxPending: configuration.maxPendingJobs,
                 exportDirectory: exportDirectory, exportRetentionSeconds: Double(configuration.exportRetentionSeconds)))
         let connections = ConnectionGuard(configuration: configuration)
-        let webSocketResponder = WebSocketRoutes.router(database: database, configuration: configuration, access: access).buildResponder()
+        let webSockets = WebSocketGauges()
+        let webSocketResponder = WebSocketRoutes.router(database: database, configuration: configuration, access: access, gauges: webSockets)
+            .buildResponder()
         return Application(
-            router: makeRouter(database: database, jobs: jobs, configuration: configuration, access: access, connections: connections),
+            router: makeRouter(
+                database: database, jobs: jobs, configuration: configuration, access: access, connections: connections, webSockets: webSockets),
             server: HTTPServerBuilder { responder in
                 GuardedChildChannel(
                     inner: HTTP1WebSocketUpgradeChannel(

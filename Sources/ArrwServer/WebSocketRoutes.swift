@@ -8,7 +8,9 @@ import Logging
 /// the client's one bucket), then a `WebSocketSession` per connection. hummingbird-websocket
 /// answers every refused upgrade with a bare 400, whatever the reason, so the reason is logged.
 enum WebSocketRoutes {
-    static func router(database: Database, configuration: ServerConfiguration, access: AccessControl) -> Router<ArrwWebSocketContext> {
+    static func router(
+        database: Database, configuration: ServerConfiguration, access: AccessControl, gauges: WebSocketGauges = WebSocketGauges()
+    ) -> Router<ArrwWebSocketContext> {
         let router = Router(context: ArrwWebSocketContext.self)
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ErrorEnvelopeMiddleware())
@@ -27,7 +29,7 @@ enum WebSocketRoutes {
                 database: database, libraryId: id, channel: context.requestContext.channel,
                 outboundLimit: configuration.webSocketOutboundLimit, outboundByteLimit: configuration.webSocketOutboundBytes,
                 eventQueueLimit: configuration.eventQueueLimit,
-                logger: context.logger)
+                logger: context.logger, gauges: gauges)
             try await session.run(inbound: inbound, outbound: outbound)
         }
         return router

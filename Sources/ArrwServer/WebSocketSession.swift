@@ -31,6 +31,7 @@ final class WebSocketSession: Sendable {
     let outboundByteLimit: Int
     let eventQueueLimit: Int
     let logger: Logger
+    let gauges: WebSocketGauges
     private let outbox: AsyncStream<String>
     private let outboxInput: AsyncStream<String>.Continuation
     private let state = Mutex<State>(State())
@@ -46,8 +47,9 @@ final class WebSocketSession: Sendable {
 
     init(
         database: Database, libraryId: String, channel: any Channel, outboundLimit: Int, outboundByteLimit: Int,
-        eventQueueLimit: Int, logger: Logger
+        eventQueueLimit: Int, logger: Logger, gauges: WebSocketGauges = WebSocketGauges()
     ) {
+        self.gauges = gauges
         self.database = database
         self.libraryId = libraryId
         self.channel = channel
@@ -71,16 +73,20 @@ final class WebSocketSession: Sendable {
     /// Serves the connection until the client leaves or is dropped.
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         state.withLock { $0.outbound = outbound }
+        gauges.open.add(1, ordering: .relaxed)
         let writer = Task { [outbox] in
             for await text in outbox {
                 guard !self.isClosing else { break }
                 do { try await outbound.write(.text(text)) } catch { break }
                 self.state.withLock { $0.queuedBytes -= text.utf8.count }
+                self.gauges.queuedBytes.subtract(text.utf8.count, ordering: .relaxed)
             }
         }
         defer {
             state.withLock { $0.subscription }?.cancel()
             outboxInput.finish()
+            gauges.open.subtract(1, ordering: .relaxed)
+            gauges.queuedBytes.subtract(state.withLock { max(0, $0.queuedBytes) }, ordering: .relaxed)
         }
         do {
             for try await message in inbound.messages(maxSize: Self.maxMessageBytes) {
@@ -107,6 +113,7 @@ final class WebSocketSession: Sendable {
             state.queuedBytes += text.utf8.count
             return state.queuedBytes
         }
+        gauges.queuedBytes.add(text.utf8.count, ordering: .relaxed)
         if queued > outboundByteLimit {
             drop(reason: "the client is not reading: \(queued) bytes are waiting to be sent")
         } else if case .dropped = outboxInput.yield(text) {
@@ -129,6 +136,7 @@ final class WebSocketSession: Sendable {
             return true
         }
         guard dropped else { return }
+        gauges.dropped.add(1, ordering: .relaxed)
         logger.warning("closing a WebSocket client", metadata: ["library_id": "\(libraryId)", "reason": "\(reason)"])
         outboxInput.finish()
         state.withLock { $0.subscription }?.cancel()
@@ -170,4 +178,12 @@ final class WebSocketSession: Sendable {
         ])
         return APIResponse.text(message)
     }
+}
+
+/// Figures across every WebSocket session, which `/metrics` reads: sessions open, bytes queued
+/// for clients and not yet sent, and clients dropped for not reading.
+final class WebSocketGauges: Sendable {
+    let open = Atomic<Int>(0)
+    let queuedBytes = Atomic<Int>(0)
+    let dropped = Atomic<Int>(0)
 }

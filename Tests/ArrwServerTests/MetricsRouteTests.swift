@@ -1,5 +1,6 @@
 import ArrwEngine
 import ArrwServer
+import ArrwTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -102,6 +103,20 @@ import Testing
             #expect(Self.sample(text, "vectordb_documents_total") == 2)
             #expect(text.contains("# TYPE vectordb_searches_total counter") && text.contains("# TYPE vectordb_search_duration_seconds histogram"))
             #expect(text.contains("# TYPE vectordb_libraries_total untyped"), "a count that can fall, under a name ending in _total")
+        }
+    }
+
+    @Test("a live server counts its open connections and WebSocket sessions")
+    func connectionsAndSessions() async throws {
+        try await withAPI(setup: .live) { api in
+            let id = try await api.createLibrary("sessions", extra: #", "dimension": 2"#)
+            let socket = try await RawWebSocket.connect(port: try #require(api.client.port), path: "/v1/libraries/\(id)/ws")
+            #expect(try await socket.sendText(#"{"request_id": "p", "action": "ping"}"#))
+            let (_, _, text) = try await Self.scrape(api)
+            #expect(Self.sample(text, "arrwdb_websocket_sessions") == 1)
+            #expect((Self.sample(text, "arrwdb_connections_open") ?? 0) >= 2, "the test client's and the WebSocket's")
+            #expect(Self.sample(text, "arrwdb_websocket_dropped_total") == 0)
+            #expect(Self.sample(text, "arrwdb_connections_refused_total") == 0)
         }
     }
 }

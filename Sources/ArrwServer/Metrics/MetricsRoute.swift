@@ -25,13 +25,16 @@ struct MetricsRoute<Context: RequestContext>: Sendable {
     let registry: PrometheusCollectorRegistry
     /// The server's connections, when it serves any (tests that drive the router have none).
     let connections: ConnectionGuard?
+    /// The server's WebSocket sessions, likewise.
+    let webSockets: WebSocketGauges?
     private let known = LibrarySeries()
     let counters = CounterMirror()
 
-    init(database: Database, registry: PrometheusCollectorRegistry, connections: ConnectionGuard? = nil) {
+    init(database: Database, registry: PrometheusCollectorRegistry, connections: ConnectionGuard? = nil, webSockets: WebSocketGauges? = nil) {
         self.database = database
         self.registry = registry
         self.connections = connections
+        self.webSockets = webSockets
     }
 
     func register(on router: Router<Context>) {
@@ -60,10 +63,21 @@ struct MetricsRoute<Context: RequestContext>: Sendable {
             }
         }
         if let connections { recordConnections(connections.statistics) }
+        if let webSockets { recordWebSockets(webSockets) }
         recordEngine()
         var text = registry.emitToBuffer()
         text += Self.originalTotals(libraries)
         return text
+    }
+
+    private func recordWebSockets(_ gauges: WebSocketGauges) {
+        registry.makeGauge(descriptor: Self.descriptor("websocket", "sessions", "", "WebSocket sessions open now."))
+            .set(Int64(gauges.open.load(ordering: .relaxed)))
+        registry.makeGauge(descriptor: Self.descriptor("websocket", "queued", "bytes", "Bytes queued for WebSocket clients and not yet sent."))
+            .set(Int64(max(0, gauges.queuedBytes.load(ordering: .relaxed))))
+        counters.advance(
+            registry, Self.descriptor("websocket", "dropped", "total", "WebSocket clients dropped for not reading their messages."),
+            to: Double(gauges.dropped.load(ordering: .relaxed)))
     }
 
     private func recordConnections(_ statistics: (open: Int, refused: Int, timedOut: Int, idleClosed: Int)) {
