@@ -65,19 +65,21 @@ final class ConnectionWatchHandler: ChannelDuplexHandler, RemovableChannelHandle
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         timer?.cancel()
-        if admitted {
-            admitted = false
-            connections.release()
-        }
+        releaseSlot()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
+        releaseSlot()
+        context.fireChannelInactive()
+    }
+
+    /// Stops counting this connection against `MAX_CONNECTIONS` (once).
+    private func releaseSlot() {
         if admitted {
             admitted = false
             connections.release()
         }
-        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -205,10 +207,7 @@ final class ConnectionWatchHandler: ChannelDuplexHandler, RemovableChannelHandle
     private func answerAndClose(_ context: ChannelHandlerContext, _ answer: ByteBuffer) {
         phase = .closing
         timer?.cancel()
-        if admitted {
-            admitted = false
-            connections.release()
-        }
+        releaseSlot()
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(answer)).whenComplete { _ in
             loopBound.value.close(mode: .output, promise: nil)
