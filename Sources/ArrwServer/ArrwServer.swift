@@ -44,8 +44,10 @@ public enum ArrwServer {
     ) -> Router<ArrwRequestContext> {
         let router = Router(context: ArrwRequestContext.self)
         let metrics = PrometheusCollectorRegistry()
-        database.observe(with: PrometheusEngineObserver(registry: metrics))
-        if configuration.metricsEnabled { router.add(middleware: RequestMetricsMiddleware(registry: metrics)) }
+        if configuration.metricsEnabled {
+            database.observe(with: PrometheusEngineObserver(registry: metrics))
+            router.add(middleware: RequestMetricsMiddleware(registry: metrics))
+        }
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
         if !configuration.corsOrigins.isEmpty { router.add(middleware: CORSMiddleware(origins: configuration.corsOrigins)) }

@@ -79,8 +79,9 @@ public struct ServerConfiguration: Sendable {
     /// call the API, or `*` for any. Default none: no CORS headers, so browsers keep other
     /// origins' pages from reading answers.
     public var corsOrigins: [String] = []
-    /// `METRICS_ENABLED`: count and time every request for `GET /metrics`. Default true. The
-    /// engine's gauges are read at scrape time either way.
+    /// `METRICS_ENABLED`: count and time every request, search, write, embedding call, index
+    /// build and snapshot for `GET /metrics`. Default true. The gauges read at scrape time (and
+    /// the totals behind them) are served either way.
     public var metricsEnabled = true
     /// `REQUEST_READ_TIMEOUT_SECONDS`: a request's head must arrive whole within this long of
     /// the connection opening (or of its first byte after a previous answer), and its body may not

@@ -119,4 +119,15 @@ import Testing
             #expect(Self.sample(text, "arrwdb_connections_refused_total") == 0)
         }
     }
+
+    @Test("with METRICS_ENABLED=false nothing is counted or timed, and the scrape-time gauges are still served")
+    func disabled() async throws {
+        try await withAPI(testConfiguration { $0.metricsEnabled = false }) { api in
+            let id = try await api.createLibrary("quiet", extra: #", "dimension": 2"#)
+            #expect(try await api.call(.post, "/v1/libraries/\(id)/search", #"{"query_vector": [1, 0], "k": 1}"#).status == .ok)
+            let (status, _, text) = try await Self.scrape(api)
+            #expect(status == .ok && Self.sample(text, "vectordb_libraries_total") == 1)
+            #expect(!text.contains("vectordb_searches_total") && !text.contains("arrwdb_http_requests_total"))
+        }
+    }
 }
