@@ -94,12 +94,20 @@ func withAPI(
     _ configuration: ServerConfiguration = testConfiguration(),
     database: Database? = nil,
     setup: TestingSetup = .router,
-    logger: Logger = Logger(label: "test"),
+    logger: Logger = quietLogger,
     _ body: @Sendable @escaping (API) async throws -> Void
 ) async throws {
     let application = try ArrwServer.makeApplication(configuration: configuration, database: database, logger: logger)
     try await application.test(setup) { client in try await body(API(client: client)) }
 }
+
+/// The servers' logger in tests: warnings and errors only (each request's info line would fill the
+/// CI log); `RequestLogTests` pass a logger of their own.
+let quietLogger: Logger = {
+    var logger = Logger(label: "test")
+    logger.logLevel = .warning
+    return logger
+}()
 
 /// Defaults with the small `hash` embedder and a port chosen by the OS.
 func testConfiguration(_ change: (inout ServerConfiguration) -> Void = { _ in }) -> ServerConfiguration {
