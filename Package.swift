@@ -162,6 +162,7 @@ let package = Package(
                 "ArrwServer",
                 "ArrwEngine",
                 "ArrwEmbedding",
+                "ArrwEmbeddingRemote",
                 "ArrwTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

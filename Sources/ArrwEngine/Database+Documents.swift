@@ -195,6 +195,8 @@ extension Database {
         let start = ContinuousClock.now
         do {
             vectors = try await embedder.embed(texts, purpose: purpose)
+        } catch let error as EmbeddingError {
+            throw EngineError.embedding(error)
         } catch {
             throw EngineError.embeddingFailed("\(error)")
         }

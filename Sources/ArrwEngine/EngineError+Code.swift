@@ -39,6 +39,11 @@ extension EngineError {
         case rerankerUnavailable = "reranker_unavailable"
         case rerankFailed = "rerank_failed"
         case rerankRateLimited = "rerank_rate_limited"
+        case embeddingCredentialsRejected = "embedding_credentials_rejected"
+        case embeddingModelUnknown = "embedding_model_unknown"
+        case embeddingUnavailable = "embedding_unavailable"
+        case embeddingTimedOut = "embedding_timed_out"
+        case embeddingRejected = "embedding_rejected"
 
         public var kind: Kind { meaning.kind }
         public var summary: String { meaning.summary }
@@ -57,7 +62,7 @@ extension EngineError {
             case .resumePointExpired: (.expired, "The events after the resume point are no longer kept; resume later or start fresh.")
             case .embeddingFailed: (.unavailable, "The embedding provider could not embed the text.")
             case .storageUnavailable: (.unavailable, "A change could not be made durable; the server accepts no writes until restarted.")
-            case .embeddingInvalid: (.internalFailure, "The embedding provider returned malformed vectors.")
+            case .embeddingInvalid: (.upstreamFailure, "The embedding provider answered without one finite vector of the model's length per text.")
             case .recoveryFailed: (.internalFailure, "The data directory could not be recovered at start-up.")
             case .jobNotFound: (.notFound, "No job has this id.")
             case .jobFinished: (.conflict, "The job has finished (completed, failed or cancelled); it can no longer be cancelled.")
@@ -68,6 +73,11 @@ extension EngineError {
             case .rerankerUnavailable: (.invalidInput, "The rerank method needs a service this server is not configured for (COHERE_API_KEY): pick another method.")
             case .rerankFailed: (.unavailable, "The rerank service failed, refused the request or could not be reached; the message gives its answer.")
             case .rerankRateLimited: (.overloaded, "The rerank service is over its rate limit; retry after Retry-After seconds.")
+            case .embeddingCredentialsRejected: (.upstreamFailure, "The remote embedding provider refused the server's API key (COHERE_API_KEY, OPENAI_API_KEY).")
+            case .embeddingModelUnknown: (.upstreamFailure, "The remote embedding provider does not know the model (EMBEDDING_MODEL).")
+            case .embeddingUnavailable: (.unavailable, "The remote embedding provider could not be reached, or kept failing or rate-limiting past every retry.")
+            case .embeddingTimedOut: (.unavailable, "The remote embedding provider did not answer within its timeout, on every attempt.")
+            case .embeddingRejected: (.invalidInput, "The remote embedding provider refused the text (too long, empty, not allowed); the message gives its reason.")
             }
         }
     }

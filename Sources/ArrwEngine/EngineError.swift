@@ -1,3 +1,4 @@
+import ArrwEmbedding
 /// A domain error: what went wrong in terms of libraries, documents and searches, never HTTP.
 ///
 /// `code` is a stable machine-readable string clients may switch on; `kind` says which family
@@ -19,6 +20,8 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case notImplemented
         /// A bounded queue is full: try again later.
         case overloaded
+        /// A service this server depends on (a remote embedding provider) answered wrongly.
+        case upstreamFailure
     }
 
     public let kind: Kind
@@ -97,5 +100,19 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public static func embeddingFailed(_ message: String) -> EngineError {
         EngineError(.embeddingFailed, message: "embedding failed: \(message)")
+    }
+
+    /// The error a provider's failure becomes, coded by its kind.
+    public static func embedding(_ error: EmbeddingError) -> EngineError {
+        let code: Code = switch error.kind {
+        case .failed: .embeddingFailed
+        case .credentialsRejected: .embeddingCredentialsRejected
+        case .unknownModel: .embeddingModelUnknown
+        case .malformedAnswer: .embeddingInvalid
+        case .unreachable: .embeddingUnavailable
+        case .timedOut: .embeddingTimedOut
+        case .rejected: .embeddingRejected
+        }
+        return EngineError(code, message: "embedding failed: \(error.message)")
     }
 }

@@ -21,7 +21,7 @@ public enum ArrwServer {
     public static func makeEmbedder(_ configuration: ServerConfiguration) throws -> any EmbeddingProvider {
         switch configuration.embeddingProvider {
         case "hash":
-            return HashEmbedder(dimension: configuration.embeddingDimension)
+            return HashEmbedder(dimension: configuration.embeddingDimension ?? 384)
         case "local":
             do {
                 return try MiniLMEmbedder(modelDirectory: configuration.embeddingModelPath, threads: configuration.embeddingThreads)
@@ -29,10 +29,26 @@ public enum ArrwServer {
                 throw ConfigurationError(
                     variable: "EMBEDDING_MODEL_PATH", value: configuration.embeddingModelPath, expected: error.message)
             }
+        case "cohere":
+            guard let key = configuration.cohereAPIKey else {
+                throw ConfigurationError(variable: "COHERE_API_KEY", value: "", expected: "a Cohere API key: EMBEDDING_PROVIDER=cohere needs one")
+            }
+            let model = configuration.embeddingModel ?? CohereEmbedder.defaultModel
+            guard let dimension = configuration.embeddingDimension ?? CohereEmbedder.knownDimensions[model] else {
+                throw ConfigurationError(
+                    variable: "EMBEDDING_DIMENSION", value: "",
+                    expected: "the vector length of Cohere's '\(model)', which this build does not know")
+            }
+            return CohereEmbedder(apiKey: key, baseURL: configuration.cohereBaseURL, model: model, dimension: dimension)
+        case "openai":
+            guard let model = configuration.embeddingModel else {
+                throw ConfigurationError(variable: "EMBEDDING_MODEL", value: "", expected: "the model to ask for: EMBEDDING_PROVIDER=openai needs one")
+            }
+            return OpenAIEmbedder(
+                baseURL: configuration.openAIBaseURL, apiKey: configuration.openAIAPIKey, model: model, dimension: configuration.embeddingDimension)
         default:
             throw ConfigurationError(
-                variable: "EMBEDDING_PROVIDER", value: configuration.embeddingProvider,
-                expected: "'local' or 'hash': the '\(configuration.embeddingProvider)' provider is not available in this build yet")
+                variable: "EMBEDDING_PROVIDER", value: configuration.embeddingProvider, expected: "'local', 'hash', 'cohere' or 'openai'")
         }
     }
 

@@ -17,13 +17,22 @@ public struct ServerConfiguration: Sendable {
     /// `LOG_JSON_FORMAT`: one JSON object per log line when true. Default false.
     public var logJSONFormat = false
     /// `EMBEDDING_PROVIDER`: `local` (native all-MiniLM-L6-v2, 384 dimensions), `hash`
-    /// (deterministic, for tests), `cohere` or `openai` (not in this build: start-up stops with a
-    /// clear message). Default `local`.
+    /// (deterministic, for tests), `cohere` (Cohere's embed API; `COHERE_API_KEY` required) or
+    /// `openai` (any OpenAI-compatible `/v1/embeddings`: OpenAI, Ollama, TEI, vLLM;
+    /// `EMBEDDING_MODEL` required). Default `local`.
     public var embeddingProvider = "local"
-    /// `EMBEDDING_MODEL`: the model name a remote provider is asked for. Default none.
+    /// `EMBEDDING_MODEL`: the model a remote provider is asked for. Default for `cohere`
+    /// `embed-english-v3.0`; `openai` needs one.
     public var embeddingModel: String?
-    /// `EMBEDDING_DIMENSION`: the vector length of the `hash` provider. Default 384.
-    public var embeddingDimension = 384
+    /// `EMBEDDING_DIMENSION`: the vector length of the `hash` provider (default 384), of a
+    /// `cohere` model this build does not know, or of an `openai` model (else learned from its
+    /// first answer).
+    public var embeddingDimension: Int?
+    /// `OPENAI_BASE_URL`: the OpenAI-compatible API's root, `/v1` included. Default
+    /// `https://api.openai.com/v1`; Ollama serves `http://127.0.0.1:11434/v1`.
+    public var openAIBaseURL = "https://api.openai.com/v1"
+    /// `OPENAI_API_KEY`: sent as `Authorization: Bearer` when set. Default none.
+    public var openAIAPIKey: String?
     /// `EMBEDDING_MODEL_PATH`: the folder of the local model's weights. Default `models/all-MiniLM-L6-v2`.
     public var embeddingModelPath = "models/all-MiniLM-L6-v2"
     /// `EMBEDDING_THREADS`: threads the local model uses per forward pass. Default: one per core.
@@ -123,7 +132,7 @@ public struct ServerConfiguration: Sendable {
             config.embeddingProvider = provider.lowercased()
         }
         config.embeddingModel = try reader.string("EMBEDDING_MODEL", nonEmpty: true)
-        config.embeddingDimension = try reader.int("EMBEDDING_DIMENSION", in: 1...config.limits.maxDimension) ?? config.embeddingDimension
+        config.embeddingDimension = try reader.int("EMBEDDING_DIMENSION", in: 1...config.limits.maxDimension)
         config.embeddingModelPath = try reader.string("EMBEDDING_MODEL_PATH", nonEmpty: true) ?? config.embeddingModelPath
         config.embeddingThreads = try reader.int("EMBEDDING_THREADS", in: 1...1024) ?? config.embeddingThreads
         config.cohereAPIKey = try reader.string("COHERE_API_KEY", nonEmpty: true)
@@ -133,6 +142,13 @@ public struct ServerConfiguration: Sendable {
             }
             config.cohereBaseURL = base
         }
+        if let base = try reader.string("OPENAI_BASE_URL", nonEmpty: true) {
+            guard base.hasPrefix("http://") || base.hasPrefix("https://") else {
+                throw ConfigurationError(variable: "OPENAI_BASE_URL", value: base, expected: "an http:// or https:// address")
+            }
+            config.openAIBaseURL = base
+        }
+        config.openAIAPIKey = try reader.string("OPENAI_API_KEY", nonEmpty: true)
         config.limits.maxChunksPerDocument = try reader.int("MAX_CHUNKS_PER_DOCUMENT", in: 1...1_000_000) ?? config.limits.maxChunksPerDocument
         config.limits.maxTextLengthPerChunk = try reader.int("MAX_TEXT_LENGTH_PER_CHUNK", in: 1...100_000_000) ?? config.limits.maxTextLengthPerChunk
         config.limits.maxSearchResults = try reader.int("MAX_SEARCH_RESULTS", in: 1...100_000) ?? config.limits.maxSearchResults

@@ -20,6 +20,7 @@ enum ErrorEnvelope {
         case .internalFailure: .internalServerError
         case .notImplemented: .notImplemented
         case .overloaded: .tooManyRequests
+        case .upstreamFailure: .badGateway
         }
     }
 

@@ -1,0 +1,195 @@
+import ArrwEmbedding
+import ArrwEmbeddingRemote
+import ArrwEngine
+import ArrwServer
+import Foundation
+import HTTPTypes
+import Synchronization
+import Testing
+
+/// `CohereEmbedder` and `OpenAIEmbedder` against loopback servers speaking each wire format:
+/// the requests they send, batching, and every way a call can fail.
+@Suite struct RemoteEmbeddingTests {
+    /// Quick retries, so failure paths take milliseconds.
+    static var policy: RemoteCallPolicy {
+        var policy = RemoteCallPolicy()
+        policy.initialBackoff = .milliseconds(5)
+        policy.maxAttempts = 3
+        policy.timeout = .milliseconds(300)
+        return policy
+    }
+
+    static func cohereAnswer(dimension: Int = 4) -> @Sendable (Int, JSONValue) async -> EmbeddingStub.Reply {
+        { _, body in (.ok, [:], EmbeddingStub.cohere(EmbeddingStub.texts(body), dimension: dimension)) }
+    }
+
+    func kind(of operation: () async throws -> [[Float]]) async -> EmbeddingError.Kind? {
+        do {
+            _ = try await operation()
+            return nil
+        } catch let error as EmbeddingError {
+            return error.kind
+        } catch {
+            Issue.record("not an EmbeddingError: \(error)")
+            return nil
+        }
+    }
+
+    @Test("Cohere: v2/embed with the key, the model, float embeddings, search_document or search_query, at most 96 texts per call, vectors in order")
+    func cohereWireFormat() async throws {
+        let stub = EmbeddingStub(path: "/v2/embed", answer: Self.cohereAnswer())
+        try await stub.serve { base in
+            let embedder = CohereEmbedder(apiKey: "co-key", baseURL: base, model: "embed-english-v3.0", dimension: 4, policy: Self.policy)
+            let texts = (0..<97).map { String(repeating: "x", count: $0 + 1) }
+            let vectors = try await embedder.embed(texts, purpose: .document)
+            #expect(vectors.count == 97 && vectors.map { Int($0[0]) } == (1...97).map { $0 })
+            _ = try await embedder.embed(["a query"], purpose: .query)
+        }
+        let calls = stub.calls
+        #expect(calls.count == 3)
+        #expect(calls.allSatisfy { $0.authorization == "Bearer co-key" && $0.contentType == "application/json" })
+        #expect(calls.map { EmbeddingStub.texts($0.body).count }.sorted() == [1, 1, 96])
+        let documentCalls = calls.filter { $0.body.object?["input_type"] == .string("search_document") }
+        #expect(documentCalls.count == 2)
+        #expect(calls.filter { $0.body.object?["input_type"] == .string("search_query") }.map { EmbeddingStub.texts($0.body) } == [["a query"]])
+        #expect(calls.allSatisfy { $0.body.object?["model"] == .string("embed-english-v3.0") && $0.body.object?["embedding_types"] == .array([.string("float")]) })
+    }
+
+    @Test("a 429 is retried after its Retry-After, 5xx answers with backoff; the retries are counted")
+    func retries() async throws {
+        let stub = EmbeddingStub(path: "/v2/embed") { number, body in
+            switch number {
+            case 1: (.tooManyRequests, [.retryAfter: "1"], #"{"message": "slow down"}"#)
+            case 2, 3: (.internalServerError, [:], #"{"message": "oops"}"#)
+            default: (.ok, [:], EmbeddingStub.cohere(EmbeddingStub.texts(body), dimension: 4))
+            }
+        }
+        try await stub.serve { base in
+            var policy = Self.policy
+            policy.maxAttempts = 5
+            let embedder = CohereEmbedder(apiKey: "k", baseURL: base, dimension: 4, policy: policy)
+            let start = ContinuousClock.now
+            let vectors = try await embedder.embed(["hello"], purpose: .document)
+            #expect(vectors.count == 1 && ContinuousClock.now - start >= .seconds(1), "waited the Retry-After")
+            #expect(embedder.statistics.snapshot.attempts == 4 && embedder.statistics.snapshot.retries == 3)
+            #expect(embedder.statistics.snapshot.lastSuccess != nil && embedder.statistics.snapshot.failures == 0)
+        }
+    }
+
+    @Test("past every attempt a provider that keeps failing is unreachable, and one that answers too slowly timed out")
+    func exhausted() async throws {
+        let failing = EmbeddingStub(path: "/v2/embed") { _, _ in (.serviceUnavailable, [:], #"{"message": "down"}"#) }
+        try await failing.serve { base in
+            let embedder = CohereEmbedder(apiKey: "k", baseURL: base, dimension: 4, policy: Self.policy)
+            #expect(await kind { try await embedder.embed(["a"], purpose: .document) } == .unreachable)
+            #expect(embedder.statistics.snapshot.attempts == 3 && embedder.statistics.snapshot.lastError?.contains("down") == true)
+        }
+        #expect(failing.calls.count == 3)
+        let slow = EmbeddingStub(path: "/v2/embed") { _, body in
+            try? await Task.sleep(for: .seconds(2))
+            return (.ok, [:], EmbeddingStub.cohere(EmbeddingStub.texts(body), dimension: 4))
+        }
+        try await slow.serve { base in
+            let embedder = CohereEmbedder(apiKey: "k", baseURL: base, dimension: 4, policy: Self.policy)
+            #expect(await kind { try await embedder.embed(["a"], purpose: .document) } == .timedOut)
+        }
+        let closed = CohereEmbedder(apiKey: "k", baseURL: "http://127.0.0.1:1", dimension: 4, policy: Self.policy)
+        #expect(await kind { try await closed.embed(["a"], purpose: .document) } == .unreachable)
+    }
+
+    @Test("a rejected key, an unknown model, malformed JSON and vectors of the wrong length or count each fail at once with their own kind")
+    func finalFailures() async throws {
+        let cases: [(EmbeddingStub.Reply, EmbeddingError.Kind)] = [
+            ((.unauthorized, [:], #"{"message": "invalid api token"}"#), .credentialsRejected),
+            ((.notFound, [:], #"{"message": "model 'embed-nope' not found"}"#), .unknownModel),
+            ((.badRequest, [:], #"{"message": "too many tokens"}"#), .rejected),
+            ((.ok, [:], #"{"embeddings": "#), .malformedAnswer),
+            ((.ok, [:], EmbeddingStub.cohere(["a"], dimension: 3)), .malformedAnswer),
+            ((.ok, [:], EmbeddingStub.cohere(["a", "b"], dimension: 4)), .malformedAnswer),
+            ((.ok, [:], #"{"embeddings": {"float": [[1, 2, "x", 4]]}}"#), .malformedAnswer),
+        ]
+        for (reply, expected) in cases {
+            let stub = EmbeddingStub(path: "/v2/embed") { _, _ in reply }
+            try await stub.serve { base in
+                let embedder = CohereEmbedder(apiKey: "k", baseURL: base, dimension: 4, policy: Self.policy)
+                #expect(await kind { try await embedder.embed(["a"], purpose: .document) } == expected, "\(reply)")
+            }
+            #expect(stub.calls.count == 1, "no retry for \(reply.status)")
+        }
+    }
+
+    @Test("OpenAI-compatible: /embeddings with the model, input and float encoding, the key only when set, data in index order, the dimension learned and then held")
+    func openAIWireFormat() async throws {
+        let dimension = Mutex(3)
+        let stub = EmbeddingStub(path: "/v1/embeddings") { _, body in
+            (.ok, [:], EmbeddingStub.openAI(EmbeddingStub.texts(body), dimension: dimension.withLock { $0 }))
+        }
+        try await stub.serve { base in
+            let embedder = OpenAIEmbedder(baseURL: base + "/v1", apiKey: nil, model: "nomic-embed-text", dimension: nil, policy: Self.policy)
+            #expect(embedder.dimension == 0)
+            let vectors = try await embedder.embed(["a", "bbb", "cc"], purpose: .document)
+            #expect(vectors.map { Int($0[0]) } == [1, 3, 2] && embedder.dimension == 3)
+            dimension.withLock { $0 = 5 }
+            #expect(await kind { try await embedder.embed(["a"], purpose: .query) } == .malformedAnswer)
+            let keyed = OpenAIEmbedder(baseURL: base + "/v1/", apiKey: "sk-1", model: "text-embedding-3-small", dimension: 5, policy: Self.policy)
+            #expect(try await keyed.embed(["z"], purpose: .query).first?.count == 5)
+        }
+        let calls = stub.calls
+        #expect(calls.first?.authorization == nil && calls.last?.authorization == "Bearer sk-1")
+        #expect(calls.first?.body.object?["model"] == .string("nomic-embed-text") && calls.first?.body.object?["encoding_format"] == .string("float"))
+        #expect(EmbeddingStub.texts(calls.first!.body) == ["a", "bbb", "cc"])
+        let unknown = EmbeddingStub(path: "/v1/embeddings") { _, _ in
+            (.notFound, [:], #"{"error": {"message": "The model `gpt-embed-x` does not exist", "type": "invalid_request_error", "code": "model_not_found"}}"#)
+        }
+        try await unknown.serve { base in
+            let embedder = OpenAIEmbedder(baseURL: base + "/v1", apiKey: "k", model: "gpt-embed-x", dimension: nil, policy: Self.policy)
+            #expect(await kind { try await embedder.embed(["a"], purpose: .document) } == .unknownModel)
+        }
+    }
+}
+
+/// The server with `EMBEDDING_PROVIDER=cohere` or `openai` against a loopback provider: documents
+/// are embedded there, and a provider's failure is the fitting 4xx/5xx with nothing stored.
+@Suite struct RemoteProviderServerTests {
+    @Test("cohere: a document's text is embedded by the provider; a rejected key is 502 embedding_credentials_rejected and stores nothing")
+    func cohereServer() async throws {
+        let rejecting = Mutex(false)
+        let stub = EmbeddingStub(path: "/v2/embed") { _, body in
+            rejecting.withLock { $0 }
+                ? (.unauthorized, [:], #"{"message": "invalid api token"}"#)
+                : (.ok, [:], EmbeddingStub.cohere(EmbeddingStub.texts(body), dimension: 8))
+        }
+        try await stub.serve { base in
+            let configuration = testConfiguration {
+                $0.embeddingProvider = "cohere"
+                $0.cohereAPIKey = "co-key"
+                $0.cohereBaseURL = base
+                $0.embeddingDimension = 8
+            }
+            try await withAPI(configuration) { api in
+                let library = try await api.createLibrary("remote")
+                let added = try await api.call(.post, "/v1/libraries/\(library)/documents?include_embeddings=true", #"{"id": "d1", "text": "hello there"}"#)
+                #expect(added.status == .created)
+                let found = try await api.call(.post, "/v1/libraries/\(library)/search", #"{"query": "hello", "k": 1}"#)
+                #expect(found["results"]?.array?.first?.object?["document_id"] == .string("d1"))
+                rejecting.withLock { $0 = true }
+                try await api.call(.post, "/v1/libraries/\(library)/documents", #"{"id": "d2", "text": "refused"}"#)
+                    .expectError(.badGateway, "embedding_credentials_rejected")
+                try await api.call(.get, "/v1/libraries/\(library)/documents/d2").expectError(.notFound, "document_not_found")
+            }
+        }
+        #expect(stub.calls.map { $0.body.object?["input_type"]?.string } == ["search_document", "search_query", "search_document"])
+    }
+
+    @Test("openai: the model is required at start-up; without it the server refuses to start, saying so")
+    func openAIConfiguration() throws {
+        #expect(throws: ConfigurationError.self) { try ArrwServer.makeEmbedder(testConfiguration { $0.embeddingProvider = "openai" }) }
+        #expect(throws: ConfigurationError.self) { try ArrwServer.makeEmbedder(testConfiguration { $0.embeddingProvider = "cohere" }) }
+        let embedder = try ArrwServer.makeEmbedder(testConfiguration {
+            $0.embeddingProvider = "openai"
+            $0.embeddingModel = "nomic-embed-text"
+            $0.openAIBaseURL = "http://127.0.0.1:11434/v1"
+        })
+        #expect(embedder.modelName == "nomic-embed-text")
+    }
+}
