@@ -9,7 +9,7 @@ import Foundation
 /// split and the calls run side by side), and reads `{"embeddings": {"float": [[Float]]}}`,
 /// one vector of `dimension` per text or the answer is malformed. Calls go through
 /// `RemoteJSONCaller` (timeouts, retries, a bound on concurrent calls).
-public struct CohereEmbedder: EmbeddingProvider {
+public struct CohereEmbedder: EmbeddingProvider, RemoteProvider {
     public static let defaultBaseURL = "https://api.cohere.com"
     public static let defaultModel = "embed-english-v3.0"
     /// Texts per call, Cohere's documented maximum.

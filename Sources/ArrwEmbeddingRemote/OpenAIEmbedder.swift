@@ -9,7 +9,7 @@ import Synchronization
 /// side), and reads `{"data": [{"index", "embedding"}]}`, put in `index` order. The dimension
 /// is `EMBEDDING_DIMENSION` when given, else learned from the first answer; every later answer
 /// must match it. Calls go through `RemoteJSONCaller`.
-public final class OpenAIEmbedder: EmbeddingProvider {
+public final class OpenAIEmbedder: EmbeddingProvider, RemoteProvider {
     public static let defaultBaseURL = "https://api.openai.com/v1"
     public static let batchLimit = 256
 

@@ -50,6 +50,11 @@ public final class RemoteCallStatistics: Sendable {
     }
 }
 
+/// A provider that calls a remote service and keeps `RemoteCallStatistics` of it.
+public protocol RemoteProvider: Sendable {
+    var statistics: RemoteCallStatistics { get }
+}
+
 /// POSTs JSON to a remote provider under a `RemoteCallPolicy`: a bounded number of calls in
 /// flight, a timeout per attempt, and retries with exponential backoff and full jitter on 429,
 /// 5xx, timeouts and connection failures, waiting `Retry-After` when the answer gives one.

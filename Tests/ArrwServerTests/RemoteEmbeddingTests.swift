@@ -176,9 +176,19 @@ import Testing
                 try await api.call(.post, "/v1/libraries/\(library)/documents", #"{"id": "d2", "text": "refused"}"#)
                     .expectError(.badGateway, "embedding_credentials_rejected")
                 try await api.call(.get, "/v1/libraries/\(library)/documents/d2").expectError(.notFound, "document_not_found")
+
+                let health = try await api.call(.get, "/health/detailed")
+                #expect(health.status == .serviceUnavailable)
+                let embedding = try #require(health["components"]?.object?["embedding"]?.object)
+                #expect(embedding["status"] == .string("unhealthy") && embedding["model"] == .string("embed-english-v3.0"))
+                #expect(embedding["remote"]?.object?["last_error"]?.string?.contains("invalid api token") == true)
+                #expect(embedding["remote"]?.object?["last_success"] != .null)
+                let (_, _, metrics) = try await MetricsRouteTests.scrape(api)
+                #expect(MetricsRouteTests.sample(metrics, "arrwdb_embedding_remote_attempts_total") == 4)
+                #expect(MetricsRouteTests.sample(metrics, "arrwdb_embedding_remote_failures_total") == 2)
             }
         }
-        #expect(stub.calls.map { $0.body.object?["input_type"]?.string } == ["search_document", "search_query", "search_document"])
+        #expect(stub.calls.map { $0.body.object?["input_type"]?.string } == ["search_document", "search_query", "search_document", "search_query"])
     }
 
     @Test("openai: the model is required at start-up; without it the server refuses to start, saying so")

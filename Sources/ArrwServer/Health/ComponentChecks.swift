@@ -1,4 +1,5 @@
 import ArrwEmbedding
+import ArrwEmbeddingRemote
 import ArrwEngine
 import Foundation
 
@@ -30,6 +31,16 @@ struct ComponentChecks: Sendable {
     func embedding() async -> Report {
         let embedder = database.embedder
         var fields: [String: JSONValue] = ["model": .string(embedder.modelName), "dimension": .int(Int64(embedder.dimension))]
+        if let remote = embedder as? any RemoteProvider {
+            let calls = remote.statistics.snapshot
+            let time = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+            fields["remote"] = .object([
+                "attempts": .int(Int64(calls.attempts)), "retries": .int(Int64(calls.retries)), "failures": .int(Int64(calls.failures)),
+                "last_success": calls.lastSuccess.map { .string($0.formatted(time)) } ?? .null,
+                "last_error": calls.lastError.map(JSONValue.string) ?? .null,
+                "last_error_at": calls.lastErrorAt.map { .string($0.formatted(time)) } ?? .null,
+            ])
+        }
         let start = ContinuousClock.now
         do {
             let probe = "arrwDB health check \(UInt64.random(in: 0...UInt64.max))"

@@ -1,4 +1,5 @@
 import ArrwEmbedding
+import ArrwEmbeddingRemote
 import ArrwEngine
 import Foundation
 import Prometheus
@@ -40,6 +41,17 @@ extension MetricsRoute {
             counters.advance(registry, Self.descriptor("embedding", "cache_misses", "total", "Texts the model had to embed."), to: Double(misses))
             gauge("embedding", "cache_hit_ratio", "Hits over lookups of the embedding cache since start.", hits + misses == 0 ? 0 : Double(hits) / Double(hits + misses))
             gauge("embedding", "cache_entries", "Vectors the embedding cache holds.", Double(cache.count))
+        }
+
+        if let remote = database.embedder as? any RemoteProvider {
+            let calls = remote.statistics.snapshot
+            for (name, help, value) in [
+                ("remote_attempts", "Calls to the remote embedding provider, retries included.", calls.attempts),
+                ("remote_retries", "Calls to the remote embedding provider that were retries (after a 429, 5xx, timeout or refused connection).", calls.retries),
+                ("remote_failures", "Embedding requests that failed after every attempt, or at once (a rejected key, an unknown model).", calls.failures),
+            ] {
+                counters.advance(registry, Self.descriptor("embedding", name, "total", help), to: Double(value))
+            }
         }
 
         if let resident = Self.residentMemoryBytes() {
