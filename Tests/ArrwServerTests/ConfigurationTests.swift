@@ -90,11 +90,23 @@ import Testing
         #expect(error?.description.contains("scripts/fetch-model") == true)
     }
 
-    @Test func providersNotInThisBuildStopStartUpByName() throws {
-        let configuration = try ServerConfiguration.fromEnvironment(["EMBEDDING_PROVIDER": "cohere"])
-        let error = #expect(throws: ConfigurationError.self) {
-            try ArrwServer.makeApplication(configuration: configuration, logger: Logger(label: "test"))
+    @Test("a remote provider missing what it needs stops start-up naming the variable: cohere its key, openai its model, a Cohere model this build does not know its dimension")
+    func remoteProvidersNeedTheirSettings() throws {
+        for (environment, variable) in [
+            (["EMBEDDING_PROVIDER": "cohere"], "COHERE_API_KEY"),
+            (["EMBEDDING_PROVIDER": "openai"], "EMBEDDING_MODEL"),
+            (["EMBEDDING_PROVIDER": "cohere", "COHERE_API_KEY": "k", "EMBEDDING_MODEL": "embed-v9"], "EMBEDDING_DIMENSION"),
+        ] {
+            let configuration = try ServerConfiguration.fromEnvironment(environment)
+            let error = #expect(throws: ConfigurationError.self) {
+                try ArrwServer.makeApplication(configuration: configuration, logger: Logger(label: "test"))
+            }
+            #expect(error?.variable == variable)
         }
-        #expect(error?.variable == "EMBEDDING_PROVIDER")
+        let ollama = try ServerConfiguration.fromEnvironment([
+            "EMBEDDING_PROVIDER": "openai", "EMBEDDING_MODEL": "nomic-embed-text", "OPENAI_BASE_URL": "http://127.0.0.1:11434/v1",
+        ])
+        #expect(ollama.openAIBaseURL == "http://127.0.0.1:11434/v1" && ollama.openAIAPIKey == nil)
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(["OPENAI_BASE_URL": "localhost:11434"]) }
     }
 }

@@ -10,12 +10,12 @@ import Testing
 /// `CohereEmbedder` and `OpenAIEmbedder` against loopback servers speaking each wire format:
 /// the requests they send, batching, and every way a call can fail.
 @Suite struct RemoteEmbeddingTests {
-    /// Quick retries, so failure paths take milliseconds.
+    /// Quick retries, so failure paths take milliseconds; a timeout no loaded test machine reaches.
     static var policy: RemoteCallPolicy {
         var policy = RemoteCallPolicy()
         policy.initialBackoff = .milliseconds(5)
         policy.maxAttempts = 3
-        policy.timeout = .milliseconds(300)
+        policy.timeout = .seconds(20)
         return policy
     }
 
@@ -90,7 +90,9 @@ import Testing
             return (.ok, [:], EmbeddingStub.cohere(EmbeddingStub.texts(body), dimension: 4))
         }
         try await slow.serve { base in
-            let embedder = CohereEmbedder(apiKey: "k", baseURL: base, dimension: 4, policy: Self.policy)
+            var impatient = Self.policy
+            impatient.timeout = .milliseconds(300)
+            let embedder = CohereEmbedder(apiKey: "k", baseURL: base, dimension: 4, policy: impatient)
             #expect(await kind { try await embedder.embed(["a"], purpose: .document) } == .timedOut)
         }
         let closed = CohereEmbedder(apiKey: "k", baseURL: "http://127.0.0.1:1", dimension: 4, policy: Self.policy)
