@@ -24,7 +24,8 @@ public enum ArrwServer {
             return HashEmbedder(dimension: configuration.embeddingDimension ?? 384)
         case "local":
             do {
-                return try MiniLMEmbedder(modelDirectory: configuration.embeddingModelPath, threads: configuration.embeddingThreads)
+                return try MiniLMEmbedder(
+                    modelDirectory: ResourcePaths.resolve(configuration.embeddingModelPath), threads: configuration.embeddingThreads)
             } catch let error as EmbeddingError {
                 throw ConfigurationError(
                     variable: "EMBEDDING_MODEL_PATH", value: configuration.embeddingModelPath, expected: error.message)
@@ -74,7 +75,7 @@ public enum ArrwServer {
         let body = JSONBodyReader(maxBytes: configuration.maxRequestBodyBytes)
         HealthRoutes(database: database, version: version).register(on: router)
         MetricsRoute(database: database, registry: metrics, connections: connections, webSockets: webSockets).register(on: router)
-        DocsRoutes(assetsPath: configuration.docsAssetsPath).register(on: router)
+        DocsRoutes(assetsPath: ResourcePaths.resolve(configuration.docsAssetsPath)).register(on: router)
         EventRoutes(
             database: database, queueLimit: configuration.eventQueueLimit, keepAlive: .seconds(configuration.sseKeepAliveSeconds)
         ).register(on: router)

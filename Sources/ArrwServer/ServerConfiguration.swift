@@ -33,7 +33,9 @@ public struct ServerConfiguration: Sendable {
     public var openAIBaseURL = "https://api.openai.com/v1"
     /// `OPENAI_API_KEY`: sent as `Authorization: Bearer` when set. Default none.
     public var openAIAPIKey: String?
-    /// `EMBEDDING_MODEL_PATH`: the folder of the local model's weights. Default `models/all-MiniLM-L6-v2`.
+    /// `EMBEDDING_MODEL_PATH`: the folder of the local model's weights. Default
+    /// `models/all-MiniLM-L6-v2`; a relative path missing under the working directory is looked
+    /// for above the executable (`ResourcePaths`), so the server starts from any folder.
     public var embeddingModelPath = "models/all-MiniLM-L6-v2"
     /// `EMBEDDING_THREADS`: threads the local model uses per forward pass. Default: one per core.
     public var embeddingThreads = System.coreCount
@@ -105,7 +107,8 @@ public struct ServerConfiguration: Sendable {
     /// must allow it; the server raises its soft limit to the hard one at start).
     public var maxConnections = 10_000
     /// `DOCS_ASSETS_PATH`: the folder of Swagger UI's static files that `GET /docs` serves
-    /// (the set-up fills it from the PyPI package `swagger-ui-bundle`). Default `assets/swagger-ui`.
+    /// (the set-up fills it from the PyPI package `drf-spectacular-sidecar`). Default
+    /// `assets/swagger-ui`, found like `EMBEDDING_MODEL_PATH`.
     public var docsAssetsPath = "assets/swagger-ui"
 
     public init() {}
