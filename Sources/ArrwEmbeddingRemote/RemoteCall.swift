@@ -78,6 +78,7 @@ final class RemoteJSONCaller: Sendable {
         var lastError = EmbeddingError("\(service) was not called", kind: .unreachable)
         for attempt in 1...max(1, policy.maxAttempts) {
             statistics.attempted(retry: attempt > 1)
+            if attempt > 1 { EmbeddingCallTally.current?.countRetry() }
             let wait: Duration?
             switch await attemptOnce(url, headers: headers, payload: payload) {
             case .success(let bytes):

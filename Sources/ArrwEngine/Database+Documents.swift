@@ -35,7 +35,8 @@ extension Database {
     }
 
     /// Stores each document of a batch alone: an item fails with its own error (parse errors
-    /// passed in as `.failure`) and the others are stored. Texts are embedded in one call.
+    /// passed in as `.failure`) and the others are stored. Texts are embedded in one call; the
+    /// outcome counts the retries a remote provider needed for it.
     /// Each document is its own logged change (atomic per document), all logged in one append;
     /// the batch is acknowledged once the last stored one is durable, which makes every earlier
     /// one durable too.
@@ -47,7 +48,8 @@ extension Database {
         }
         let store = try store(libraryId)
         let valid = drafts.compactMap { try? $0.get() }
-        let prepared = try await prepare(valid, for: store)
+        let tally = EmbeddingCallTally()
+        let prepared = try await EmbeddingCallTally.$current.withValue(tally) { try await prepare(valid, for: store) }
         let now = Date()
         let puts = await prepared.compactMap { try? $0.get() }.concurrentMap { store.pendingPut($0, now: now) }
         let (stored, lastSequence) = try await admitted(to: store) { try store.storeNew(puts) }
@@ -65,7 +67,7 @@ extension Database {
             let added = zip(puts, stored).filter { (try? $1.get()) != nil }
             observer.documentsAdded(added.count, vectors: added.reduce(0) { $0 + $1.0.record.chunks.count })
         }
-        return BatchOutcome(results: results)
+        return BatchOutcome(results: results, embeddingRetries: tally.retries)
     }
 
     public func document(libraryId: String, documentId: String, includeEmbeddings: Bool = false) throws -> Document {

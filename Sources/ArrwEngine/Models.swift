@@ -127,9 +127,12 @@ public struct BatchItemResult: Sendable {
 /// The outcome of a batch write: each item succeeded or failed alone.
 public struct BatchOutcome: Sendable {
     public var results: [BatchItemResult]
+    /// Calls to a remote embedding provider that were retries while embedding this batch.
+    public var embeddingRetries: Int
 
-    public init(results: [BatchItemResult]) {
+    public init(results: [BatchItemResult], embeddingRetries: Int = 0) {
         self.results = results
+        self.embeddingRetries = embeddingRetries
     }
 
     public var successful: Int { results.count(where: { $0.error == nil }) }

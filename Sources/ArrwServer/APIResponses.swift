@@ -117,14 +117,17 @@ enum APIResponse {
         return .object(object)
     }
 
-    /// `{"successful", "failed", "results": [batchItem]}`: the answer of `/documents/batch`,
-    /// batch delete and (without `Accept: application/x-ndjson`) `/documents/stream`.
+    /// `{"successful", "failed", "results": [batchItem], "embedding_retries"?}`: the answer of
+    /// `/documents/batch`, batch delete and (without `Accept: application/x-ndjson`)
+    /// `/documents/stream`; `embedding_retries` only when a remote provider needed retries.
     static func batch(_ outcome: BatchOutcome) -> JSONValue {
-        .object([
+        var object: [String: JSONValue] = [
             "successful": .int(Int64(outcome.successful)),
             "failed": .int(Int64(outcome.failed)),
             "results": .array(outcome.results.map(batchItem)),
-        ])
+        ]
+        if outcome.embeddingRetries > 0 { object["embedding_retries"] = .int(Int64(outcome.embeddingRetries)) }
+        return .object(object)
     }
 
     /// `{"line", "document_id"?, "error"?}`: one item of a batch answer, and one line of a

@@ -193,6 +193,54 @@ import Testing
         #expect(stub.calls.map { $0.body.object?["input_type"]?.string } == ["search_document", "search_query", "search_document", "search_query"])
     }
 
+    @Test("1,000 documents through a Cohere that refuses every third call with 429: each stored once, the retries counted in the batch answers and in /metrics")
+    func thousandDocumentsThroughRefusals() async throws {
+        let refused = Mutex(0)
+        let stub = EmbeddingStub(path: "/v2/embed") { number, body in
+            if number % 3 == 0 {
+                refused.withLock { $0 += 1 }
+                return (.tooManyRequests, [.retryAfter: "0"], #"{"message": "trial key: too many requests"}"#)
+            }
+            return (.ok, [:], EmbeddingStub.cohere(EmbeddingStub.texts(body), dimension: 8))
+        }
+        try await stub.serve { base in
+            let configuration = testConfiguration {
+                $0.embeddingProvider = "cohere"
+                $0.cohereAPIKey = "co-key"
+                $0.cohereBaseURL = base
+                $0.embeddingDimension = 8
+            }
+            try await withAPI(configuration) { api in
+                let library = try await api.createLibrary("refused")
+                var retries = 0
+                for batch in 0..<10 {
+                    let documents = (0..<100).map { #"{"id": "d\#(batch * 100 + $0)", "text": "document number \#(batch * 100 + $0)"}"# }
+                    let reply = try await api.call(.post, "/v1/libraries/\(library)/documents/batch", #"{"documents": [\#(documents.joined(separator: ","))]}"#)
+                    #expect(reply.status == .ok && reply["successful"] == .int(100) && reply["failed"] == .int(0), "\(String(describing: reply.json))")
+                    retries += Int(reply["embedding_retries"]?.number ?? 0)
+                }
+                #expect(try await api.call(.get, "/v1/libraries/\(library)/statistics")["document_count"] == .int(1000))
+                #expect(retries == refused.withLock { $0 } && retries >= 6, "every refusal was retried once and counted")
+                let (_, _, metrics) = try await MetricsRouteTests.scrape(api)
+                #expect(MetricsRouteTests.sample(metrics, "arrwdb_embedding_remote_retries_total") == Double(retries))
+                #expect(MetricsRouteTests.sample(metrics, "vectordb_documents_added_total") == 1000)
+
+                let before = refused.withLock { $0 }
+                let documents = (0..<300).map { #"{"id": "j\#($0)", "text": "imported \#($0)"}"# }
+                let job = try #require(try await api.call(
+                    .post, "/v1/jobs/batch_import", #"{"library_id": "\#(library)", "documents": [\#(documents.joined(separator: ","))]}"#)["job_id"]?.string)
+                var finished = try await api.call(.get, "/v1/jobs/\(job)")
+                for _ in 0..<1000 where finished["status"] != .string("completed") {
+                    try await Task.sleep(for: .milliseconds(10))
+                    finished = try await api.call(.get, "/v1/jobs/\(job)")
+                }
+                let result = try #require(finished["result"]?.object)
+                #expect(result["imported"] == .int(300))
+                #expect(result["embedding_retries"] == .int(Int64(refused.withLock { $0 } - before)) && refused.withLock { $0 } > before)
+            }
+        }
+    }
+
     @Test("openai: the model is required at start-up; without it the server refuses to start, saying so")
     func openAIConfiguration() throws {
         #expect(throws: ConfigurationError.self) { try ArrwServer.makeEmbedder(testConfiguration { $0.embeddingProvider = "openai" }) }

@@ -31,10 +31,13 @@ extension JobHandlers {
         var next = Self.saved(context, "next")
         var imported = Self.saved(context, "imported")
         var failed = Self.saved(context, "failed")
+        var retries = Self.saved(context, "embedding_retries")
         var errors = context.job.checkpoint.object?["errors"]?.array ?? []
         let resumed = context.job.attempts > 1
         func state() -> JSONValue {
-            var object = Self.counts(["next": next, "total": documents.count, "imported": imported, "failed": failed]).object!
+            var object = Self.counts([
+                "next": next, "total": documents.count, "imported": imported, "failed": failed, "embedding_retries": retries,
+            ]).object!
             object["errors"] = .array(errors)
             object["errors_truncated"] = .bool(failed > errors.count)
             return .object(object)
@@ -43,6 +46,7 @@ extension JobHandlers {
             let end = min(next + Self.slice, documents.count)
             let drafts = await DocumentJSON.drafts(Array(documents[next..<end]), limits: database.limits)
             let outcome = try await database.addDocuments(libraryId: library, drafts)
+            retries += outcome.embeddingRetries
             for (offset, item) in outcome.results.enumerated() {
                 if item.error == nil || (resumed && storedAlready(drafts[offset], library: library, error: item.error)) {
                     imported += 1

@@ -4260,6 +4260,11 @@ extension OpenAPIDocument {
       "items": {
        "$ref": "#/components/schemas/BatchItem"
       }
+     },
+     "embedding_retries": {
+      "type": "integer",
+      "minimum": 1,
+      "description": "Calls to the remote embedding provider that were retries (present only when there were any)."
      }
     }
    },
