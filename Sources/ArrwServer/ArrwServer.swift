@@ -53,8 +53,10 @@ public enum ArrwServer {
         }
     }
 
-    /// Every HTTP route of the API, behind the error envelope and `access` (API keys and rate
-    /// limits, shared with the WebSocket router).
+    /// Every HTTP route of the API, behind the request log, security headers, CORS, the error
+    /// envelope and `access` (API keys and rate limits, shared with the WebSocket router). With
+    /// metrics on, it also hands `database` the observer that records its work into the
+    /// router's registry.
     static func makeRouter(
         database: Database, jobs: JobQueue, configuration: ServerConfiguration, access: AccessControl,
         connections: ConnectionGuard? = nil, webSockets: WebSocketGauges? = nil
@@ -160,8 +162,8 @@ public enum ArrwServer {
 
     /// Recovers the database, then serves on `configuration.workers` event-loop threads until
     /// SIGTERM or SIGINT; then stops accepting, finishes in-flight requests, writes a final
-    /// snapshot, closes the log and returns.
-    /// While the database opens, `StartupServer` answers on the address (`/readiness` 503).
+    /// snapshot, closes the log and returns. While the database opens, `StartupServer` answers
+    /// on the address (`/readiness` 503).
     public static func run(configuration: ServerConfiguration, logger: Logger) async throws {
         raiseFileLimit(toServe: configuration.maxConnections, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.workers)
