@@ -8,7 +8,7 @@ extension Database {
     public func addDocument(libraryId: String, _ draft: DocumentDraft) async throws -> Document {
         let store = try store(libraryId)
         let prepared = try await prepare([draft], for: store)
-        let (document, _, sequence) = try await admitted(to: store) { try store.store(prepared[0].get(), replace: false) }
+        let (document, _, _, sequence) = try await admitted(to: store) { try store.store(prepared[0].get(), replace: false) }
         try await journal.waitUntilDurable(sequence)
         observers.current?.documentsAdded(1, vectors: document.chunks.count)
         return document
@@ -24,11 +24,10 @@ extension Database {
         var draft = draft
         draft.id = documentId
         let prepared = try await prepare([draft], for: store)
-        let replacedVectors = (try? store.document(documentId, includeEmbeddings: false))?.chunks.count
-        let (document, created, sequence) = try await admitted(to: store) { try store.store(prepared[0].get(), replace: true) }
+        let (document, created, replacedVectors, sequence) = try await admitted(to: store) { try store.store(prepared[0].get(), replace: true) }
         try await journal.waitUntilDurable(sequence)
         if let observer = observers.current {
-            if !created { observer.documentsDeleted(0, vectors: replacedVectors ?? 0) }
+            if !created { observer.documentsDeleted(0, vectors: replacedVectors) }
             observer.documentsAdded(created ? 1 : 0, vectors: document.chunks.count)
         }
         return (document, created)
@@ -96,9 +95,7 @@ extension Database {
     }
 
     public func deleteDocument(libraryId: String, documentId: String) async throws {
-        let store = try store(libraryId)
-        let vectors = (try? store.document(documentId, includeEmbeddings: false))?.chunks.count ?? 0
-        let sequence = try store.removeDocument(documentId)
+        let (sequence, vectors) = try store(libraryId).removeDocument(documentId)
         try await journal.waitUntilDurable(sequence)
         observers.current?.documentsDeleted(1, vectors: vectors)
     }
@@ -118,9 +115,9 @@ extension Database {
         var removedVectors = 0
         let results = documentIds.enumerated().map { position, id in
             do {
-                let vectors = (try? store.document(id, includeEmbeddings: false))?.chunks.count ?? 0
-                lastSequence = try store.removeDocument(id)
-                removedVectors += vectors
+                let removed = try store.removeDocument(id)
+                lastSequence = removed.sequence
+                removedVectors += removed.vectors
                 return BatchItemResult(line: position + 1, documentId: id, error: nil)
             } catch {
                 return BatchItemResult(line: position + 1, documentId: id, error: error as? EngineError ?? .documentNotFound(id))

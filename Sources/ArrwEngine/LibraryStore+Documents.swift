@@ -5,9 +5,10 @@ import Foundation
 extension LibraryStore {
     /// Stores `document`; `replace` allows overwriting an existing one (keeping its position
     /// and creation time). Logs the change, applies it and returns the stored document, whether
-    /// it was new, and the change's sequence (wait for it to be durable before acknowledging).
+    /// it was new, how many vectors the document it replaced had, and the change's sequence
+    /// (wait for it to be durable before acknowledging).
     /// Nothing changes when it throws.
-    func store(_ document: PreparedDocument, replace: Bool) throws -> (Document, created: Bool, sequence: UInt64) {
+    func store(_ document: PreparedDocument, replace: Bool) throws -> (Document, created: Bool, replacedVectors: Int, sequence: UInt64) {
         try lock.withWriteLock {
             try checkLiveLocked()
             let existing = documents[document.id]
@@ -16,7 +17,7 @@ extension LibraryStore {
             try checkVectorsLocked(of: record, dimension: settings.dimension)
             let sequence = try journal.append(.putDocument(libraryId: id, record))
             let stored = applyPutLocked(record, sequence: sequence, chunkTerms: document.chunkTerms)
-            return (makeDocument(stored, includeEmbeddings: false), existing == nil, sequence)
+            return (makeDocument(stored, includeEmbeddings: false), existing == nil, existing?.chunkKeys.count ?? 0, sequence)
         }
     }
 
@@ -167,15 +168,15 @@ extension LibraryStore {
         appliedThrough = lastSequence
     }
 
-    /// Removes a document and its chunks, logging the change; returns its sequence.
-    /// Throws `document_not_found` when absent.
-    func removeDocument(_ documentId: String) throws -> UInt64 {
+    /// Removes a document and its chunks, logging the change; returns its sequence and how many
+    /// vectors went with it. Throws `document_not_found` when absent.
+    func removeDocument(_ documentId: String) throws -> (sequence: UInt64, vectors: Int) {
         try lock.withWriteLock {
             try checkLiveLocked()
-            guard documents[documentId] != nil else { throw EngineError.documentNotFound(documentId) }
+            guard let existing = documents[documentId] else { throw EngineError.documentNotFound(documentId) }
             let sequence = try journal.append(.deleteDocument(libraryId: id, documentId: documentId, at: Date()))
             applyRemoveLocked(documentId, sequence: sequence)
-            return sequence
+            return (sequence, existing.chunkKeys.count)
         }
     }
 
