@@ -10,18 +10,7 @@ public final class RawHTTPConnection: @unchecked Sendable {
     let fd: Int32
 
     public init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            close(fd)
-            throw RawWebSocketError.failed("connect: \(String(cString: strerror(errno)))")
-        }
+        fd = try connectLoopback(port: port)
     }
 
     deinit { close(fd) }
@@ -37,20 +26,7 @@ public final class RawHTTPConnection: @unchecked Sendable {
     /// read, whether the server closed, and how long it took.
     public func readToEnd(seconds: Double) async -> (text: String, closed: Bool, elapsed: Duration) {
         let start = ContinuousClock.now
-        let (bytes, closed) = (try? await onOwnThread { self.blockingRead(seconds: seconds) }) ?? ([], false)
+        let (bytes, closed) = (try? await onOwnThread { readUntilClosed(self.fd, seconds: seconds) }) ?? ([], false)
         return (String(decoding: bytes, as: UTF8.self), closed, ContinuousClock.now - start)
-    }
-
-    private func blockingRead(seconds: Double) -> ([UInt8], Bool) {
-        var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = recv(fd, &buffer, buffer.count, 0)
-            if count == 0 { return (bytes, true) }
-            if count < 0 { return (bytes, errno == ECONNRESET) }
-            bytes += buffer[0..<count]
-        }
     }
 }

@@ -17,15 +17,7 @@ public final class RawWebSocket: @unchecked Sendable {
     }
 
     private init(port: Int, path: String, headers: [String: String]) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw RawWebSocketError.failed("connect: \(String(cString: strerror(errno)))") }
+        fd = try connectLoopback(port: port)
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
             + headers.map { "\($0.key): \($0.value)\r\n" }.joined() + "\r\n"
@@ -88,20 +80,7 @@ public final class RawWebSocket: @unchecked Sendable {
 
     /// Reads until the server closes the connection (or `seconds` pass without a byte); returns the bytes.
     public func readToEnd(seconds: Int) async -> (bytes: [UInt8], closed: Bool) {
-        (try? await onOwnThread { self.blockingReadToEnd(seconds: seconds) }) ?? ([], false)
-    }
-
-    private func blockingReadToEnd(seconds: Int) -> (bytes: [UInt8], closed: Bool) {
-        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = recv(fd, &buffer, buffer.count, 0)
-            if count == 0 { return (bytes, true) }
-            if count < 0 { return (bytes, errno == ECONNRESET) }
-            bytes += buffer[0..<count]
-        }
+        (try? await onOwnThread { readUntilClosed(self.fd, seconds: Double(seconds)) }) ?? ([], false)
     }
 }
 
@@ -146,6 +125,39 @@ extension RawWebSocket {
 }
 
 /// Runs `body` on a new thread and returns its result.
+/// A TCP socket connected to 127.0.0.1:`port`.
+func connectLoopback(port: Int) throws -> Int32 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = UInt16(port).bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else {
+        let reason = String(cString: strerror(errno))
+        close(fd)
+        throw RawWebSocketError.failed("connect: \(reason)")
+    }
+    return fd
+}
+
+/// Reads `fd` until the peer closes it (or resets it) or `seconds` pass without a byte: the bytes
+/// read, and whether the peer closed.
+func readUntilClosed(_ fd: Int32, seconds: Double) -> (bytes: [UInt8], closed: Bool) {
+    var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = recv(fd, &buffer, buffer.count, 0)
+        if count == 0 { return (bytes, true) }
+        if count < 0 { return (bytes, errno == ECONNRESET) }
+        bytes += buffer[0..<count]
+    }
+}
+
 /// Runs blocking socket work on a thread of its own, off the cooperative pool.
 func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in

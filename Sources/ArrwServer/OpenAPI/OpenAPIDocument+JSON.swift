@@ -3180,58 +3180,8 @@ extension OpenAPIDocument {
      }
     }
    },
-   "LibraryCreate": {
-    "type": "object",
-    "description": "`POST /v1/libraries` body. Only `name` is required. `index_params` must fit `index_type` (brute_force when absent), see the variants.",
-    "required": [
-     "name"
-    ],
-    "properties": {
-     "name": {
-      "type": "string",
-      "minLength": 1,
-      "maxLength": 128,
-      "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]+$",
-      "description": "Unique among libraries (case-sensitive), 1–128 characters, no control characters."
-     },
-     "description": {
-      "type": "string",
-      "maxLength": 10000,
-      "default": ""
-     },
-     "index_type": {
-      "$ref": "#/components/schemas/IndexType"
-     },
-     "index_params": {
-      "type": "object",
-      "description": "Integer parameters of `index_type` (defaults filled in): kd_tree `leaf_size` 1–10000 [32]; lsh `tables` 1–64 [16], `bits` 1–32 [10], `probes` 1–1024 [10]; hnsw `m` 2–128 [16], `ef_construction` 1–4096 [200], `ef_search` 1–4096 [64]; ivf `nlist` 1–65536 [100], `nprobe` 1–65536 [16] (≤ nlist); brute_force none. A key that does not apply to the type, a non-integer or an out-of-range value is a 400 `validation_error` naming it."
-     },
-     "metric": {
-      "$ref": "#/components/schemas/Metric",
-      "default": "cosine"
-     },
-     "metadata": {
-      "type": "object",
-      "additionalProperties": true,
-      "default": {}
-     },
-     "dimension": {
-      "type": "integer",
-      "minimum": 1,
-      "maximum": 4096,
-      "description": "Fixes the vector dimension up front; otherwise it is set by the first vector stored. Text is embedded by the server's model, so a dimension other than the model's means every chunk must bring its own `embedding`."
-     },
-     "text_analyzer": {
-      "type": "string",
-      "enum": [
-       "english",
-       "simple",
-       "none"
-      ],
-      "default": "english",
-      "description": "How chunk texts are analyzed for keyword (BM25) search; fixed at creation. `none` keeps no keyword index (hybrid search with alpha < 1 and bm25 reranking then answer 400)."
-     }
-    },
+   "IndexChoice": {
+    "description": "`index_params` must fit `index_type`: one variant per index type.",
     "anyOf": [
      {
       "title": "brute_force (the default)",
@@ -3302,6 +3252,67 @@ extension OpenAPIDocument {
      }
     ]
    },
+   "IndexParams": {
+    "type": "object",
+    "description": "Integer parameters of `index_type` (defaults filled in): kd_tree `leaf_size` 1–10000 [32]; lsh `tables` 1–64 [16], `bits` 1–32 [10], `probes` 1–1024 [10]; hnsw `m` 2–128 [16], `ef_construction` 1–4096 [200], `ef_search` 1–4096 [64]; ivf `nlist` 1–65536 [100], `nprobe` 1–65536 [16] (≤ nlist); brute_force none. A key that does not apply to the type, a non-integer or an out-of-range value is a 400 `validation_error` naming it."
+   },
+   "LibraryCreate": {
+    "type": "object",
+    "description": "`POST /v1/libraries` body. Only `name` is required. `index_params` must fit `index_type` (brute_force when absent), see the variants.",
+    "required": [
+     "name"
+    ],
+    "properties": {
+     "name": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 128,
+      "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]+$",
+      "description": "Unique among libraries (case-sensitive), 1–128 characters, no control characters."
+     },
+     "description": {
+      "type": "string",
+      "maxLength": 10000,
+      "default": ""
+     },
+     "index_type": {
+      "$ref": "#/components/schemas/IndexType"
+     },
+     "index_params": {
+      "$ref": "#/components/schemas/IndexParams"
+     },
+     "metric": {
+      "$ref": "#/components/schemas/Metric",
+      "default": "cosine"
+     },
+     "metadata": {
+      "type": "object",
+      "additionalProperties": true,
+      "default": {}
+     },
+     "dimension": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 4096,
+      "description": "Fixes the vector dimension up front; otherwise it is set by the first vector stored. Text is embedded by the server's model, so a dimension other than the model's means every chunk must bring its own `embedding`."
+     },
+     "text_analyzer": {
+      "type": "string",
+      "enum": [
+       "english",
+       "simple",
+       "none"
+      ],
+      "default": "english",
+      "description": "How chunk texts are analyzed for keyword (BM25) search; fixed at creation. `none` keeps no keyword index (hybrid search with alpha < 1 and bm25 reranking then answer 400)."
+     }
+    },
+    "allOf": [
+     {
+      "$ref": "#/components/schemas/IndexChoice"
+     }
+    ]
+   },
    "LibraryUpdate": {
     "type": "object",
     "description": "`PATCH /v1/libraries/{id}` body; absent fields are left as they are and `metadata` replaces the whole object. A new `index_type` or new structural `index_params` start an `index_rebuild` job (answer 202); searches use the old index until the new one is swapped in. `index_params` without `index_type` apply to the current type (the server accepts that; this schema only describes `index_params` together with `index_type`).",
@@ -3318,77 +3329,12 @@ extension OpenAPIDocument {
       "$ref": "#/components/schemas/IndexType"
      },
      "index_params": {
-      "type": "object",
-      "description": "Integer parameters of `index_type` (defaults filled in): kd_tree `leaf_size` 1–10000 [32]; lsh `tables` 1–64 [16], `bits` 1–32 [10], `probes` 1–1024 [10]; hnsw `m` 2–128 [16], `ef_construction` 1–4096 [200], `ef_search` 1–4096 [64]; ivf `nlist` 1–65536 [100], `nprobe` 1–65536 [16] (≤ nlist); brute_force none. A key that does not apply to the type, a non-integer or an out-of-range value is a 400 `validation_error` naming it."
+      "$ref": "#/components/schemas/IndexParams"
      }
     },
-    "anyOf": [
+    "allOf": [
      {
-      "title": "brute_force (the default)",
-      "properties": {
-       "index_type": {
-        "const": "brute_force"
-       },
-       "index_params": {
-        "$ref": "#/components/schemas/BruteForceParams"
-       }
-      }
-     },
-     {
-      "title": "kd_tree",
-      "required": [
-       "index_type"
-      ],
-      "properties": {
-       "index_type": {
-        "const": "kd_tree"
-       },
-       "index_params": {
-        "$ref": "#/components/schemas/KDTreeParams"
-       }
-      }
-     },
-     {
-      "title": "lsh",
-      "required": [
-       "index_type"
-      ],
-      "properties": {
-       "index_type": {
-        "const": "lsh"
-       },
-       "index_params": {
-        "$ref": "#/components/schemas/LSHParams"
-       }
-      }
-     },
-     {
-      "title": "hnsw",
-      "required": [
-       "index_type"
-      ],
-      "properties": {
-       "index_type": {
-        "const": "hnsw"
-       },
-       "index_params": {
-        "$ref": "#/components/schemas/HNSWParams"
-       }
-      }
-     },
-     {
-      "title": "ivf",
-      "required": [
-       "index_type"
-      ],
-      "properties": {
-       "index_type": {
-        "const": "ivf"
-       },
-       "index_params": {
-        "$ref": "#/components/schemas/IVFParams"
-       }
-      }
+      "$ref": "#/components/schemas/IndexChoice"
      }
     ]
    },
@@ -3722,8 +3668,7 @@ extension OpenAPIDocument {
       "$ref": "#/components/schemas/IndexType"
      },
      "index_params": {
-      "type": "object",
-      "description": "Integer parameters of `index_type` (defaults filled in): kd_tree `leaf_size` 1–10000 [32]; lsh `tables` 1–64 [16], `bits` 1–32 [10], `probes` 1–1024 [10]; hnsw `m` 2–128 [16], `ef_construction` 1–4096 [200], `ef_search` 1–4096 [64]; ivf `nlist` 1–65536 [100], `nprobe` 1–65536 [16] (≤ nlist); brute_force none. A key that does not apply to the type, a non-integer or an out-of-range value is a 400 `validation_error` naming it."
+      "$ref": "#/components/schemas/IndexParams"
      },
      "index_config": {
       "type": "object",
@@ -3758,73 +3703,9 @@ extension OpenAPIDocument {
       "additionalProperties": false
      }
     },
-    "anyOf": [
+    "allOf": [
      {
-      "title": "brute_force (the default)",
-      "properties": {
-       "index_type": {
-        "const": "brute_force"
-       },
-       "index_params": {
-        "$ref": "#/components/schemas/BruteForceParams"
-       }
-      }
-     },
-     {
-      "title": "kd_tree",
-      "required": [
-       "index_type"
-      ],
-      "properties": {
-       "index_type": {
-        "const": "kd_tree"
-       },
-       "index_params": {
-        "$ref": "#/components/schemas/KDTreeParams"
-       }
-      }
-     },
-     {
-      "title": "lsh",
-      "required": [
-       "index_type"
-      ],
-      "properties": {
-       "index_type": {
-        "const": "lsh"
-       },
-       "index_params": {
-        "$ref": "#/components/schemas/LSHParams"
-       }
-      }
-     },
-     {
-      "title": "hnsw",
-      "required": [
-       "index_type"
-      ],
-      "properties": {
-       "index_type": {
-        "const": "hnsw"
-       },
-       "index_params": {
-        "$ref": "#/components/schemas/HNSWParams"
-       }
-      }
-     },
-     {
-      "title": "ivf",
-      "required": [
-       "index_type"
-      ],
-      "properties": {
-       "index_type": {
-        "const": "ivf"
-       },
-       "index_params": {
-        "$ref": "#/components/schemas/IVFParams"
-       }
-      }
+      "$ref": "#/components/schemas/IndexChoice"
      }
     ]
    },
@@ -5272,8 +5153,7 @@ extension OpenAPIDocument {
       "$ref": "#/components/schemas/IndexType"
      },
      "index_params": {
-      "type": "object",
-      "description": "Integer parameters of `index_type` (defaults filled in): kd_tree `leaf_size` 1–10000 [32]; lsh `tables` 1–64 [16], `bits` 1–32 [10], `probes` 1–1024 [10]; hnsw `m` 2–128 [16], `ef_construction` 1–4096 [200], `ef_search` 1–4096 [64]; ivf `nlist` 1–65536 [100], `nprobe` 1–65536 [16] (≤ nlist); brute_force none. A key that does not apply to the type, a non-integer or an out-of-range value is a 400 `validation_error` naming it."
+      "$ref": "#/components/schemas/IndexParams"
      },
      "index_config": {
       "type": "object",
