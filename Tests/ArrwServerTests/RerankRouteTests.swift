@@ -139,46 +139,6 @@ import Testing
     }
 }
 
-/// A loopback stand-in for Cohere's `POST /v2/rerank`: answers each request with the next
-/// scripted reply and keeps what it was sent.
-final class CohereStub: Sendable {
-    struct Received: Sendable {
-        var authorization: String?
-        var contentType: String?
-        var body: JSONValue
-    }
-
-    /// A reply: status, extra headers, body.
-    typealias Scripted = (status: HTTPResponse.Status, headers: HTTPFields, body: String)
-
-    private let state: Mutex<(script: [Scripted], received: [Received])>
-
-    init(_ script: [Scripted]) { state = Mutex((script, [])) }
-
-    var received: [Received] { state.withLock { $0.received } }
-
-    /// Runs the stub on 127.0.0.1 and calls `body` with its base URL.
-    func serve(_ body: @Sendable @escaping (String) async throws -> Void) async throws {
-        let router = Router()
-        router.post("v2/rerank") { request, _ -> Response in
-            let bytes = try await request.body.collect(upTo: 1 << 20)
-            let json = try JSONDecoder().decode(JSONValue.self, from: Data(bytes.readableBytesView))
-            let reply: Scripted = self.state.withLock { state in
-                state.received.append(Received(
-                    authorization: request.headers[.authorization], contentType: request.headers[.contentType], body: json))
-                return state.script.isEmpty ? (.internalServerError, [:], #"{"message": "script ran out"}"#) : state.script.removeFirst()
-            }
-            var headers = reply.headers
-            headers[.contentType] = "application/json"
-            return Response(status: reply.status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body)))
-        }
-        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await application.test(.live) { client in
-            try await body("http://127.0.0.1:\(try #require(client.port))")
-        }
-    }
-}
-
 /// The `cohere` method against a loopback server speaking Cohere's wire format.
 @Suite struct CohereRerankTests {
     func library(_ api: API) async throws -> String {
@@ -191,7 +151,7 @@ final class CohereStub: Sendable {
 
     /// Runs `body` against a server whose `cohere` method calls `stub` with `key`, on a fresh
     /// library of three documents.
-    func withCohere(_ stub: CohereStub, key: String, _ body: @Sendable @escaping (API, String) async throws -> Void) async throws {
+    func withCohere(_ stub: ServiceStub, key: String, _ body: @Sendable @escaping (API, String) async throws -> Void) async throws {
         try await stub.serve { base in
             let configuration = testConfiguration {
                 $0.cohereAPIKey = key
@@ -202,7 +162,7 @@ final class CohereStub: Sendable {
     }
 
     @Test func sendsCohereWireFormatAndMapsItsAnswer() async throws {
-        let stub = CohereStub([
+        let stub = ServiceStub(path: "/v2/rerank", script: [
             (.ok, [:], #"{"id": "r1", "results": [{"index": 2, "relevance_score": 0.91}, {"index": 0, "relevance_score": 0.42}], "meta": {"billed_units": {"search_units": 1}}}"#)
         ])
         try await withCohere(stub, key: "test-key") { api, library in
@@ -216,7 +176,7 @@ final class CohereStub: Sendable {
             #expect(try #require(reply["results"]?.array).map { $0.object?["score"] } == [.double(0.91), .double(0.42)])
             #expect(reply["rerank_params"] == .object(["model": .string("rerank-v3.5")]))
         }
-        let sent = try #require(stub.received.first)
+        let sent = try #require(stub.calls.first)
         #expect(sent.authorization == "Bearer test-key" && sent.contentType == "application/json")
         let body = try #require(sent.body.object)
         #expect(body["model"] == .string("rerank-v3.5") && body["query"] == .string("beta") && body["top_n"] == .int(2))
@@ -225,7 +185,7 @@ final class CohereStub: Sendable {
     }
 
     @Test func mapsRateLimitsAndErrors() async throws {
-        let stub = CohereStub([
+        let stub = ServiceStub(path: "/v2/rerank", script: [
             (.tooManyRequests, [.retryAfter: "7"], #"{"message": "You are using a Trial key, which is limited to 10 API calls / minute."}"#),
             (.badRequest, [:], #"{"message": "invalid request: query must not be empty"}"#),
             (.internalServerError, [:], "upstream exploded"),
@@ -247,7 +207,7 @@ final class CohereStub: Sendable {
             let fine = try await api.call(.post, path, body)
             #expect(fine.status == .ok && fine["rerank_params"] == .object(["model": .string("rerank-english-v3.0")]))
         }
-        #expect(stub.received.count == 5)
-        #expect(stub.received.allSatisfy { $0.body.object?["model"] == .string("rerank-english-v3.0") })
+        #expect(stub.calls.count == 5)
+        #expect(stub.calls.allSatisfy { $0.body.object?["model"] == .string("rerank-english-v3.0") })
     }
 }

@@ -6,10 +6,11 @@ import HummingbirdTesting
 import Synchronization
 import Testing
 
-/// A loopback server speaking a remote embedding API's wire format: each POST to `path` is
-/// recorded (headers and JSON body) and answered by `answer`, given the call's number (from 1)
-/// and body, which may also wait to play a slow service.
-final class EmbeddingStub: Sendable {
+/// A loopback server speaking a remote service's wire format (Cohere's embed and rerank, an
+/// OpenAI-compatible embeddings API): each POST to `path` is recorded (headers and JSON body)
+/// and answered by `answer`, given the call's number (from 1) and body, which may also wait to
+/// play a slow service.
+final class ServiceStub: Sendable {
     struct Call: Sendable {
         var authorization: String?
         var contentType: String?
@@ -26,6 +27,13 @@ final class EmbeddingStub: Sendable {
     init(path: String, answer: @escaping @Sendable (Int, JSONValue) async -> Reply) {
         self.path = path
         self.answer = answer
+    }
+
+    /// A stub answering its calls with `script`'s replies in order, then 500s.
+    convenience init(path: String, script: [Reply]) {
+        self.init(path: path) { number, _ in
+            number <= script.count ? script[number - 1] : (.internalServerError, [:], #"{"message": "script ran out"}"#)
+        }
     }
 
     var calls: [Call] { recorded.withLock { $0 } }
