@@ -3,21 +3,20 @@ import Foundation
 /// The `local` provider: sentence-transformers/all-MiniLM-L6-v2 run natively (WordPiece
 /// tokenizer, 6-layer BERT, mean pooling, L2 normalisation), 384 dimensions, no network.
 ///
-/// Texts longer than 254 word-pieces are truncated, as sentence-transformers does. Identical
-/// texts are answered from a bounded content-hash cache; concurrent calls share forward passes
-/// (`BatchScheduler`).
+/// Texts longer than 254 word-pieces are truncated, as sentence-transformers does. Concurrent
+/// calls share forward passes (`BatchScheduler`). It keeps no cache: the server puts every
+/// provider behind one (`CachingEmbedder`).
 public final class MiniLMEmbedder: EmbeddingProvider {
     public let modelName = "all-MiniLM-L6-v2"
     public var dimension: Int { encoder.configuration.hiddenSize }
     public let tokenizer: WordPieceTokenizer
     public let encoder: BertEncoder
-    public let cache: EmbeddingCache
     private let scheduler: BatchScheduler
 
     /// Loads `vocab.txt` and `model.safetensors` from `modelDirectory`.
     /// - Throws: `EmbeddingError` naming the path and the set-up command when the weights are
     ///   missing or malformed.
-    public init(modelDirectory: String, threads: Int, maxBatchTokens: Int = 8192, cacheCapacity: Int = 10_000) throws {
+    public init(modelDirectory: String, threads: Int, maxBatchTokens: Int = 8192) throws {
         let weightsPath = (modelDirectory as NSString).appendingPathComponent("model.safetensors")
         let vocabularyPath = (modelDirectory as NSString).appendingPathComponent("vocab.txt")
         for path in [weightsPath, vocabularyPath] where !FileManager.default.fileExists(atPath: path) {
@@ -32,18 +31,10 @@ public final class MiniLMEmbedder: EmbeddingProvider {
             throw EmbeddingError("the MiniLM model in \(modelDirectory) cannot be loaded: \(error.message); "
                 + "run scripts/fetch-model to restore it")
         }
-        cache = EmbeddingCache(capacity: cacheCapacity)
         scheduler = BatchScheduler(encoder: encoder, maxBatchTokens: maxBatchTokens)
     }
 
     public func embed(_ texts: [String], purpose: EmbeddingPurpose) async throws -> [[Float]] {
-        var vectors = texts.map { cache.vector(for: $0) }
-        let missing = vectors.indices.filter { vectors[$0] == nil }
-        let computed = await scheduler.encode(missing.map { tokenizer.encode(texts[$0]) })
-        for (index, vector) in zip(missing, computed) {
-            vectors[index] = vector
-            cache.store(vector, for: texts[index])
-        }
-        return vectors.map { $0! }
+        await scheduler.encode(texts.map { tokenizer.encode($0) })
     }
 }

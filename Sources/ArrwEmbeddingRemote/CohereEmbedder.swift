@@ -1,4 +1,5 @@
 import ArrwEmbedding
+import AsyncHTTPClient
 import Foundation
 
 /// Cohere's embed API (`POST {base}/v2/embed`), the original arrwDB's provider.
@@ -32,13 +33,13 @@ public struct CohereEmbedder: EmbeddingProvider, RemoteProvider {
     /// `baseURL` is `COHERE_BASE_URL`: the API root without a version segment.
     public init(
         apiKey: String, baseURL: String = CohereEmbedder.defaultBaseURL, model: String = CohereEmbedder.defaultModel,
-        dimension: Int, policy: RemoteCallPolicy = RemoteCallPolicy()
+        dimension: Int, policy: RemoteCallPolicy = RemoteCallPolicy(), client: HTTPClient = RemoteHTTP.shared
     ) {
         self.apiKey = apiKey
         self.model = model
         self.dimension = dimension
         endpoint = (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/v2/embed"
-        caller = RemoteJSONCaller(service: "Cohere embed", policy: policy)
+        caller = RemoteJSONCaller(service: "Cohere embed", policy: policy, client: client)
     }
 
     public func embed(_ texts: [String], purpose: EmbeddingPurpose) async throws -> [[Float]] {

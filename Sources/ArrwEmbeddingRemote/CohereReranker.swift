@@ -21,7 +21,13 @@ public struct CohereReranker: RerankProvider {
 
     /// `baseURL` is `COHERE_BASE_URL` (the scheme, host and port; tests point it at a loopback
     /// server speaking Cohere's wire format).
-    public init(apiKey: String, baseURL: String = CohereReranker.defaultBaseURL, defaultModel: String = "rerank-v3.5", timeoutSeconds: Int64 = 30) {
+    private let client: HTTPClient
+
+    public init(
+        apiKey: String, baseURL: String = CohereReranker.defaultBaseURL, defaultModel: String = "rerank-v3.5", timeoutSeconds: Int64 = 30,
+        client: HTTPClient = RemoteHTTP.shared
+    ) {
+        self.client = client
         self.apiKey = apiKey
         let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.endpoint = base + "/v2/rerank"
@@ -42,7 +48,7 @@ public struct CohereReranker: RerankProvider {
         let headers: HTTPHeaders
         let bytes: [UInt8]
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            let response = try await client.execute(request, timeout: timeout)
             status = response.status
             headers = response.headers
             bytes = Array(buffer: try await response.body.collect(upTo: 16 * 1024 * 1024))

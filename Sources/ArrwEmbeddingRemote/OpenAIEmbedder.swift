@@ -1,4 +1,5 @@
 import ArrwEmbedding
+import AsyncHTTPClient
 import Foundation
 import Synchronization
 
@@ -24,13 +25,13 @@ public final class OpenAIEmbedder: EmbeddingProvider, RemoteProvider {
     /// `baseURL` is `OPENAI_BASE_URL`, including `/v1` as OpenAI's own clients take it.
     public init(
         baseURL: String = OpenAIEmbedder.defaultBaseURL, apiKey: String?, model: String, dimension: Int?,
-        policy: RemoteCallPolicy = RemoteCallPolicy()
+        policy: RemoteCallPolicy = RemoteCallPolicy(), client: HTTPClient = RemoteHTTP.shared
     ) {
         self.apiKey = apiKey
         self.model = model
         knownDimension = Mutex(dimension)
         endpoint = (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/embeddings"
-        caller = RemoteJSONCaller(service: "the embeddings API at \(baseURL)", policy: policy)
+        caller = RemoteJSONCaller(service: "the embeddings API at \(baseURL)", policy: policy, client: client)
     }
 
     /// The model's vector length; 0 until given or learned from a first answer.

@@ -65,10 +65,12 @@ final class RemoteJSONCaller: Sendable {
     let policy: RemoteCallPolicy
     let statistics = RemoteCallStatistics()
     private let permits: CallPermits
+    private let client: HTTPClient
 
-    init(service: String, policy: RemoteCallPolicy) {
+    init(service: String, policy: RemoteCallPolicy, client: HTTPClient) {
         self.service = service
         self.policy = policy
+        self.client = client
         permits = CallPermits(limit: policy.maxConcurrentCalls)
     }
 
@@ -120,7 +122,7 @@ final class RemoteJSONCaller: Sendable {
         let retryAfter: String?
         let bytes: [UInt8]
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(policy.timeout.nanoseconds))
+            let response = try await client.execute(request, timeout: .nanoseconds(policy.timeout.nanoseconds))
             status = response.status
             retryAfter = response.headers.first(name: "Retry-After")
             bytes = Array(buffer: try await response.body.collect(upTo: 256 * 1024 * 1024))

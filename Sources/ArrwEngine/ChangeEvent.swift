@@ -95,6 +95,13 @@ extension ChangeRecord {
             return ChangeEvent(
                 sequence: sequence, kind: .libraryUpdated, libraryId: libraryId, timestamp: at,
                 data: ["embeddings_regenerated": .int(Int64(replacements.count))])
+        case .moveEmbeddings(let libraryId, let binding, let replacements, let at):
+            return ChangeEvent(
+                sequence: sequence, kind: .libraryUpdated, libraryId: libraryId, timestamp: at,
+                data: [
+                    "embeddings_regenerated": .int(Int64(replacements.count)), "embedding_provider": .string(binding.provider),
+                    "embedding_model": .string(binding.model), "dimension": .int(Int64(binding.dimension)),
+                ])
         }
     }
 }

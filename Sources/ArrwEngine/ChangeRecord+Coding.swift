@@ -6,7 +6,7 @@ import Foundation
 /// | field | encoding |
 /// | --- | --- |
 /// | record version | UInt8 (1) |
-/// | kind | UInt8: 1 create library, 2 update library, 3 change index, 4 delete library, 5 put document, 6 delete document, 7 server state (since 0.2; a release that does not know it refuses to replay, naming the record), 8 replace vectors (since 0.3: library UUID, time, UInt32 count, then per chunk its id String, UInt32 dimension and floats), 9 create library with a text analyzer other than `english` (since 0.4: the library as kind 1, then the analyzer's name; kind 1 means `english`) |
+/// | kind | UInt8: 1 create library, 2 update library, 3 change index, 4 delete library, 5 put document, 6 delete document, 7 server state (since 0.2; a release that does not know it refuses to replay, naming the record), 8 replace vectors (since 0.3: library UUID, time, UInt32 count, then per chunk its id String, UInt32 dimension and floats), 9 create library with a text analyzer other than `english` (since 0.4: the library as kind 1, then the analyzer's name; kind 1 means `english`), 10 create library with its embedding provider's name (since 0.5: as kind 9, then the provider's name; kinds 1 and 9 leave it empty), 11 move embeddings (since 0.5: library UUID, time, provider String, model String, UInt32 dimension, UInt32 count, then per chunk its id String and `dimension` floats) |
 /// | body | per kind, in the order of the enum case's fields (see `encode`), using `BinaryCoding`; every kind carries the change's time |
 ///
 /// Kind 7 (server-wide state) is the owning component's name, the time, the event type and
@@ -25,10 +25,13 @@ extension ChangeRecord {
         writer.write(Self.version)
         switch self {
         case .createLibrary(let info):
-            // Kind 1 for the default analyzer keeps those records readable by earlier releases.
-            writer.write(UInt8(info.textAnalyzer == .english ? 1 : 9))
+            // Kinds 1 and 9 for a library without a provider's name keep those records as
+            // earlier releases wrote them.
+            let kind: UInt8 = !info.embeddingProvider.isEmpty ? 10 : info.textAnalyzer == .english ? 1 : 9
+            writer.write(kind)
             writer.write(library: info)
-            if info.textAnalyzer != .english { writer.write(string: info.textAnalyzer.rawValue) }
+            if kind != 1 { writer.write(string: info.textAnalyzer.rawValue) }
+            if kind == 10 { writer.write(string: info.embeddingProvider) }
         case .updateLibrary(let id, let description, let metadata, let updatedAt):
             writer.write(UInt8(2))
             writer.write(uuid: id)
@@ -73,6 +76,18 @@ extension ChangeRecord {
                 writer.write(UInt32(replacement.vector.count))
                 writer.write(floats: replacement.vector)
             }
+        case .moveEmbeddings(let libraryId, let binding, let replacements, let at):
+            writer.write(UInt8(11))
+            writer.write(uuid: libraryId)
+            writer.write(date: at)
+            writer.write(string: binding.provider)
+            writer.write(string: binding.model)
+            writer.write(UInt32(binding.dimension))
+            writer.write(UInt32(replacements.count))
+            for replacement in replacements {
+                writer.write(string: replacement.chunkId)
+                writer.write(floats: replacement.vector)
+            }
         }
         return writer.bytes
     }
@@ -88,6 +103,11 @@ extension ChangeRecord {
         case 9:
             var info = try reader.readLibrary()
             info.textAnalyzer = try reader.readTextAnalyzer()
+            record = .createLibrary(info)
+        case 10:
+            var info = try reader.readLibrary()
+            info.textAnalyzer = try reader.readTextAnalyzer()
+            info.embeddingProvider = try reader.readString()
             record = .createLibrary(info)
         case 2:
             let id = try reader.readUUID()
@@ -116,6 +136,18 @@ extension ChangeRecord {
                 replacements.append(VectorReplacement(chunkId: chunkId, vector: try reader.readFloats(count: dimension)))
             }
             record = .replaceVectors(libraryId: libraryId, replacements, at: at)
+        case 11:
+            let libraryId = try reader.readUUID()
+            let at = try reader.readDate()
+            let binding = EmbeddingBinding(provider: try reader.readString(), model: try reader.readString(), dimension: Int(try reader.read(UInt32.self)))
+            let count = Int(try reader.read(UInt32.self))
+            guard count.multipliedReportingOverflow(by: binding.dimension * 4).partialValue <= reader.remaining else { throw IndexFormatError.truncated }
+            var replacements: [VectorReplacement] = []
+            replacements.reserveCapacity(count)
+            for _ in 0..<count {
+                replacements.append(VectorReplacement(chunkId: try reader.readString(), vector: try reader.readFloats(count: binding.dimension)))
+            }
+            record = .moveEmbeddings(libraryId: libraryId, binding, replacements, at: at)
         case let kind: throw IndexFormatError.corrupt("unknown change record kind \(kind)")
         }
         guard reader.isAtEnd else { throw IndexFormatError.corrupt("\(reader.remaining) bytes after a change record") }
@@ -133,6 +165,8 @@ extension ChangeRecord {
         case .deleteDocument(let id, let documentId, _): "delete document '\(documentId)' in \(id.lowercased)"
         case .serverState(let change): "\(change.eventKind.rawValue) (server state '\(change.component)', \(change.payload.count) bytes)"
         case .replaceVectors(let id, let replacements, _): "replace \(replacements.count) vectors in \(id.lowercased)"
+        case .moveEmbeddings(let id, let binding, let replacements, _):
+            "move \(id.lowercased) to embedding model '\(binding.model)' of provider '\(binding.provider)' (\(replacements.count) vectors)"
         }
     }
 }

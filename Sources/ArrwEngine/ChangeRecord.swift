@@ -18,6 +18,9 @@ enum ChangeRecord: Equatable {
     /// New vectors for existing chunks (a `regenerate_embeddings` job), by chunk id, applied at
     /// once; ids no longer stored are skipped.
     case replaceVectors(libraryId: UUID, [VectorReplacement], at: Date)
+    /// A library moved to another embedding model (a `regenerate_embeddings` job naming one):
+    /// its new provider, model and dimension, and a new vector for every chunk it holds.
+    case moveEmbeddings(libraryId: UUID, EmbeddingBinding, [VectorReplacement], at: Date)
 
     /// The library the change is about; nil for server-wide state.
     var libraryId: UUID? {
@@ -25,9 +28,18 @@ enum ChangeRecord: Equatable {
         case .createLibrary(let info): info.id
         case .updateLibrary(let id, _, _, _), .changeIndex(let id, _, _), .deleteLibrary(let id, _): id
         case .putDocument(let id, _), .deleteDocument(let id, _, _), .replaceVectors(let id, _, _): id
+        case .moveEmbeddings(let id, _, _, _): id
         case .serverState: nil
         }
     }
+}
+
+/// The embedding model a library's texts are embedded with: the provider's configured name,
+/// its model and the length of its vectors.
+struct EmbeddingBinding: Equatable {
+    var provider: String
+    var model: String
+    var dimension: Int
 }
 
 /// One chunk's new vector.

@@ -7,8 +7,10 @@ extension Database {
     /// Throws `duplicate_document` when `draft.id` exists already.
     public func addDocument(libraryId: String, _ draft: DocumentDraft) async throws -> Document {
         let store = try store(libraryId)
-        let prepared = try await prepare([draft], for: store)
-        let (document, _, _, sequence) = try await admitted(to: store) { try store.store(prepared[0].get(), replace: false) }
+        let (document, _, _, sequence) = try await reembeddingIfMoved {
+            let prepared = try await prepare([draft], for: store)
+            return try await admitted(to: store) { try store.store(prepared[0].get(), replace: false) }
+        }
         try await journal.waitUntilDurable(sequence)
         observers.current?.documentsAdded(1, vectors: document.chunks.count)
         return document
@@ -23,8 +25,10 @@ extension Database {
         let store = try store(libraryId)
         var draft = draft
         draft.id = documentId
-        let prepared = try await prepare([draft], for: store)
-        let (document, created, replacedVectors, sequence) = try await admitted(to: store) { try store.store(prepared[0].get(), replace: true) }
+        let (document, created, replacedVectors, sequence) = try await reembeddingIfMoved {
+            let prepared = try await prepare([draft], for: store)
+            return try await admitted(to: store) { try store.store(prepared[0].get(), replace: true) }
+        }
         try await journal.waitUntilDurable(sequence)
         if let observer = observers.current {
             if !created { observer.documentsDeleted(0, vectors: replacedVectors) }
@@ -46,6 +50,20 @@ extension Database {
                 limit: limits.maxDocumentsPerBatch, field: "documents")
         }
         let store = try store(libraryId)
+        let outcome = try await storeBatch(store, drafts)
+        // Documents embedded for the old model while the library moved are embedded again, once.
+        let moved = outcome.results.indices.filter { outcome.results[$0].error?.isLibraryMoved == true }
+        guard !moved.isEmpty else { return outcome }
+        let retried = try await storeBatch(store, moved.map { drafts[$0] })
+        var results = outcome.results
+        for (position, result) in zip(moved, retried.results) {
+            results[position] = BatchItemResult(line: position + 1, documentId: result.documentId, error: result.error)
+        }
+        return BatchOutcome(results: results, embeddingRetries: outcome.embeddingRetries + retried.embeddingRetries)
+    }
+
+    /// `addDocuments`' one pass.
+    private func storeBatch(_ store: LibraryStore, _ drafts: [Result<DocumentDraft, EngineError>]) async throws -> BatchOutcome {
         let valid = drafts.compactMap { try? $0.get() }
         let tally = EmbeddingCallTally()
         let prepared = try await EmbeddingCallTally.$current.withValue(tally) { try await prepare(valid, for: store) }
@@ -133,29 +151,32 @@ extension Database {
     /// dimension) is returned, not thrown; a provider failure is thrown for the whole call.
     private func prepare(_ drafts: [DocumentDraft], for store: LibraryStore) async throws -> [Result<PreparedDocument, EngineError>] {
         let libraryDimension = store.dimension
-        let (limits, embedder) = (limits, embedder)
+        let limits = limits
+        // Resolved once for the batch; a library whose provider is gone fails only the drafts
+        // that need embedding, each with the same 409.
+        let embeddingKey = store.lock.withReadLock { store.embeddingKeyLocked }
+        let provider = Result { try embeddingProvider(for: store) }.mapError { $0 as? EngineError ?? .embeddingFailed("\($0)") }
         let checked: [Result<DocumentDraft, EngineError>] = await drafts.concurrentMap { draft in
             do {
                 try draft.validate(limits: limits)
+                let needsEmbedding = draft.chunks.contains { $0.embedding == nil }
+                let modelDimension = needsEmbedding ? try provider.get().dimension : 0
+                let expected = libraryDimension ?? (modelDimension > 0 ? modelDimension : nil)
+                if let provided = draft.providedDimension, let expected, provided != expected {
+                    let field = libraryDimension == nil ? "embedding (the embedding model gives \(expected))" : "embedding"
+                    return .failure(.dimensionMismatch(expected: expected, actual: provided, field: field))
+                }
+                if needsEmbedding {
+                    if let requested = draft.embeddingModel { _ = try self.embeddingProvider(for: store, requested: requested) }
+                    try self.checkProviderDimension(try provider.get(), library: libraryDimension, advice: "send an 'embedding' with every chunk")
+                }
+                return .success(draft)
             } catch {
                 return .failure(error as? EngineError ?? .validation("\(error)"))
             }
-            let needsEmbedding = draft.chunks.contains { $0.embedding == nil }
-            let expected = libraryDimension ?? (needsEmbedding ? embedder.dimension : nil)
-            if let provided = draft.providedDimension, let expected, provided != expected {
-                let field = libraryDimension == nil ? "embedding (the embedding model gives \(expected))" : "embedding"
-                return .failure(.dimensionMismatch(expected: expected, actual: provided, field: field))
-            }
-            if needsEmbedding, let libraryDimension, libraryDimension != embedder.dimension {
-                return .failure(EngineError(
-                    .dimensionMismatch,
-                    message: "the library holds \(libraryDimension)-dimensional vectors but the embedding model "
-                        + "'\(embedder.modelName)' gives \(embedder.dimension); send an 'embedding' with every chunk"))
-            }
-            return .success(draft)
         }
         let texts = checked.flatMap { (try? $0.get())?.chunks.filter { $0.embedding == nil }.map(\.text) ?? [] }
-        var vectors = try await embed(texts, purpose: .document).makeIterator()
+        var vectors = try await (texts.isEmpty ? [] : embed(texts, purpose: .document, with: provider.get())).makeIterator()
         var analyzed: IndexingIterator<[[String]]>?
         if let analyzer = store.analyzer {
             analyzed = await Self.analyze(checked.flatMap { (try? $0.get())?.chunks.map(\.text) ?? [] }, with: analyzer).makeIterator()
@@ -167,8 +188,18 @@ extension Database {
                 return PreparedDocument(
                     id: draft.id ?? RandomIdentifier.uuidString(), title: draft.title, metadata: draft.metadata,
                     chunks: draft.chunks.map { chunk in (chunk.id, chunk.text, chunk.metadata, chunk.embedding ?? vectors.next()!) },
-                    chunkTerms: chunkTerms)
+                    chunkTerms: chunkTerms, embeddedBy: draft.chunks.contains { $0.embedding == nil } ? embeddingKey : nil)
             }
+        }
+    }
+
+    /// Runs `attempt` (prepare and store one document) again, once, when the library moved to
+    /// another embedding model between the two.
+    private func reembeddingIfMoved<T>(_ attempt: () async throws -> T) async throws -> T {
+        do {
+            return try await attempt()
+        } catch let error as EngineError where error.isLibraryMoved {
+            return try await attempt()
         }
     }
 
@@ -185,26 +216,5 @@ extension Database {
     /// over one task per core.
     static func analyze(_ texts: [String], with analyzer: Analyzer) async -> [[String]] {
         await texts.concurrentMap(minimumPerTask: 16, analyzer.terms)
-    }
-
-    /// Calls the provider, turning its failures into `embedding_failed` and checking its answer.
-    func embed(_ texts: [String], purpose: EmbeddingPurpose) async throws -> [[Float]] {
-        guard !texts.isEmpty else { return [] }
-        let vectors: [[Float]]
-        let start = ContinuousClock.now
-        do {
-            vectors = try await embedder.embed(texts, purpose: purpose)
-        } catch let error as EmbeddingError {
-            throw EngineError.embedding(error)
-        } catch {
-            throw EngineError.embeddingFailed("\(error)")
-        }
-        observers.current?.embedded(texts: texts.count, seconds: (ContinuousClock.now - start) / .seconds(1))
-        guard vectors.count == texts.count, vectors.allSatisfy({ $0.count == embedder.dimension && $0.allSatisfy(\.isFinite) }) else {
-            throw EngineError(
-                .embeddingInvalid,
-                message: "the embedding provider '\(embedder.modelName)' returned malformed vectors")
-        }
-        return vectors
     }
 }

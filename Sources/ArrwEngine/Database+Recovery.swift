@@ -14,7 +14,7 @@ extension Database {
     /// acknowledged data (damage mid-log, a missing segment) throws a `StorageError` or
     /// `EngineError` that says what is wrong, and nothing is served.
     public static func open(
-        directory: String, embedder: any EmbeddingProvider, limits: EngineLimits = EngineLimits(),
+        directory: String, embedders: EmbeddingProviders, limits: EngineLimits = EngineLimits(),
         syncPolicy: WALSyncPolicy = .always, segmentBytes: Int = 64 << 20, eventRetention: Int = EventBus.defaultRetention,
         components: [any ServerStateComponent] = []
     ) throws -> (Database, RecoveryReport) {
@@ -43,7 +43,7 @@ extension Database {
         report.snapshotLoadSeconds = Date().timeIntervalSince(loadStart)
 
         var replay = snapshot.replay
-        let database = Database(embedder: embedder, limits: limits, catalog: snapshot.catalog, journal: journal, serverState: serverState)
+        let database = Database(embedders: embedders, limits: limits, catalog: snapshot.catalog, journal: journal, serverState: serverState)
         let replayStart = Date()
         let mode: WriteAheadLog.SyncMode = switch syncPolicy {
         case .always: .always
@@ -79,6 +79,17 @@ extension Database {
         report.libraries = stores.count
         report.documents = stores.reduce(0) { total, store in total + store.lock.withReadLock { store.documents.count } }
         return (database, report)
+    }
+
+    /// `open` with one embedding provider, named `default`.
+    public static func open(
+        directory: String, embedder: any EmbeddingProvider, limits: EngineLimits = EngineLimits(),
+        syncPolicy: WALSyncPolicy = .always, segmentBytes: Int = 64 << 20, eventRetention: Int = EventBus.defaultRetention,
+        components: [any ServerStateComponent] = []
+    ) throws -> (Database, RecoveryReport) {
+        try open(
+            directory: directory, embedders: EmbeddingProviders(only: embedder), limits: limits, syncPolicy: syncPolicy,
+            segmentBytes: segmentBytes, eventRetention: eventRetention, components: components)
     }
 
     /// Flushes the log, closes it (later writes fail with `storage_unavailable`) and releases
@@ -140,6 +151,8 @@ extension Database {
                 store.applyRemoveLocked(documentId, sequence: sequence)
             case .replaceVectors(_, let replacements, let at):
                 store.applyReplaceVectorsLocked(replacements, at: at, sequence: sequence)
+            case .moveEmbeddings(_, let binding, let replacements, let at):
+                try store.applyMoveEmbeddingsLocked(binding, replacements, at: at, sequence: sequence)
             }
         }
         if case .deleteLibrary = record { applyDelete(store) }

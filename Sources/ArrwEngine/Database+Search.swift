@@ -12,11 +12,16 @@ public struct SearchQuery: Sendable {
     public var includeEmbeddings: Bool
     /// Per-query index settings (`ef_search`, `nprobe`).
     public var options: SearchOptions
+    /// The model the client expects `text` to be embedded with (a provider's name or its
+    /// model); nil: the library's. Another than the library's is a 409.
+    public var embeddingModel: String?
 
     public init(
         text: String? = nil, vector: [Float]? = nil, k: Int = 10, filter: Filter? = nil,
-        distanceThreshold: Double? = nil, includeEmbeddings: Bool = false, options: SearchOptions = SearchOptions()
+        distanceThreshold: Double? = nil, includeEmbeddings: Bool = false, options: SearchOptions = SearchOptions(),
+        embeddingModel: String? = nil
     ) {
+        self.embeddingModel = embeddingModel
         self.options = options
         self.text = text
         self.vector = vector
@@ -49,20 +54,22 @@ extension Database {
         if let threshold = query.distanceThreshold, !threshold.isFinite {
             throw EngineError.validation("'distance_threshold' must be a finite number", field: "distance_threshold")
         }
-        let vector: [Float]
+        let search = { (vector: [Float]) in
+            try store.search(
+                vector: vector, k: query.k, filter: query.filter, distanceThreshold: query.distanceThreshold,
+                includeEmbeddings: query.includeEmbeddings, options: query.options)
+        }
+        let hits: [SearchHit]
         switch (query.text, query.vector) {
         case (let text?, nil):
             try checkQueryText(text)
-            vector = try await embedQuery(text, for: store)
+            hits = try await searching(text, in: store, requestedModel: query.embeddingModel, search)
         case (nil, let given?):
             try VectorValidation.check(given, field: "query_vector", limits: limits)
-            vector = given
+            hits = try search(given)
         default:
             throw EngineError.validation("give exactly one of 'query' and 'query_vector'", field: "query")
         }
-        let hits = try store.search(
-            vector: vector, k: query.k, filter: query.filter, distanceThreshold: query.distanceThreshold,
-            includeEmbeddings: query.includeEmbeddings, options: query.options)
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         observers.current?.searched(libraryId: store.id.uuidString.lowercased(), indexType: store.indexTypeName, kind: .vector, seconds: milliseconds / 1000)
@@ -86,18 +93,6 @@ extension Database {
             throw EngineError.limitExceeded(
                 "'query' is longer than \(limits.maxTextLengthPerChunk) characters", limit: limits.maxTextLengthPerChunk, field: "query")
         }
-    }
-
-    /// `text` embedded as a query of `store`; refused when the library's vectors are not of
-    /// the embedding model's dimension (the caller must send 'query_vector').
-    func embedQuery(_ text: String, for store: LibraryStore) async throws -> [Float] {
-        if let dimension = store.dimension, dimension != embedder.dimension {
-            throw EngineError(
-                .dimensionMismatch,
-                message: "the library holds \(dimension)-dimensional vectors but the embedding model "
-                    + "'\(embedder.modelName)' gives \(embedder.dimension); search with 'query_vector'")
-        }
-        return try await embed([text], purpose: .query)[0]
     }
 
     private func searchEvent(_ library: UUID, query: SearchQuery, results: Int, milliseconds: Double) -> ChangeEvent {

@@ -9,12 +9,13 @@ import Synchronization
 /// Durable when opened on a data directory (`open(directory:…)`): every change is logged in the
 /// write-ahead log before it is applied and acknowledged only once durable, snapshots hold the
 /// whole state including indexes, and reopening recovers it (see `Database+Recovery.swift`).
-/// `init(embedder:limits:)` makes an in-memory database with the same behaviour otherwise.
+/// `init(embedders:limits:)` makes an in-memory database with the same behaviour otherwise.
 ///
 /// Invariants: library names are unique (case-sensitive); a library's id never changes.
 public final class Database: Sendable {
     public let limits: EngineLimits
-    public let embedder: any EmbeddingProvider
+    /// The embedding providers by name; each library is bound to one (`LibraryInfo.embeddingProvider`).
+    public let embedders: EmbeddingProviders
     let catalog: Mutex<Catalog>
     let journal: Journal
     /// Server-wide state components by name (jobs, tenants), fixed at creation.
@@ -37,17 +38,25 @@ public final class Database: Sendable {
     /// An in-memory database: nothing survives the process. The event bus keeps the last
     /// `eventRetention` changes for subscribers resuming with `since`.
     public convenience init(
-        embedder: any EmbeddingProvider, limits: EngineLimits = EngineLimits(), eventRetention: Int = EventBus.defaultRetention,
+        embedders: EmbeddingProviders, limits: EngineLimits = EngineLimits(), eventRetention: Int = EventBus.defaultRetention,
         components: [any ServerStateComponent] = []
     ) {
         self.init(
-            embedder: embedder, limits: limits, catalog: Catalog(), journal: Journal(bus: EventBus(retention: eventRetention)),
+            embedders: embedders, limits: limits, catalog: Catalog(), journal: Journal(bus: EventBus(retention: eventRetention)),
             serverState: Self.slots(components))
         startIndexBuilder()
     }
 
-    init(embedder: any EmbeddingProvider, limits: EngineLimits, catalog: Catalog, journal: Journal, serverState: [String: ServerStateSlot]) {
-        self.embedder = embedder
+    /// An in-memory database with one embedding provider, named `default`.
+    public convenience init(
+        embedder: any EmbeddingProvider, limits: EngineLimits = EngineLimits(), eventRetention: Int = EventBus.defaultRetention,
+        components: [any ServerStateComponent] = []
+    ) {
+        self.init(embedders: EmbeddingProviders(only: embedder), limits: limits, eventRetention: eventRetention, components: components)
+    }
+
+    init(embedders: EmbeddingProviders, limits: EngineLimits, catalog: Catalog, journal: Journal, serverState: [String: ServerStateSlot]) {
+        self.embedders = embedders
         self.limits = limits
         self.catalog = Mutex(catalog)
         self.journal = journal
@@ -90,11 +99,15 @@ public final class Database: Sendable {
         public var dimension: Int?
         /// `english` (nil), `simple` or `none` (see `TextAnalyzerChoice`).
         public var textAnalyzer: String?
+        /// The embedding provider's name, or a model only one provider serves; nil: the default.
+        public var embeddingModel: String?
 
         public init(
             name: String?, description: String? = nil, indexType: String? = nil, indexParams: JSONValue? = nil,
-            metric: String? = nil, metadata: JSONValue? = nil, dimension: Int? = nil, textAnalyzer: String? = nil
+            metric: String? = nil, metadata: JSONValue? = nil, dimension: Int? = nil, textAnalyzer: String? = nil,
+            embeddingModel: String? = nil
         ) {
+            self.embeddingModel = embeddingModel
             self.textAnalyzer = textAnalyzer
             self.name = name
             self.description = description
@@ -144,12 +157,14 @@ public final class Database: Sendable {
             }
             return choice
         } ?? .english
+        let provider = try draft.embeddingModel.map { try namedProvider($0, field: "embedding_model") } ?? embedders.defaultProvider
         let now = Date()
         var info = LibraryInfo(
-            id: UUID(), name: name, description: description, index: index, metric: metric, dimension: draft.dimension, embeddingModel: embedder.modelName,
-            metadata: try JSONValue.objectField(draft.metadata, field: "metadata"),
+            id: UUID(), name: name, description: description, index: index, metric: metric, dimension: draft.dimension,
+            embeddingModel: provider.modelName, metadata: try JSONValue.objectField(draft.metadata, field: "metadata"),
             createdAt: now, updatedAt: now, documentCount: 0, chunkCount: 0)
         info.textAnalyzer = analyzer
+        info.embeddingProvider = provider.name
         let sequence = try catalog.withLock { catalog in
             guard catalog.idsByName[name] == nil else { throw EngineError.duplicateLibraryName(name) }
             let sequence = try journal.append(.createLibrary(info))

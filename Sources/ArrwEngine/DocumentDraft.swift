@@ -28,6 +28,9 @@ public struct DocumentDraft: Sendable, Equatable {
     public var title: String
     public var metadata: [String: JSONValue]
     public var chunks: [ChunkDraft]
+    /// The model the client expects the texts embedded with (a provider's name or its model);
+    /// nil: the library's. Not stored.
+    public var embeddingModel: String?
 
     public init(id: String? = nil, title: String = "", metadata: [String: JSONValue] = [:], chunks: [ChunkDraft]) {
         self.id = id

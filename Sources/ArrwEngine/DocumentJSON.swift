@@ -1,7 +1,8 @@
 /// A document as clients send it (REST bodies, batch items, NDJSON lines, the WebSocket `add`
 /// action), in any of SPEC.md's input forms: `{"title", "text"}`, `{"title", "texts": [..]}` or
 /// `{"title", "chunks": [{"id"?, "text", "metadata", "embedding"?}]}`, each with optional
-/// `metadata` and `id`. Exactly one of `text`, `texts`, `chunks` must be given; other keys are
+/// `metadata`, `id` and `embedding_model` (the model the client expects its texts embedded
+/// with; another than the library's is a 409). Exactly one of `text`, `texts`, `chunks` must be given; other keys are
 /// ignored. `exportLine` writes a stored document in the `chunks` form, which reads back as the
 /// same document (the `batch_export` job's lines).
 ///
@@ -56,7 +57,9 @@ public enum DocumentJSON {
             textField = { "chunks[\($0)].text" }
         }
         try DocumentDraft.checkChunks(chunks, limits: limits, textField: textField)
-        return DocumentDraft(id: id, title: title, metadata: metadata, chunks: chunks)
+        var draft = DocumentDraft(id: id, title: title, metadata: metadata, chunks: chunks)
+        draft.embeddingModel = try optionalString(object["embedding_model"], field: "embedding_model")
+        return draft
     }
 
     private static func chunk(_ json: JSONValue, field: String, limits: EngineLimits) throws -> DocumentDraft.ChunkDraft {

@@ -13,6 +13,7 @@ extension LibraryStore {
             try checkLiveLocked()
             let existing = documents[document.id]
             if existing != nil && !replace { throw EngineError.duplicateDocument(document.id) }
+            try checkEmbeddedByLocked(document.embeddedBy)
             let record = Self.record(of: document, createdAt: existing?.createdAt, now: Date())
             try checkVectorsLocked(of: record, dimension: settings.dimension)
             let sequence = try journal.append(.putDocument(libraryId: id, record))
@@ -25,7 +26,9 @@ extension LibraryStore {
     /// `now`, with the change encoded.
     func pendingPut(_ document: PreparedDocument, now: Date) -> PendingPut {
         let record = Self.record(of: document, createdAt: nil, now: now)
-        return PendingPut(record: record, change: EncodedChange(.putDocument(libraryId: id, record)), chunkTerms: document.chunkTerms)
+        return PendingPut(
+            record: record, change: EncodedChange(.putDocument(libraryId: id, record)), chunkTerms: document.chunkTerms,
+            embeddedBy: document.embeddedBy)
     }
 
     /// Stores new documents, each alone: one whose id exists (or came earlier in the batch),
@@ -45,6 +48,7 @@ extension LibraryStore {
                 let id = put.record.id
                 do {
                     if documents[id] != nil || seen.contains(id) { throw EngineError.duplicateDocument(id) }
+                    try checkEmbeddedByLocked(put.embeddedBy)
                     try checkVectorsLocked(of: put.record, dimension: dimension)
                     dimension = dimension ?? put.record.chunks.first?.vector.count
                     seen.insert(id)

@@ -19,6 +19,25 @@ extension LibraryStore {
         }
     }
 
+    /// The stored vectors of the chunks of `keys` that have no text (their vectors were the
+    /// client's), kept through a move to `model` when its `dimension` is the library's;
+    /// otherwise such a chunk cannot move and this throws, naming it.
+    func textlessVectors(_ keys: [UInt64], keepingDimension dimension: Int, movingTo model: String) throws -> [UInt64: [Float]] {
+        try lock.withReadLock {
+            var kept: [UInt64: [Float]] = [:]
+            for key in keys {
+                guard let chunk = chunks[key], chunk.text.isEmpty, let vector = storedVector(key) else { continue }
+                guard vector.count == dimension else {
+                    throw EngineError.validation(
+                        "chunk '\(chunk.id)' of document '\(chunk.documentId)' has no text, only its \(vector.count)-dimensional vector; "
+                            + "it cannot be embedded by '\(model)' (\(dimension) dimensions), so the library cannot move to it", field: "embedding_model")
+                }
+                kept[key] = vector
+            }
+            return kept
+        }
+    }
+
     /// Swaps in `vectors` (by chunk key) at once: a fresh index is built beside the serving one
     /// (as `buildPending` builds an optimization), the change is logged just before the swap
     /// with the chunks still stored, and the swap is one step under the write lock. Returns the

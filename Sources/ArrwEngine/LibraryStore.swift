@@ -126,6 +126,16 @@ final class LibraryStore: @unchecked Sendable {
         }
     }
 
+    /// The recorded embedding provider and model, as one string (`PreparedDocument.embeddedBy`).
+    var embeddingKeyLocked: String { settings.embeddingProvider + "\u{0}" + settings.embeddingModel }
+
+    /// Throws when a document's texts were embedded for another model than the library's now
+    /// (it moved meanwhile). Under the lock.
+    func checkEmbeddedByLocked(_ embeddedBy: String?) throws {
+        guard let embeddedBy, embeddedBy != embeddingKeyLocked else { return }
+        throw EngineError.libraryMoved(id.lowercased, to: settings.embeddingModel)
+    }
+
     func infoLocked() -> LibraryInfo {
         var info = settings
         info.documentCount = documents.count
@@ -171,6 +181,8 @@ struct PendingPut: Sendable {
     let record: DocumentRecord
     let change: EncodedChange
     let chunkTerms: [[String]]?
+    /// `PreparedDocument.embeddedBy`.
+    let embeddedBy: String?
 }
 
 /// A document ready to store: every chunk has its vector, all of one length.
@@ -182,4 +194,7 @@ struct PreparedDocument: Sendable {
     /// Each chunk's analyzed text, computed before the write lock is taken (nil: the library
     /// keeps no keyword index, or the caller left the analysis to `applyPutLocked`).
     var chunkTerms: [[String]]? = nil
+    /// The library's `embeddingKey` when some chunk's text was embedded for it (nil: every
+    /// vector was the client's); storing it once the library has moved to another model fails.
+    var embeddedBy: String? = nil
 }

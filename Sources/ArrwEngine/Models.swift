@@ -23,7 +23,12 @@ public struct LibraryInfo: Sendable, Equatable {
     public var index: IndexSettings
     public var metric: DistanceMetric
     public var dimension: Int?
+    /// The model that embeds the library's texts, as its provider names it.
     public var embeddingModel: String
+    /// The name of the configured provider that serves `embeddingModel` (`local`, `cohere`,
+    /// a name from `EMBEDDING_PROVIDERS`); empty for a library logged before providers had
+    /// names, which is served by whichever provider has its model.
+    public var embeddingProvider = ""
     public var metadata: [String: JSONValue]
     public var createdAt: Date
     public var updatedAt: Date

@@ -12,19 +12,21 @@ struct CreateLibraryBody: Decodable {
     var metadata: JSONValue?
     var dimension: Double?
     var textAnalyzer: String?
+    var embeddingModel: String?
 
     enum CodingKeys: String, CodingKey {
         case name, description, metric, metadata, dimension
         case indexType = "index_type"
         case indexParams = "index_params"
         case textAnalyzer = "text_analyzer"
+        case embeddingModel = "embedding_model"
     }
 
     func draft() throws -> Database.LibraryDraft {
         .init(
             name: name, description: description, indexType: indexType, indexParams: indexParams,
             metric: metric, metadata: metadata, dimension: try dimension.map { try integer($0, field: "dimension") },
-            textAnalyzer: textAnalyzer)
+            textAnalyzer: textAnalyzer, embeddingModel: embeddingModel)
     }
 }
 
@@ -65,6 +67,7 @@ struct SearchBody {
     var includeEmbeddings: Bool?
     var efSearch: Double?
     var nprobe: Double?
+    var embeddingModel: String?
 
     /// Reads the fields from parsed JSON (the WebSocket `search` action's `data`, where the
     /// text query may also be called `query_text`), each type-checked with a 400 naming it.
@@ -87,6 +90,11 @@ struct SearchBody {
         }
         efSearch = try number("ef_search")
         nprobe = try number("nprobe")
+        switch object["embedding_model"] {
+        case nil, .null?: embeddingModel = nil
+        case .string(let model)?: embeddingModel = model
+        default: throw EngineError.validation("'embedding_model' must be a string", field: "embedding_model")
+        }
     }
 
     func searchQuery(limits: EngineLimits, requireFilter: Bool) throws -> SearchQuery {
@@ -108,7 +116,8 @@ struct SearchBody {
             includeEmbeddings: includeEmbeddings ?? false,
             options: SearchOptions(
                 efSearch: try efSearch.map { try integer($0, field: "ef_search") },
-                nprobe: try nprobe.map { try integer($0, field: "nprobe") }))
+                nprobe: try nprobe.map { try integer($0, field: "nprobe") }),
+            embeddingModel: embeddingModel)
     }
 }
 

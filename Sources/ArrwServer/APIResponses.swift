@@ -42,6 +42,8 @@ enum APIResponse {
             "metric": .string(info.metric.rawValue),
             "dimension": info.dimension.map { .int(Int64($0)) } ?? .null,
             "embedding_model": .string(info.embeddingModel),
+            // Null for a library from before providers had names (served by the provider of its model).
+            "embedding_provider": info.embeddingProvider.isEmpty ? .null : .string(info.embeddingProvider),
             "metadata": .object(info.metadata),
             "created_at": timestamp(info.createdAt),
             "updated_at": timestamp(info.updatedAt),

@@ -1,6 +1,7 @@
 import ArrwEmbedding
 import ArrwEmbeddingRemote
 import ArrwEngine
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -12,46 +13,10 @@ import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
-/// The composition root: builds the embedding provider, the engine and the HTTP application
+/// The composition root: builds the embedding providers, the engine and the HTTP application
 /// from a `ServerConfiguration`. `arrwdb serve` and the tests both start the server through it.
 public enum ArrwServer {
     public static let version = "0.1.0"
-
-    /// The provider named by `EMBEDDING_PROVIDER`, or a `ConfigurationError` saying why not.
-    public static func makeEmbedder(_ configuration: ServerConfiguration) throws -> any EmbeddingProvider {
-        switch configuration.embeddingProvider {
-        case "hash":
-            return HashEmbedder(dimension: configuration.embeddingDimension ?? 384)
-        case "local":
-            do {
-                return try MiniLMEmbedder(
-                    modelDirectory: ResourcePaths.resolve(configuration.embeddingModelPath), threads: configuration.embeddingThreads)
-            } catch let error as EmbeddingError {
-                throw ConfigurationError(
-                    variable: "EMBEDDING_MODEL_PATH", value: configuration.embeddingModelPath, expected: error.message)
-            }
-        case "cohere":
-            guard let key = configuration.cohereAPIKey else {
-                throw ConfigurationError(variable: "COHERE_API_KEY", value: "", expected: "a Cohere API key: EMBEDDING_PROVIDER=cohere needs one")
-            }
-            let model = configuration.embeddingModel ?? CohereEmbedder.defaultModel
-            guard let dimension = configuration.embeddingDimension ?? CohereEmbedder.knownDimensions[model] else {
-                throw ConfigurationError(
-                    variable: "EMBEDDING_DIMENSION", value: "",
-                    expected: "the vector length of Cohere's '\(model)', which this build does not know")
-            }
-            return CohereEmbedder(apiKey: key, baseURL: configuration.cohereBaseURL, model: model, dimension: dimension)
-        case "openai":
-            guard let model = configuration.embeddingModel else {
-                throw ConfigurationError(variable: "EMBEDDING_MODEL", value: "", expected: "the model to ask for: EMBEDDING_PROVIDER=openai needs one")
-            }
-            return OpenAIEmbedder(
-                baseURL: configuration.openAIBaseURL, apiKey: configuration.openAIAPIKey, model: model, dimension: configuration.embeddingDimension)
-        default:
-            throw ConfigurationError(
-                variable: "EMBEDDING_PROVIDER", value: configuration.embeddingProvider, expected: "'local', 'hash', 'cohere' or 'openai'")
-        }
-    }
 
     /// Every HTTP route of the API, behind the request log, security headers, CORS, the error
     /// envelope and `access` (API keys and rate limits, shared with the WebSocket router). With
@@ -59,7 +24,7 @@ public enum ArrwServer {
     /// router's registry.
     static func makeRouter(
         database: Database, jobs: JobQueue, configuration: ServerConfiguration, access: AccessControl,
-        connections: ConnectionGuard? = nil, webSockets: WebSocketGauges? = nil
+        connections: ConnectionGuard? = nil, webSockets: WebSocketGauges? = nil, outbound: HTTPClient = RemoteHTTP.shared
     ) -> Router<ArrwRequestContext> {
         let router = Router(context: ArrwRequestContext.self)
         let metrics = PrometheusCollectorRegistry()
@@ -87,7 +52,7 @@ public enum ArrwServer {
         DocumentRoutes(database: database, body: body).register(on: libraries)
         SearchRoutes(database: database, body: body).register(on: libraries)
         HybridSearchRoute(database: database, body: body).register(on: libraries)
-        let reranker = configuration.cohereAPIKey.map { CohereReranker(apiKey: $0, baseURL: configuration.cohereBaseURL) }
+        let reranker = configuration.cohereAPIKey.map { CohereReranker(apiKey: $0, baseURL: configuration.cohereBaseURL, client: outbound) }
         RerankSearchRoute(database: database, body: body, reranker: reranker).register(on: libraries)
         JobRoutes(queue: jobs, body: body).register(on: router.group("v1/jobs"))
         routes.set(router.routes.map { ($0.path.description, $0.method.rawValue) })
@@ -95,18 +60,19 @@ public enum ArrwServer {
     }
 
     /// Opens the database `configuration` names: durable in `dataDirectory` (recovered from
-    /// its snapshot and write-ahead log), or in memory when that is nil.
+    /// its snapshot and write-ahead log), or in memory when that is nil. Remote embedding
+    /// providers call out through `outbound`.
     public static func openDatabase(
-        configuration: ServerConfiguration, logger: Logger
+        configuration: ServerConfiguration, logger: Logger, outbound: HTTPClient = RemoteHTTP.shared
     ) throws -> (Database, RecoveryReport?) {
-        let embedder = try makeEmbedder(configuration)
+        let embedders = try makeEmbedders(configuration, client: outbound)
         guard let directory = configuration.dataDirectory else {
             logger.warning("DATA_DIR is :memory:; nothing will survive a restart")
-            return (Database(embedder: embedder, limits: configuration.limits), nil)
+            return (Database(embedders: embedders, limits: configuration.limits), nil)
         }
         let policy: WALSyncPolicy = configuration.walSyncIntervalSeconds > 0 ? .interval(configuration.walSyncIntervalSeconds) : .always
         let (database, report) = try Database.open(
-            directory: directory, embedder: embedder, limits: configuration.limits, syncPolicy: policy)
+            directory: directory, embedders: embedders, limits: configuration.limits, syncPolicy: policy)
         logger.info(
             "recovered \(directory)",
             metadata: [
@@ -127,9 +93,10 @@ public enum ArrwServer {
         configuration: ServerConfiguration,
         database: Database? = nil,
         eventLoopGroup: (any EventLoopGroup)? = nil,
+        outbound: HTTPClient = RemoteHTTP.shared,
         logger: Logger
     ) throws -> some ApplicationProtocol & Service {
-        let database = try database ?? Database(embedder: makeEmbedder(configuration), limits: configuration.limits)
+        let database = try database ?? Database(embedders: makeEmbedders(configuration, client: outbound), limits: configuration.limits)
         let access = AccessControl(configuration: configuration)
         let exportDirectory = configuration.dataDirectory.map { $0 + "/exports" }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("arrwdb-exports-\(UUID().uuidString)").path
@@ -144,7 +111,8 @@ public enum ArrwServer {
             .buildResponder()
         return Application(
             router: makeRouter(
-                database: database, jobs: jobs, configuration: configuration, access: access, connections: connections, webSockets: webSockets),
+                database: database, jobs: jobs, configuration: configuration, access: access, connections: connections, webSockets: webSockets,
+                outbound: outbound),
             server: HTTPServerBuilder { responder in
                 GuardedChildChannel(
                     inner: HTTP1WebSocketUpgradeChannel(
@@ -167,17 +135,20 @@ public enum ArrwServer {
     public static func run(configuration: ServerConfiguration, logger: Logger) async throws {
         raiseFileLimit(toServe: configuration.maxConnections, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.workers)
+        let outbound = RemoteHTTP.makeClient(on: group)
         let (database, recovery) = try await StartupServer.answering(
             while: "recovering the data directory and loading the embedding model", configuration: configuration,
             eventLoopGroup: group, logger: logger
-        ) { try openDatabase(configuration: configuration, logger: logger) }
-        let application = try makeApplication(configuration: configuration, database: database, eventLoopGroup: group, logger: logger)
+        ) { try openDatabase(configuration: configuration, logger: logger, outbound: outbound) }
+        let application = try makeApplication(
+            configuration: configuration, database: database, eventLoopGroup: group, outbound: outbound, logger: logger)
         let snapshots = SnapshotService(
             database: database, interval: .seconds(configuration.snapshotIntervalSeconds),
             afterRecovery: (recovery?.walRecordsReplayed ?? 0) > 0, logger: logger)
         let services = ServiceGroup(
             configuration: .init(
-                services: [.init(service: snapshots), .init(service: application)],
+                // Shut down in reverse: the application, then the snapshots, then the outbound client.
+                services: [.init(service: HTTPClientService(client: outbound)), .init(service: snapshots), .init(service: application)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info(
             "arrwDB \(version) listening on http://\(configuration.host):\(configuration.port)",

@@ -1,3 +1,4 @@
+import Foundation
 import ArrwEngine
 import Logging
 import NIOCore
@@ -16,11 +17,20 @@ public struct ServerConfiguration: Sendable {
     public var logLevel = Logger.Level.info
     /// `LOG_JSON_FORMAT`: one JSON object per log line when true. Default false.
     public var logJSONFormat = false
-    /// `EMBEDDING_PROVIDER`: `local` (native all-MiniLM-L6-v2, 384 dimensions), `hash`
-    /// (deterministic, for tests), `cohere` (Cohere's embed API; `COHERE_API_KEY` required) or
-    /// `openai` (any OpenAI-compatible `/v1/embeddings`: OpenAI, Ollama, TEI, vLLM;
-    /// `EMBEDDING_MODEL` required). Default `local`.
+    /// `EMBEDDING_PROVIDER`: the provider of libraries created without `embedding_model`: a
+    /// name from `EMBEDDING_PROVIDERS`, or a kind made from the variables below under its own
+    /// name: `local` (native all-MiniLM-L6-v2, 384 dimensions), `hash` (deterministic, for
+    /// tests), `cohere` (Cohere's embed API; `COHERE_API_KEY` required) or `openai` (any
+    /// OpenAI-compatible `/v1/embeddings`: OpenAI, Ollama, TEI, vLLM; `EMBEDDING_MODEL`
+    /// required). Default `local`.
     public var embeddingProvider = "local"
+    /// `EMBEDDING_PROVIDERS`: more providers, each under a name a library can choose with
+    /// `embedding_model`: a JSON object, inline or `@path` to a file holding it (see
+    /// `EmbeddingProviderSettings`). Default none.
+    public var namedProviders: [String: EmbeddingProviderSettings] = [:]
+    /// `EMBEDDING_CACHE_SIZE`: vectors the embedding cache (shared by every provider) holds;
+    /// 0 turns it off. Default 10000.
+    public var embeddingCacheSize = 10_000
     /// `EMBEDDING_MODEL`: the model a remote provider is asked for. Default for `cohere`
     /// `embed-english-v3.0`; `openai` needs one.
     public var embeddingModel: String?
@@ -127,13 +137,26 @@ public struct ServerConfiguration: Sendable {
             config.logLevel = parsed
         }
         config.logJSONFormat = try reader.bool("LOG_JSON_FORMAT") ?? config.logJSONFormat
-        if let provider = try reader.string("EMBEDDING_PROVIDER", nonEmpty: true) {
-            let known = ["hash", "local", "cohere", "openai"]
-            guard known.contains(provider.lowercased()) else {
-                throw ConfigurationError(variable: "EMBEDDING_PROVIDER", value: provider, expected: "one of \(known.joined(separator: ", "))")
+        if var providers = try reader.string("EMBEDDING_PROVIDERS", nonEmpty: true) {
+            if providers.hasPrefix("@") {
+                let path = String(providers.dropFirst())
+                guard let contents = FileManager.default.contents(atPath: path) else {
+                    throw ConfigurationError(variable: "EMBEDDING_PROVIDERS", value: providers, expected: "@ and a readable JSON file")
+                }
+                providers = String(decoding: contents, as: UTF8.self)
             }
-            config.embeddingProvider = provider.lowercased()
+            config.namedProviders = try EmbeddingProviderSettings.parse(providers, environment: environment, maxDimension: config.limits.maxDimension)
         }
+        if let provider = try reader.string("EMBEDDING_PROVIDER", nonEmpty: true) {
+            let known = EmbeddingProviderSettings.Kind.allCases.map(\.rawValue) + config.namedProviders.keys.sorted()
+            let name = config.namedProviders[provider] != nil ? provider : provider.lowercased()
+            guard known.contains(name) else {
+                throw ConfigurationError(
+                    variable: "EMBEDDING_PROVIDER", value: provider, expected: "one of \(known.joined(separator: ", ")) (a kind, or a name from EMBEDDING_PROVIDERS)")
+            }
+            config.embeddingProvider = name
+        }
+        config.embeddingCacheSize = try reader.int("EMBEDDING_CACHE_SIZE", in: 0...100_000_000) ?? config.embeddingCacheSize
         config.embeddingModel = try reader.string("EMBEDDING_MODEL", nonEmpty: true)
         config.embeddingDimension = try reader.int("EMBEDDING_DIMENSION", in: 1...config.limits.maxDimension)
         config.embeddingModelPath = try reader.string("EMBEDDING_MODEL_PATH", nonEmpty: true) ?? config.embeddingModelPath

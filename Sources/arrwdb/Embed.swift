@@ -29,7 +29,7 @@ struct Embed: ParsableCommand {
         let loadStart = Date()
         let embedder: MiniLMEmbedder
         do {
-            embedder = try MiniLMEmbedder(modelDirectory: directory, threads: threads, cacheCapacity: 0)
+            embedder = try MiniLMEmbedder(modelDirectory: directory, threads: threads)
         } catch let error as EmbeddingError {
             throw ValidationError(error.message)
         }

@@ -101,17 +101,6 @@ private enum Fixture {
         }
     }
 
-    @Test func identicalTextsComeFromTheCache() async throws {
-        let embedder = try MiniLMEmbedder(modelDirectory: #require(modelDirectory()), threads: 1, cacheCapacity: 4)
-        let first = try await embedder.embed(["a sentence seen twice"], purpose: .document)
-        #expect(embedder.cache.count == 1)
-        let second = try await embedder.embed(["a sentence seen twice", "a sentence seen twice"], purpose: .document)
-        #expect(second == [first[0], first[0]])
-        #expect(embedder.cache.count == 1)
-        _ = try await embedder.embed((0..<10).map { "filler \($0)" }, purpose: .document)
-        #expect(embedder.cache.count <= 4)
-    }
-
     @Test func semanticNeighboursAreCloserThanStrangers() async throws {
         let (embedder, _) = try Fixture.loaded.get()
         let v = try await embedder.embed(["kitten", "A cat sleeps on the sofa", "Quarterly tax filing deadlines"], purpose: .query)

@@ -57,7 +57,7 @@ import Testing
 
     @Test("an idle keep-alive connection is closed after IDLE_TIMEOUT_SECONDS; a WebSocket stays open past every timeout")
     func idleAndWebSocket() async throws {
-        let database = Database(embedder: try ArrwServer.makeEmbedder(Self.configuration))
+        let database = Database(embedders: try ArrwServer.makeEmbedders(Self.configuration))
         let library = try await database.createLibrary(.init(name: "ws", dimension: 2)).id.uuidString.lowercased()
         try await withAPI(Self.configuration, database: database, setup: .live) { api in
             let port = try port(api)

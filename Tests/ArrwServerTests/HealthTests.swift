@@ -23,7 +23,7 @@ import Testing
     func components() async throws {
         let directory = FileManager.default.temporaryDirectory.appending(path: "arrwdb-health-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (database, _) = try Database.open(directory: directory, embedder: try ArrwServer.makeEmbedder(testConfiguration()))
+        let (database, _) = try Database.open(directory: directory, embedders: try ArrwServer.makeEmbedders(testConfiguration()))
         try await withAPI(database: database) { api in
             let reply = try await api.call(.get, "/health/detailed")
             #expect(reply.status == .ok && reply["status"] == .string("healthy"))

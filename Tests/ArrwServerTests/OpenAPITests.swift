@@ -23,7 +23,7 @@ import Testing
     @Test("every route the HTTP and WebSocket routers register is documented, and every documented operation is a route")
     func routeCoverage() throws {
         let configuration = testConfiguration()
-        let database = Database(embedder: try ArrwServer.makeEmbedder(configuration))
+        let database = Database(embedders: try ArrwServer.makeEmbedders(configuration))
         let jobs = JobQueue(
             database: database,
             options: try .init(workers: 1, maxPending: 10, exportDirectory: NSTemporaryDirectory(), exportRetentionSeconds: 60))

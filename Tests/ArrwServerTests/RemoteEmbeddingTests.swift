@@ -193,8 +193,8 @@ import Testing
             #expect(embedding["remote"]?.object?["last_error"]?.string?.contains("invalid api token") == true)
             #expect(embedding["remote"]?.object?["last_success"] != .null)
             let (_, _, metrics) = try await MetricsRouteTests.scrape(api)
-            #expect(MetricsRouteTests.sample(metrics, "arrwdb_embedding_remote_attempts_total") == 4)
-            #expect(MetricsRouteTests.sample(metrics, "arrwdb_embedding_remote_failures_total") == 2)
+            #expect(MetricsRouteTests.sample(metrics, #"arrwdb_embedding_remote_attempts_total{provider="cohere"}"#) == 4)
+            #expect(MetricsRouteTests.sample(metrics, #"arrwdb_embedding_remote_failures_total{provider="cohere"}"#) == 2)
         }
         #expect(stub.calls.map { $0.body.object?["input_type"]?.string } == ["search_document", "search_query", "search_document", "search_query"])
     }
@@ -221,7 +221,7 @@ import Testing
             #expect(try await api.call(.get, "/v1/libraries/\(library)/statistics")["document_count"] == .int(1000))
             #expect(retries == refused.withLock { $0 } && retries >= 6, "every refusal was retried once and counted")
             let (_, _, metrics) = try await MetricsRouteTests.scrape(api)
-            #expect(MetricsRouteTests.sample(metrics, "arrwdb_embedding_remote_retries_total") == Double(retries))
+            #expect(MetricsRouteTests.sample(metrics, #"arrwdb_embedding_remote_retries_total{provider="cohere"}"#) == Double(retries))
             #expect(MetricsRouteTests.sample(metrics, "vectordb_documents_added_total") == 1000)
 
             let before = refused.withLock { $0 }
@@ -241,13 +241,13 @@ import Testing
 
     @Test("openai: the model is required at start-up; without it the server refuses to start, saying so")
     func openAIConfiguration() throws {
-        #expect(throws: ConfigurationError.self) { try ArrwServer.makeEmbedder(testConfiguration { $0.embeddingProvider = "openai" }) }
-        #expect(throws: ConfigurationError.self) { try ArrwServer.makeEmbedder(testConfiguration { $0.embeddingProvider = "cohere" }) }
-        let embedder = try ArrwServer.makeEmbedder(testConfiguration {
+        #expect(throws: ConfigurationError.self) { try ArrwServer.makeEmbedders(testConfiguration { $0.embeddingProvider = "openai" }) }
+        #expect(throws: ConfigurationError.self) { try ArrwServer.makeEmbedders(testConfiguration { $0.embeddingProvider = "cohere" }) }
+        let embedders = try ArrwServer.makeEmbedders(testConfiguration {
             $0.embeddingProvider = "openai"
             $0.embeddingModel = "nomic-embed-text"
             $0.openAIBaseURL = "http://127.0.0.1:11434/v1"
         })
-        #expect(embedder.modelName == "nomic-embed-text")
+        #expect(embedders.defaultName == "openai" && embedders.defaultProvider.modelName == "nomic-embed-text")
     }
 }

@@ -436,6 +436,12 @@ extension StorageUpgradeTests {
 
     static func withoutIndexMemory(_ library: JSONValue) -> JSONValue {
         guard var entry = library.object, var statistics = entry["statistics"]?.object else { return library }
+        // A library from before providers had names shows `embedding_provider` null, which those
+        // releases did not answer at all.
+        if var info = entry["library"]?.object, info["embedding_provider"] == .null {
+            info["embedding_provider"] = nil
+            entry["library"] = .object(info)
+        }
         statistics["index_memory_bytes"] = nil
         // The background builder's progress: when it moves vectors, not what is stored.
         statistics["pending_index_vectors"] = nil

@@ -1,3 +1,4 @@
+import ArrwEmbedding
 import ArrwStorage
 import Foundation
 
@@ -44,10 +45,25 @@ struct JobHandlers {
             _ = try database.indexTarget(of: Self.indexPatch(input), for: library)
         case .batchExport:
             _ = try Self.includeEmbeddings(input)
-        case .indexOptimize, .regenerateEmbeddings:
+        case .regenerateEmbeddings:
+            return try regenerationInput(input)
+        case .indexOptimize:
             break
         }
         return input
+    }
+
+    /// A `regenerate_embeddings` input with `embedding_model` (a provider's name or a model only
+    /// one provider serves) resolved to the provider's name, logged as `embedding_provider`, so
+    /// a resumed job moves to the same provider.
+    func regenerationInput(_ input: JSONValue) throws -> JSONValue {
+        guard var object = input.object else { return input }
+        switch object["embedding_model"] {
+        case nil, .null?: return input
+        case .string(let choice)?: object["embedding_provider"] = .string(try database.namedProvider(choice, field: "embedding_model").name)
+        default: throw EngineError.validation("'embedding_model' must be a string", field: "embedding_model")
+        }
+        return .object(object)
     }
 
     static func documentIds(_ input: JSONValue) throws -> [String] {

@@ -111,10 +111,12 @@ extension Database {
             throw EngineError.validation("'candidates' must be between k and 1000 (or k, when k is larger)", field: "candidates")
         }
         try checkQueryText(query.text)
-        var vector = query.vector
-        if vector == nil, query.alpha > 0, store.dimension != nil { vector = try await embedQuery(query.text, for: store) }
-        if let vector { try VectorValidation.check(vector, field: "query_vector", limits: limits) }
-        let hits = try store.hybridSearch(query, vector: vector, candidates: candidates)
+        if let vector = query.vector { try VectorValidation.check(vector, field: "query_vector", limits: limits) }
+        let hits = if query.vector == nil, query.alpha > 0, store.dimension != nil {
+            try await searching(query.text, in: store) { try store.hybridSearch(query, vector: $0, candidates: candidates) }
+        } else {
+            try store.hybridSearch(query, vector: query.vector, candidates: candidates)
+        }
         let seconds = (ContinuousClock.now - start) / .seconds(1)
         observers.current?.searched(libraryId: store.id.uuidString.lowercased(), indexType: store.indexTypeName, kind: .hybrid, seconds: seconds)
         return (hits, (seconds * 1_000_000).rounded() / 1000)

@@ -69,11 +69,18 @@ extension Database {
         try checkQueryText(query.text)
         let parameters = try RerankParameters(query.method, query.parameters, defaultModel: reranker?.defaultModel)
         if query.method == .bm25 { _ = try store.requireKeywordIndex(field: "method") }
-        var vector = query.vector
-        if vector == nil, store.dimension != nil { vector = try await embedQuery(query.text, for: store) }
-        guard let vector else { return RerankOutcome(hits: [], parameters: parameters.json, queryTimeMs: 0) }
-        try VectorValidation.check(vector, field: "query_vector", limits: limits)
-        let pool = try store.rerankCandidates(query, vector: vector, count: candidates, method: query.method)
+        let pool: [RerankCandidate]
+        let vector: [Float]
+        if let given = query.vector {
+            try VectorValidation.check(given, field: "query_vector", limits: limits)
+            (pool, vector) = (try store.rerankCandidates(query, vector: given, count: candidates, method: query.method), given)
+        } else if store.dimension != nil {
+            (pool, vector) = try await searching(query.text, in: store) {
+                (try store.rerankCandidates(query, vector: $0, count: candidates, method: query.method), $0)
+            }
+        } else {
+            return RerankOutcome(hits: [], parameters: parameters.json, queryTimeMs: 0)
+        }
         let order: [(index: Int, score: Double)]
         if let local = parameters.order(pool, query: vector, count: query.k) {
             order = local

@@ -28,19 +28,15 @@ struct ComponentChecks: Sendable {
         var json: JSONValue { .object(fields.merging(["status": .string(status.rawValue)]) { $1 }) }
     }
 
+    /// The default provider, probed with one query; every provider's model, dimension and,
+    /// for a remote one, its calls (`providers`, by name).
     func embedding() async -> Report {
-        let embedder = database.embedder
-        var fields: [String: JSONValue] = ["model": .string(embedder.modelName), "dimension": .int(Int64(embedder.dimension))]
-        if let remote = embedder as? any RemoteProvider {
-            let calls = remote.statistics.snapshot
-            let time = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-            fields["remote"] = .object([
-                "attempts": .int(Int64(calls.attempts)), "retries": .int(Int64(calls.retries)), "failures": .int(Int64(calls.failures)),
-                "last_success": calls.lastSuccess.map { .string($0.formatted(time)) } ?? .null,
-                "last_error": calls.lastError.map(JSONValue.string) ?? .null,
-                "last_error_at": calls.lastErrorAt.map { .string($0.formatted(time)) } ?? .null,
-            ])
-        }
+        let embedder = database.embedders.defaultProvider
+        var fields: [String: JSONValue] = [
+            "provider": .string(embedder.name), "model": .string(embedder.modelName), "dimension": .int(Int64(embedder.dimension)),
+        ]
+        fields["providers"] = .object(Dictionary(uniqueKeysWithValues: database.embedders.all.map { ($0.name, Self.state(of: $0)) }))
+        if let remote = Self.state(of: embedder).object?["remote"] { fields["remote"] = remote }
         let start = ContinuousClock.now
         do {
             let probe = "arrwDB health check \(UInt64.random(in: 0...UInt64.max))"
@@ -55,6 +51,22 @@ struct ComponentChecks: Sendable {
             fields["error"] = .string("\(error)")
             return Report(status: .unhealthy, fields: fields)
         }
+    }
+
+    /// A provider's model and dimension, and for a remote one its calls so far.
+    static func state(of provider: CachingEmbedder) -> JSONValue {
+        var fields: [String: JSONValue] = ["model": .string(provider.modelName), "dimension": .int(Int64(provider.dimension))]
+        if let remote = provider.base as? any RemoteProvider {
+            let calls = remote.statistics.snapshot
+            let time = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+            fields["remote"] = .object([
+                "attempts": .int(Int64(calls.attempts)), "retries": .int(Int64(calls.retries)), "failures": .int(Int64(calls.failures)),
+                "last_success": calls.lastSuccess.map { .string($0.formatted(time)) } ?? .null,
+                "last_error": calls.lastError.map(JSONValue.string) ?? .null,
+                "last_error_at": calls.lastErrorAt.map { .string($0.formatted(time)) } ?? .null,
+            ])
+        }
+        return .object(fields)
     }
 
     func dataDirectory() -> Report {

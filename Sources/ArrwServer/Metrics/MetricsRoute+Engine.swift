@@ -35,7 +35,8 @@ extension MetricsRoute {
                 .set(Int64(jobs[status] ?? 0))
         }
 
-        if let cache = (database.embedder as? MiniLMEmbedder)?.cache {
+        let cache = database.embedders.cache
+        if cache.capacity > 0 {
             let (hits, misses) = cache.lookups
             counters.advance(registry, Self.descriptor("embedding", "cache_hits", "total", "Texts whose vector came from the embedding cache."), to: Double(hits))
             counters.advance(registry, Self.descriptor("embedding", "cache_misses", "total", "Texts the model had to embed."), to: Double(misses))
@@ -43,14 +44,15 @@ extension MetricsRoute {
             gauge("embedding", "cache_entries", "Vectors the embedding cache holds.", Double(cache.count))
         }
 
-        if let remote = database.embedder as? any RemoteProvider {
+        for provider in database.embedders.all {
+            guard let remote = provider.base as? any RemoteProvider else { continue }
             let calls = remote.statistics.snapshot
             for (name, help, value) in [
                 ("remote_attempts", "Calls to the remote embedding provider, retries included.", calls.attempts),
                 ("remote_retries", "Calls to the remote embedding provider that were retries (after a 429, 5xx, timeout or refused connection).", calls.retries),
                 ("remote_failures", "Embedding requests that failed after every attempt, or at once (a rejected key, an unknown model).", calls.failures),
             ] {
-                counters.advance(registry, Self.descriptor("embedding", name, "total", help), to: Double(value))
+                counters.advance(registry, Self.descriptor("embedding", name, "total", help), labels: [("provider", provider.name)], to: Double(value))
             }
         }
 

@@ -8,7 +8,7 @@ extension OpenAPIDocument {
  "info": {
   "title": "arrwDB",
   "version": "0.1.0",
-  "description": "arrwDB is a vector database server: create **libraries**, add **documents** (split into **chunks** of\ntext, embedded by the server or carrying the client's own vectors), and search them by nearest neighbours, with metadata\nfilters, keyword + semantic hybrid search and reranking. Every change is durable (write-ahead log + snapshots) and\npublished on an event bus that clients can follow over Server-Sent Events or a WebSocket.\n\n**Authentication.** Optional: with `API_KEYS` set, every route but `/health` and `/readiness` needs\n`Authorization: Bearer KEY` or `X-API-Key: KEY`, else 401 `unauthorized`. With `RATE_LIMIT_ENABLED`, each client\n(its key, else its address) may make `RATE_LIMIT_PER_MINUTE` requests a minute; over it the answer is 429\n`rate_limited` with `Retry-After`.\n\n**Errors.** Every error is `{\"error\": {\"code\", \"message\", \"details\"?}}`. Input errors are 400, missing things 404,\nconflicts 409, things no longer kept 410, bodies over `MAX_REQUEST_BODY_BYTES` 413, full queues and rate limits 429\n(with `Retry-After`), unavailable dependencies 503, and anything unexpected 500. A path no route serves, or a method a\nroute does not take, is 404 `not_found`. With `CORS_ORIGINS` set, a CORS preflight (`OPTIONS`) from a listed origin is\nanswered 204 and from another origin 403 `forbidden_origin`. The limits quoted in the schemas are the defaults\n(`MAX_SEARCH_RESULTS` 100, `MAX_CHUNKS_PER_DOCUMENT` 1000, `MAX_TEXT_LENGTH_PER_CHUNK` 10000); a server configured\notherwise enforces its own. Every code:\n\n| code | status | when |\n| --- | --- | --- |\n| `validation_error` | 400 | A field is missing, has the wrong type, or holds a value that is not allowed. |\n| `invalid_filter` | 400 | A metadata filter is not of the filter language's shape. |\n| `unknown_filter_operator` | 400 | A metadata filter uses an operator that does not exist; details name it. |\n| `dimension_mismatch` | 400 | A vector's length differs from the library's dimension or the embedding model's. |\n| `limit_exceeded` | 400 | A value is over a configured limit (chunks, text length, k, batch size, dimension). |\n| `library_not_found` | 404 | The library does not exist. |\n| `document_not_found` | 404 | The document does not exist in the library. |\n| `duplicate_name` | 409 | Another library already has this name. |\n| `duplicate_document` | 409 | A document with this id exists already; PUT replaces it. |\n| `resume_point_expired` | 410 | The events after the resume point are no longer kept; resume later or start fresh. |\n| `embedding_failed` | 503 | The embedding provider could not embed the text. |\n| `storage_unavailable` | 503 | A change could not be made durable; the server accepts no writes until restarted. |\n| `embedding_invalid` | 502 | The embedding provider answered without one finite vector of the model's length per text. |\n| `recovery_failed` | 500 | The data directory could not be recovered at start-up. |\n| `job_not_found` | 404 | No job has this id. |\n| `job_finished` | 409 | The job has finished (completed, failed or cancelled); it can no longer be cancelled. |\n| `job_queue_full` | 429 | MAX_PENDING_JOBS jobs wait already; submit again once some have run. |\n| `job_failed` | 409 | The job ran and failed; the message gives its reason. |\n| `job_result_unavailable` | 409 | Only a completed batch_export job has a file to download. |\n| `export_expired` | 410 | The export file was removed after its retention; run the export again. |\n| `reranker_unavailable` | 400 | The rerank method needs a service this server is not configured for (COHERE_API_KEY): pick another method. |\n| `rerank_failed` | 503 | The rerank service failed, refused the request or could not be reached; the message gives its answer. |\n| `embedding_credentials_rejected` | 502 | The remote embedding provider refused the server's API key (COHERE_API_KEY, OPENAI_API_KEY). |\n| `embedding_model_unknown` | 502 | The remote embedding provider does not know the model (EMBEDDING_MODEL). |\n| `embedding_unavailable` | 503 | The remote embedding provider could not be reached, or kept failing or rate-limiting past every retry. |\n| `embedding_timed_out` | 503 | The remote embedding provider did not answer within its timeout, on every attempt. |\n| `embedding_rejected` | 400 | The remote embedding provider refused the text (too long, empty, not allowed); the message gives its reason. |\n| `rerank_rate_limited` | 429 | The rerank service is over its rate limit; retry after Retry-After seconds. |\n| `invalid_json` | 400 | A request body, NDJSON line or WebSocket message is empty or not valid JSON. |\n| `line_too_large` | 400 | An NDJSON line is longer than MAX_REQUEST_BODY_BYTES; that line fails alone. |\n| `unknown_action` | 400 | A WebSocket request names an action that does not exist; details name it. |\n| `upload_interrupted` | 503 | An NDJSON upload's body could not be read to its end; the lines before were stored. |\n| `internal_error` | 500 | Something failed that should not have; the server log holds the details. |\n| `not_ready` | 503 | The server is still starting (recovering its data directory, loading the model); retry after Retry-After seconds. |\n| `docs_unavailable` | 503 | The /docs page's Swagger UI files are not installed (DOCS_ASSETS_PATH; scripts/setup fetches them). |\n| `unauthorized` | 401 | API_KEYS is set and the request has no valid key (Authorization: Bearer or X-API-Key). |\n| `rate_limited` | 429 | The client spent its rate limit; Retry-After says when a request is allowed again. |\n| `payload_too_large` | 413 | The request body is larger than MAX_REQUEST_BODY_BYTES. |\n| `not_found` | 404 | No route has this path (or the route does not take this method). |\n| `method_not_allowed` | 405 | The route does not take this method. |\n| `unsupported_media_type` | 415 | The body's content type is not one the route reads. |\n| `bad_request` | 400 | The HTTP layer refused the request before any route saw it (any other 4xx). |\n| `forbidden_origin` | 403 | A CORS preflight from an origin that CORS_ORIGINS does not list. |\n| `request_timeout` | 408 | The request's head or body stalled longer than REQUEST_READ_TIMEOUT_SECONDS; the connection is closed. |\n| `too_many_connections` | 503 | MAX_CONNECTIONS connections are open; this one is answered and closed at once. |\n| `subscriber_too_slow` | (ends a stream) | The subscriber did not read its events fast enough and its queue overflowed; reconnect with since. |\n"
+  "description": "arrwDB is a vector database server: create **libraries**, add **documents** (split into **chunks** of\ntext, embedded by the server or carrying the client's own vectors), and search them by nearest neighbours, with metadata\nfilters, keyword + semantic hybrid search and reranking. Every change is durable (write-ahead log + snapshots) and\npublished on an event bus that clients can follow over Server-Sent Events or a WebSocket.\n\n**Authentication.** Optional: with `API_KEYS` set, every route but `/health` and `/readiness` needs\n`Authorization: Bearer KEY` or `X-API-Key: KEY`, else 401 `unauthorized`. With `RATE_LIMIT_ENABLED`, each client\n(its key, else its address) may make `RATE_LIMIT_PER_MINUTE` requests a minute; over it the answer is 429\n`rate_limited` with `Retry-After`.\n\n**Errors.** Every error is `{\"error\": {\"code\", \"message\", \"details\"?}}`. Input errors are 400, missing things 404,\nconflicts 409, things no longer kept 410, bodies over `MAX_REQUEST_BODY_BYTES` 413, full queues and rate limits 429\n(with `Retry-After`), unavailable dependencies 503, and anything unexpected 500. A path no route serves, or a method a\nroute does not take, is 404 `not_found`. With `CORS_ORIGINS` set, a CORS preflight (`OPTIONS`) from a listed origin is\nanswered 204 and from another origin 403 `forbidden_origin`. The limits quoted in the schemas are the defaults\n(`MAX_SEARCH_RESULTS` 100, `MAX_CHUNKS_PER_DOCUMENT` 1000, `MAX_TEXT_LENGTH_PER_CHUNK` 10000); a server configured\notherwise enforces its own. Every code:\n\n| code | status | when |\n| --- | --- | --- |\n| `validation_error` | 400 | A field is missing, has the wrong type, or holds a value that is not allowed. |\n| `invalid_filter` | 400 | A metadata filter is not of the filter language's shape. |\n| `unknown_filter_operator` | 400 | A metadata filter uses an operator that does not exist; details name it. |\n| `dimension_mismatch` | 400 | A vector's length differs from the library's dimension or the embedding model's. |\n| `limit_exceeded` | 400 | A value is over a configured limit (chunks, text length, k, batch size, dimension). |\n| `library_not_found` | 404 | The library does not exist. |\n| `document_not_found` | 404 | The document does not exist in the library. |\n| `duplicate_name` | 409 | Another library already has this name. |\n| `duplicate_document` | 409 | A document with this id exists already; PUT replaces it. |\n| `resume_point_expired` | 410 | The events after the resume point are no longer kept; resume later or start fresh. |\n| `embedding_failed` | 503 | The embedding provider could not embed the text. |\n| `storage_unavailable` | 503 | A change could not be made durable; the server accepts no writes until restarted. |\n| `embedding_invalid` | 502 | The embedding provider answered without one finite vector of the model's length per text. |\n| `recovery_failed` | 500 | The data directory could not be recovered at start-up. |\n| `job_not_found` | 404 | No job has this id. |\n| `job_finished` | 409 | The job has finished (completed, failed or cancelled); it can no longer be cancelled. |\n| `job_queue_full` | 429 | MAX_PENDING_JOBS jobs wait already; submit again once some have run. |\n| `job_failed` | 409 | The job ran and failed; the message gives its reason. |\n| `job_result_unavailable` | 409 | Only a completed batch_export job has a file to download. |\n| `export_expired` | 410 | The export file was removed after its retention; run the export again. |\n| `reranker_unavailable` | 400 | The rerank method needs a service this server is not configured for (COHERE_API_KEY): pick another method. |\n| `rerank_failed` | 503 | The rerank service failed, refused the request or could not be reached; the message gives its answer. |\n| `embedding_credentials_rejected` | 502 | The remote embedding provider refused the server's API key (COHERE_API_KEY, OPENAI_API_KEY). |\n| `embedding_model_unknown` | 502 | The remote embedding provider does not know the model (EMBEDDING_MODEL). |\n| `embedding_unavailable` | 503 | The remote embedding provider could not be reached, or kept failing or rate-limiting past every retry. |\n| `embedding_timed_out` | 503 | The remote embedding provider did not answer within its timeout, on every attempt. |\n| `embedding_rejected` | 400 | The remote embedding provider refused the text (too long, empty, not allowed); the message gives its reason. |\n| `embedding_model_mismatch` | 409 | The text would be embedded by another model than the library's (or the library's provider is not configured); details name both. |\n| `rerank_rate_limited` | 429 | The rerank service is over its rate limit; retry after Retry-After seconds. |\n| `invalid_json` | 400 | A request body, NDJSON line or WebSocket message is empty or not valid JSON. |\n| `line_too_large` | 400 | An NDJSON line is longer than MAX_REQUEST_BODY_BYTES; that line fails alone. |\n| `unknown_action` | 400 | A WebSocket request names an action that does not exist; details name it. |\n| `upload_interrupted` | 503 | An NDJSON upload's body could not be read to its end; the lines before were stored. |\n| `internal_error` | 500 | Something failed that should not have; the server log holds the details. |\n| `not_ready` | 503 | The server is still starting (recovering its data directory, loading the model); retry after Retry-After seconds. |\n| `docs_unavailable` | 503 | The /docs page's Swagger UI files are not installed (DOCS_ASSETS_PATH; scripts/setup fetches them). |\n| `unauthorized` | 401 | API_KEYS is set and the request has no valid key (Authorization: Bearer or X-API-Key). |\n| `rate_limited` | 429 | The client spent its rate limit; Retry-After says when a request is allowed again. |\n| `payload_too_large` | 413 | The request body is larger than MAX_REQUEST_BODY_BYTES. |\n| `not_found` | 404 | No route has this path (or the route does not take this method). |\n| `method_not_allowed` | 405 | The route does not take this method. |\n| `unsupported_media_type` | 415 | The body's content type is not one the route reads. |\n| `bad_request` | 400 | The HTTP layer refused the request before any route saw it (any other 4xx). |\n| `forbidden_origin` | 403 | A CORS preflight from an origin that CORS_ORIGINS does not list. |\n| `request_timeout` | 408 | The request's head or body stalled longer than REQUEST_READ_TIMEOUT_SECONDS; the connection is closed. |\n| `too_many_connections` | 503 | MAX_CONNECTIONS connections are open; this one is answered and closed at once. |\n| `subscriber_too_slow` | (ends a stream) | The subscriber did not read its events fast enough and its queue overflowed; reconnect with since. |\n"
  },
  "servers": [
   {
@@ -1188,7 +1188,7 @@ extension OpenAPIDocument {
      },
      "409": {
       "$ref": "#/components/responses/Conflict",
-      "description": "`duplicate_document`: a document with this `id` exists (PUT replaces it)."
+      "description": "`duplicate_document`: a document with this `id` exists (PUT replaces it); or `embedding_model_mismatch`: the text would be embedded by another model than the library's (the request names another `embedding_model`, or the library's provider is no longer configured or serves another model)."
      },
      "413": {
       "$ref": "#/components/responses/PayloadTooLarge"
@@ -1673,6 +1673,10 @@ extension OpenAPIDocument {
       "$ref": "#/components/responses/NotFound",
       "description": "`library_not_found`."
      },
+     "409": {
+      "$ref": "#/components/responses/Conflict",
+      "description": "`embedding_model_mismatch`: the text would be embedded by another model than the library's (the request names another `embedding_model`, or the library's provider is no longer configured or serves another model)."
+     },
      "413": {
       "$ref": "#/components/responses/PayloadTooLarge"
      },
@@ -1813,6 +1817,10 @@ extension OpenAPIDocument {
       "$ref": "#/components/responses/NotFound",
       "description": "`library_not_found`."
      },
+     "409": {
+      "$ref": "#/components/responses/Conflict",
+      "description": "`embedding_model_mismatch`: the text would be embedded by another model than the library's (the request names another `embedding_model`, or the library's provider is no longer configured or serves another model)."
+     },
      "413": {
       "$ref": "#/components/responses/PayloadTooLarge"
      },
@@ -1894,6 +1902,10 @@ extension OpenAPIDocument {
      "404": {
       "$ref": "#/components/responses/NotFound",
       "description": "`library_not_found`."
+     },
+     "409": {
+      "$ref": "#/components/responses/Conflict",
+      "description": "`embedding_model_mismatch`: the text would be embedded by another model than the library's (the request names another `embedding_model`, or the library's provider is no longer configured or serves another model)."
      },
      "413": {
       "$ref": "#/components/responses/PayloadTooLarge"
@@ -1997,6 +2009,10 @@ extension OpenAPIDocument {
       "$ref": "#/components/responses/NotFound",
       "description": "`library_not_found`."
      },
+     "409": {
+      "$ref": "#/components/responses/Conflict",
+      "description": "`embedding_model_mismatch`: the text would be embedded by another model than the library's (the request names another `embedding_model`, or the library's provider is no longer configured or serves another model)."
+     },
      "413": {
       "$ref": "#/components/responses/PayloadTooLarge"
      },
@@ -2078,6 +2094,10 @@ extension OpenAPIDocument {
      "404": {
       "$ref": "#/components/responses/NotFound",
       "description": "`library_not_found`."
+     },
+     "409": {
+      "$ref": "#/components/responses/Conflict",
+      "description": "`embedding_model_mismatch`: the text would be embedded by another model than the library's (the request names another `embedding_model`, or the library's provider is no longer configured or serves another model)."
      },
      "413": {
       "$ref": "#/components/responses/PayloadTooLarge"
@@ -2165,6 +2185,10 @@ extension OpenAPIDocument {
      "404": {
       "$ref": "#/components/responses/NotFound",
       "description": "`library_not_found`."
+     },
+     "409": {
+      "$ref": "#/components/responses/Conflict",
+      "description": "`embedding_model_mismatch`: the text would be embedded by another model than the library's (the request names another `embedding_model`, or the library's provider is no longer configured or serves another model)."
      },
      "413": {
       "$ref": "#/components/responses/PayloadTooLarge"
@@ -2777,6 +2801,7 @@ extension OpenAPIDocument {
      "embedding_unavailable",
      "embedding_timed_out",
      "embedding_rejected",
+     "embedding_model_mismatch",
      "rerank_rate_limited",
      "invalid_json",
      "line_too_large",
@@ -3305,6 +3330,10 @@ extension OpenAPIDocument {
       ],
       "default": "english",
       "description": "How chunk texts are analyzed for keyword (BM25) search; fixed at creation. `none` keeps no keyword index (hybrid search with alpha < 1 and bm25 reranking then answer 400)."
+     },
+     "embedding_model": {
+      "type": "string",
+      "description": "The embedding provider that embeds this library's texts: a provider's name (`local`, or one of `EMBEDDING_PROVIDERS`) or a model that exactly one configured provider serves; default `EMBEDDING_PROVIDER`. Unknown: 400. The library records the provider and its model; a `regenerate_embeddings` job naming another moves it."
      }
     },
     "allOf": [
@@ -3361,7 +3390,8 @@ extension OpenAPIDocument {
      "updated_at",
      "document_count",
      "chunk_count",
-     "text_analyzer"
+     "text_analyzer",
+     "embedding_provider"
     ],
     "properties": {
      "id": {
@@ -3391,7 +3421,15 @@ extension OpenAPIDocument {
       "description": "null until the first vector (unless given at creation)."
      },
      "embedding_model": {
-      "type": "string"
+      "type": "string",
+      "description": "The model that embeds the library's texts and text queries."
+     },
+     "embedding_provider": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "description": "The configured provider serving `embedding_model`; null for a library created before providers had names (served by whichever provider has its model)."
      },
      "metadata": {
       "type": "object",
@@ -3855,6 +3893,10 @@ extension OpenAPIDocument {
       "maxLength": 10000,
       "default": ""
      },
+     "embedding_model": {
+      "type": "string",
+      "description": "The model (or provider name) the client expects its text embedded with; another than the library's is a 409 `embedding_model_mismatch`. Default: the library's."
+     },
      "metadata": {
       "type": "object",
       "additionalProperties": true,
@@ -3916,6 +3958,10 @@ extension OpenAPIDocument {
       "type": "string",
       "maxLength": 10000,
       "default": ""
+     },
+     "embedding_model": {
+      "type": "string",
+      "description": "The model (or provider name) the client expects its text embedded with; another than the library's is a 409 `embedding_model_mismatch`. Default: the library's."
      },
      "metadata": {
       "type": "object",
@@ -4344,6 +4390,10 @@ extension OpenAPIDocument {
       "minimum": 1,
       "maximum": 65536,
       "description": "Per-query IVF `nprobe`."
+     },
+     "embedding_model": {
+      "type": "string",
+      "description": "The model (or provider name) the client expects its text embedded with; another than the library's is a 409 `embedding_model_mismatch`. Default: the library's."
      }
     },
     "oneOf": [
@@ -5123,7 +5173,7 @@ extension OpenAPIDocument {
    },
    "JobSubmission": {
     "type": "object",
-    "description": "A job's input; `library_id` names the library. Per type: `batch_import` `documents` (a non-empty array of documents in any input form; a bad one is reported in the result); `batch_delete` exactly one of `document_ids` (non-empty) and `filter`; `index_rebuild` optional `index_type`, `index_params` or `index_config` (as PATCH and `.../index/rebuild` take them; none rebuilds the current index); `batch_export` optional `include_embeddings` (default true); `index_optimize` and `regenerate_embeddings` nothing else. Fields another type takes are ignored.",
+    "description": "A job's input; `library_id` names the library. Per type: `batch_import` `documents` (a non-empty array of documents in any input form; a bad one is reported in the result); `batch_delete` exactly one of `document_ids` (non-empty) and `filter`; `index_rebuild` optional `index_type`, `index_params` or `index_config` (as PATCH and `.../index/rebuild` take them; none rebuilds the current index); `batch_export` optional `include_embeddings` (default true); `regenerate_embeddings` optional `embedding_model` (a provider's name or a model only one provider serves: the library moves to it, its old vectors answering searches until the swap; none re-embeds with the library's own provider); `index_optimize` nothing else. Fields another type takes are ignored.",
     "required": [
      "library_id"
     ],
@@ -5162,6 +5212,10 @@ extension OpenAPIDocument {
      "include_embeddings": {
       "type": "boolean",
       "default": true
+     },
+     "embedding_model": {
+      "type": "string",
+      "description": "`regenerate_embeddings`: the provider (or model) to move the library to."
      }
     }
    },
@@ -5252,7 +5306,7 @@ extension OpenAPIDocument {
       }
      },
      "result": {
-      "description": "The job's result once completed (per type: batch_import `total`, `imported`, `failed`, `errors`; batch_delete counts; index_rebuild `old_index_type`, `new_index_type`, …; batch_export `documents`, `bytes`, `download`, `expires_at`; regenerate_embeddings `total_chunks`, `regenerated`, `model`), its last checkpoint when cancelled while running, else null."
+      "description": "The job's result once completed (per type: batch_import `total`, `imported`, `failed`, `errors`; batch_delete counts; index_rebuild `old_index_type`, `new_index_type`, …; batch_export `documents`, `bytes`, `download`, `expires_at`; regenerate_embeddings `total_chunks`, `regenerated`, `model`, `provider`, and for a move `previous_model`, `dimension`), its last checkpoint when cancelled while running, else null."
      },
      "error": {
       "type": [
