@@ -1,3 +1,5 @@
+import Foundation
+import ArrwEmbedding
 import ArrwEngine
 import ArrwServer
 import Logging
@@ -108,5 +110,38 @@ import Testing
         ])
         #expect(ollama.openAIBaseURL == "http://127.0.0.1:11434/v1" && ollama.openAIAPIKey == nil)
         #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(["OPENAI_BASE_URL": "localhost:11434"]) }
+    }
+
+    @Test("EMBEDDING_PROVIDERS names providers, inline or from a file; EMBEDDING_PROVIDER may pick one; a bad entry stops start-up naming it")
+    func namedProviders() throws {
+        let json = #"{"ollama": {"type": "openai", "base_url": "http://127.0.0.1:11434/v1", "model": "nomic-embed-text"}, "# +
+            #""cohere": {"type": "cohere", "api_key_env": "MY_COHERE_KEY"}}"#
+        let inline = try ServerConfiguration.fromEnvironment(["EMBEDDING_PROVIDERS": json, "MY_COHERE_KEY": "secret", "EMBEDDING_PROVIDER": "ollama"])
+        #expect(inline.embeddingProvider == "ollama")
+        #expect(inline.namedProviders["ollama"] == EmbeddingProviderSettings(kind: .openai, model: "nomic-embed-text", baseURL: "http://127.0.0.1:11434/v1"))
+        #expect(inline.namedProviders["cohere"]?.apiKey == "secret")
+        let embedders = try ArrwServer.makeEmbedders(inline)
+        #expect(embedders.names == ["ollama", "cohere"] && embedders.defaultProvider.modelName == "nomic-embed-text")
+        #expect(embedders["cohere"]?.modelName == "embed-english-v3.0" && embedders["cohere"]?.dimension == 1024)
+
+        let file = NSTemporaryDirectory() + "providers-\(UUID().uuidString).json"
+        try Data(#"{"small": {"type": "hash", "dimension": 8}}"#.utf8).write(to: URL(fileURLWithPath: file))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let fromFile = try ServerConfiguration.fromEnvironment(["EMBEDDING_PROVIDERS": "@" + file, "EMBEDDING_PROVIDER": "hash"])
+        let both = try ArrwServer.makeEmbedders(fromFile)
+        #expect(both.names == ["hash", "small"] && both["small"]?.modelName == "hash-8")
+
+        for bad in [
+            "not json", #"["list"]"#, #"{"Bad Name": {"type": "hash"}}"#, #"{"x": {"type": "magic"}}"#, #"{"x": {"type": "hash", "colour": 1}}"#,
+            #"{"x": {"type": "hash", "dimension": 0}}"#, #"{"x": {"type": "openai", "base_url": "ftp://h"}}"#,
+            #"{"x": {"type": "cohere", "api_key_env": "UNSET_VARIABLE"}}"#, "@/nonexistent/providers.json",
+        ] {
+            let error = #expect(throws: ConfigurationError.self, "\(bad)") { try ServerConfiguration.fromEnvironment(["EMBEDDING_PROVIDERS": bad]) }
+            #expect(error?.variable == "EMBEDDING_PROVIDERS")
+        }
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(["EMBEDDING_PROVIDER": "ollama"]) }
+        let noModel = try ServerConfiguration.fromEnvironment(["EMBEDDING_PROVIDERS": #"{"x": {"type": "openai"}}"#, "EMBEDDING_PROVIDER": "hash"])
+        let error = #expect(throws: ConfigurationError.self) { try ArrwServer.makeEmbedders(noModel) }
+        #expect(error?.variable == "EMBEDDING_PROVIDERS" && error?.expected.contains("'x'") == true)
     }
 }

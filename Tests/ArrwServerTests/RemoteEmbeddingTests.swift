@@ -94,10 +94,13 @@ import Testing
             let embedder = CohereEmbedder(apiKey: "k", baseURL: base, dimension: 4, policy: impatient)
             #expect(await kind { try await embedder.embed(["a"], purpose: .document) } == .timedOut)
         }
-        // AsyncHTTPClient retries a refused connection until the attempt's deadline, so a closed
-        // port costs each attempt its whole timeout: the short one here.
-        let closed = CohereEmbedder(apiKey: "k", baseURL: "http://127.0.0.1:1", dimension: 4, policy: impatient)
+        // A refused connection fails at once (RemoteHTTP does not let the client retry it until
+        // the deadline): a closed port costs the backoff, not every attempt's 30 s.
+        let closed = CohereEmbedder(apiKey: "k", baseURL: "http://127.0.0.1:1", dimension: 4, policy: Self.policy.withDefaultTimeout)
+        let started = ContinuousClock.now
         #expect(await kind { try await closed.embed(["a"], purpose: .document) } == .unreachable)
+        #expect(ContinuousClock.now - started < .seconds(5), "a closed port is reported without waiting out the 30 s timeout")
+        #expect(closed.statistics.snapshot.attempts == Self.policy.maxAttempts)
     }
 
     @Test("a rejected key, an unknown model, malformed JSON and vectors of the wrong length or count each fail at once with their own kind")
@@ -249,5 +252,14 @@ import Testing
             $0.openAIBaseURL = "http://127.0.0.1:11434/v1"
         })
         #expect(embedders.defaultName == "openai" && embedders.defaultProvider.modelName == "nomic-embed-text")
+    }
+}
+
+extension RemoteCallPolicy {
+    /// This policy with the production timeout per attempt (30 s).
+    var withDefaultTimeout: RemoteCallPolicy {
+        var policy = self
+        policy.timeout = RemoteCallPolicy().timeout
+        return policy
     }
 }
