@@ -150,7 +150,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ArrwEmbeddingTests",
-            dependencies: ["ArrwEmbedding", "ArrwTestSupport"],
+            dependencies: ["ArrwEmbedding", "ArrwTestSupport", "CArrwKernels"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -51,8 +51,14 @@ public final class BertEncoder: Sendable {
         }
     }
 
-    /// Whether the GEMM runs its AVX-512 kernel on this CPU (for logs and benchmark notes).
-    public var usesAVX512: Bool { arrw_gemm_uses_avx512() == 1 }
+    /// The GEMM kernel this CPU runs (`AVX-512`, `AVX2+FMA` or `portable`), for logs and benchmark notes.
+    public var gemmKernel: String {
+        switch Int(arrw_gemm_kernel()) {
+        case Int(ARRW_GEMM_AVX512): "AVX-512"
+        case Int(ARRW_GEMM_AVX2): "AVX2+FMA"
+        default: "portable"
+        }
+    }
 
     /// Unit-length sentence vectors, one per token sequence (each with `[CLS]`/`[SEP]`, at most
     /// `maxPositions` ids, every id below the vocabulary size).

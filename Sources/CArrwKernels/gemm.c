@@ -11,10 +11,13 @@
  * panel p holds columns 32p … 32p+31 of the product, stored k-major (for each of the k inputs,
  * the 32 weights of those columns side by side), so the micro-kernel streams one panel with
  * two 16-float loads per step. Rows of A are processed in blocks of ROW_BLOCK (kept in L2) and
- * tiles of at most 12 rows × 32 columns (24 AVX-512 accumulators).
+ * tiles of at most 12 rows × 32 columns (24 AVX-512 accumulators); with AVX2 + FMA, tiles of
+ * 6 rows × 16 columns (12 of the 16 ymm registers), two per panel. The kernel is chosen at run
+ * time (AVX-512, else AVX2 + FMA, else portable C); `arrw_gemm_packed_with` runs a chosen one,
+ * so tests check each against a scalar reference.
  */
 
-enum { PANEL = 32, TILE_ROWS = 12, ROW_BLOCK = 96 };
+enum { PANEL = 32, TILE_ROWS = 12, ROW_BLOCK = 96, AVX2_TILE_ROWS = 6 };
 
 long arrw_packed_size(int n, int k) {
     return (long)((n + PANEL - 1) / PANEL) * PANEL * k;
@@ -95,6 +98,77 @@ __attribute__((target("avx512f"))) static void gemm_avx512(int m, int n, int k, 
 }
 #endif
 
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+tile_avx2(const int rows, int k, const float *a, int lda, const float *half, const float *bias, float *c, int ldc,
+          int columns) {
+    __m256 acc[AVX2_TILE_ROWS][2];
+    for (int r = 0; r < rows; r++) {
+        acc[r][0] = _mm256_setzero_ps();
+        acc[r][1] = _mm256_setzero_ps();
+    }
+    for (int i = 0; i < k; i++) {
+        __m256 b0 = _mm256_loadu_ps(half + (long)i * PANEL);
+        __m256 b1 = _mm256_loadu_ps(half + (long)i * PANEL + 8);
+        for (int r = 0; r < rows; r++) {
+            __m256 x = _mm256_broadcast_ss(a + (long)r * lda + i);
+            acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
+        }
+    }
+    __m256 bias0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
+    __m256 bias1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
+    for (int r = 0; r < rows; r++) {
+        __m256 out0 = _mm256_add_ps(acc[r][0], bias0);
+        __m256 out1 = _mm256_add_ps(acc[r][1], bias1);
+        if (columns == 16) {
+            _mm256_storeu_ps(c + (long)r * ldc, out0);
+            _mm256_storeu_ps(c + (long)r * ldc + 8, out1);
+        } else {
+            float staged[16];
+            _mm256_storeu_ps(staged, out0);
+            _mm256_storeu_ps(staged + 8, out1);
+            memcpy(c + (long)r * ldc, staged, (size_t)columns * sizeof(float));
+        }
+    }
+}
+
+__attribute__((target("avx2,fma"))) static void gemm_avx2(int m, int n, int k, const float *a, int lda,
+                                                         const float *packed, const float *bias, float *c, int ldc) {
+    int panels = (n + PANEL - 1) / PANEL;
+    float padded_bias[PANEL];
+    for (int start = 0; start < m; start += ROW_BLOCK) {
+        int block = m - start < ROW_BLOCK ? m - start : ROW_BLOCK;
+        for (int p = 0; p < panels; p++) {
+            const float *panel = packed + (long)p * PANEL * k;
+            int columns = n - p * PANEL < PANEL ? n - p * PANEL : PANEL;
+            const float *tile_bias = NULL;
+            if (bias) {
+                memset(padded_bias, 0, sizeof padded_bias);
+                memcpy(padded_bias, bias + p * PANEL, (size_t)columns * sizeof(float));
+                tile_bias = padded_bias;
+            }
+            for (int h = 0; h < 2; h++) {
+                int width = columns - 16 * h < 16 ? columns - 16 * h : 16;
+                if (width <= 0) break;
+                const float *half = panel + 16 * h;
+                const float *half_bias = tile_bias ? tile_bias + 16 * h : NULL;
+                for (int row = start; row < start + block; row += AVX2_TILE_ROWS) {
+                    int rows = start + block - row < AVX2_TILE_ROWS ? start + block - row : AVX2_TILE_ROWS;
+                    const float *tile_a = a + (long)row * lda;
+                    float *tile_c = c + (long)row * ldc + p * PANEL + 16 * h;
+                    switch (rows) {
+#define CASE(R) case R: tile_avx2(R, k, tile_a, lda, half, half_bias, tile_c, ldc, width); break;
+                        CASE(1) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6)
+#undef CASE
+                    }
+                }
+            }
+        }
+    }
+}
+#endif
+
 /* Portable tile: the same loop order in plain C; compiled for AVX2 and baseline by target_clones. */
 #if defined(__x86_64__) && !defined(__APPLE__)
 __attribute__((target_clones("arch=x86-64-v3", "default")))
@@ -124,28 +198,49 @@ static void gemm_portable(int m, int n, int k, const float *a, int lda, const fl
     }
 }
 
-static int has_avx512 = -1;
+static int best_kernel = -1;
+
+static int kernel_supported(int kernel) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    switch (kernel) {
+    case ARRW_GEMM_AVX512: return __builtin_cpu_supports("avx512f");
+    case ARRW_GEMM_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    default: return kernel == ARRW_GEMM_PORTABLE;
+    }
+#else
+    return kernel == ARRW_GEMM_PORTABLE;
+#endif
+}
+
+int arrw_gemm_kernel(void) {
+    if (best_kernel < 0) {
+        best_kernel = kernel_supported(ARRW_GEMM_AVX512) ? ARRW_GEMM_AVX512
+                      : kernel_supported(ARRW_GEMM_AVX2) ? ARRW_GEMM_AVX2
+                                                         : ARRW_GEMM_PORTABLE;
+    }
+    return best_kernel;
+}
 
 int arrw_gemm_uses_avx512(void) {
+    return arrw_gemm_kernel() == ARRW_GEMM_AVX512;
+}
+
+int arrw_gemm_packed_with(int kernel, int m, int n, int k, const float *a, int lda, const float *packed, const float *bias,
+                          float *c, int ldc) {
+    if (!kernel_supported(kernel)) return 0;
+    if (m <= 0 || n <= 0) return 1;
+    switch (kernel) {
 #if defined(__x86_64__)
-    if (has_avx512 < 0) {
-        __builtin_cpu_init();
-        has_avx512 = __builtin_cpu_supports("avx512f") ? 1 : 0;
-    }
-    return has_avx512;
-#else
-    return 0;
+    case ARRW_GEMM_AVX512: gemm_avx512(m, n, k, a, lda, packed, bias, c, ldc); break;
+    case ARRW_GEMM_AVX2: gemm_avx2(m, n, k, a, lda, packed, bias, c, ldc); break;
 #endif
+    default: gemm_portable(m, n, k, a, lda, packed, bias, c, ldc); break;
+    }
+    return 1;
 }
 
 void arrw_gemm_packed(int m, int n, int k, const float *a, int lda, const float *packed, const float *bias, float *c,
                       int ldc) {
-    if (m <= 0 || n <= 0) return;
-#if defined(__x86_64__)
-    if (arrw_gemm_uses_avx512()) {
-        gemm_avx512(m, n, k, a, lda, packed, bias, c, ldc);
-        return;
-    }
-#endif
-    gemm_portable(m, n, k, a, lda, packed, bias, c, ldc);
+    arrw_gemm_packed_with(arrw_gemm_kernel(), m, n, k, a, lda, packed, bias, c, ldc);
 }

@@ -34,7 +34,7 @@ struct Embed: ParsableCommand {
             throw ValidationError(error.message)
         }
         let loadSeconds = Date().timeIntervalSince(loadStart)
-        FileHandle.standardError.write(Data("embed: \(embedder.encoder.usesAVX512 ? "AVX-512" : "portable") GEMM, \(threads) threads\n".utf8))
+        FileHandle.standardError.write(Data("embed: \(embedder.encoder.gemmKernel) GEMM, \(threads) threads\n".utf8))
 
         var passSeconds: [Double] = []
         var perText = [[Double]](repeating: [], count: texts.count)

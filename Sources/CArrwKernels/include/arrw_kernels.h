@@ -25,6 +25,17 @@ void arrw_gemm_packed(int m, int n, int k, const float *a, int lda, const float 
 /* 1 when arrw_gemm_packed runs its AVX-512 kernel on this CPU. */
 int arrw_gemm_uses_avx512(void);
 
+/* The GEMM kernels, best last. */
+enum { ARRW_GEMM_PORTABLE = 0, ARRW_GEMM_AVX2 = 1, ARRW_GEMM_AVX512 = 2 };
+
+/* The kernel arrw_gemm_packed runs on this CPU: AVX-512, else AVX2 + FMA, else portable. */
+int arrw_gemm_kernel(void);
+
+/* arrw_gemm_packed with the given kernel; 0 (and nothing computed) when this CPU lacks it. For tests
+   and benchmarks that compare the kernels. */
+int arrw_gemm_packed_with(int kernel, int m, int n, int k, const float *a, int lda, const float *packed, const float *bias,
+                          float *c, int ldc);
+
 /* out[c] = word[c] + position[c] + type[c]. */
 void arrw_embedding_row(const float *word, const float *position, const float *type, float *out, int cols);
 
