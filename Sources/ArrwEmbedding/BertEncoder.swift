@@ -67,10 +67,9 @@ public final class BertEncoder: Sendable {
         precondition(
             sequences.allSatisfy { !$0.isEmpty && $0.count <= configuration.maxPositions && $0.allSatisfy { $0 >= 0 && Int($0) < configuration.vocabularySize } },
             "token sequence out of range")
+        defer { pool.rest() }
         let offsets = sequences.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         let total = offsets.last!
-        pool.begin(spinning: total <= Self.spinningPassTokens)
-        defer { pool.rest() }
         let hidden = UnsafeMutablePointer<Float>.allocate(capacity: total * h)
         let attention = UnsafeMutablePointer<Float>.allocate(capacity: total * h)
         let context = UnsafeMutablePointer<Float>.allocate(capacity: total * h)
@@ -116,10 +115,6 @@ public final class BertEncoder: Sendable {
         }
         arrw_layernorm(hidden, embeddingNorm.gamma, embeddingNorm.beta, Int32(offsets.last!), Int32(h), configuration.layerNormEpsilon)
     }
-
-    /// Passes of at most this many tokens keep the worker team spinning between their regions
-    /// (a query's); longer ones let it sleep, their regions being long enough to pay a wake-up.
-    static let spinningPassTokens = 128
 
     /// Attention work (Σ length² × hidden) below which the heads run on the calling thread.
     static let attentionParallelThreshold = 1_000_000

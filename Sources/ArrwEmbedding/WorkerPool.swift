@@ -1,9 +1,8 @@
 import CArrwKernels
 
-/// The encoder's threads: `threads - 1` helpers that, between the parallel regions of a short
-/// forward pass, spin instead of sleeping (`arrw_pool_*` in the C kernels), so a region starts
-/// without waking a thread, and sleep once the pass ends (`rest`) or between the (long) regions
-/// of a long pass, whose work pays for a wake-up. `DispatchQueue.concurrentPerform` woke its workers for every region,
+/// The encoder's threads: `threads - 1` helpers that, between the parallel regions of a forward
+/// pass, spin instead of sleeping (`arrw_pool_*` in the C kernels), so a region starts without
+/// waking a thread, and sleep once the pass ends (`rest`). `DispatchQueue.concurrentPerform` woke its workers for every region,
 /// which made a short query slower on two threads than on one.
 ///
 /// One region runs at a time; a caller that finds the team busy runs its workers itself.
@@ -19,11 +18,6 @@ final class WorkerPool: @unchecked Sendable {
 
     deinit {
         if let pool { arrw_pool_destroy(pool) }
-    }
-
-    /// Begins a pass: with `spinning`, the helpers spin between its regions.
-    func begin(spinning: Bool) {
-        if let pool { arrw_pool_begin(pool, spinning ? 1 : 0) }
     }
 
     /// Ends a pass: the helpers sleep until the next region instead of spinning for it.

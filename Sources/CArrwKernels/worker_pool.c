@@ -16,10 +16,8 @@
  * thirty of them, microseconds to a millisecond apart). While a pass runs, a helper that finished
  * a region spins for up to SPIN_ROUNDS pauses (about 2.5 ms here: a pause took 25 ns) waiting for
  * the next one before it sleeps on the condition variable, so regions inside a pass start without
- * a thread wake-up, which on a virtual machine can cost more than a small region itself. Only a
- * pass begun with spinning on (arrw_pool_begin; the encoder asks for it for short passes, whose
- * regions are too small to pay a wake-up) spins; when it ends (arrw_pool_rest) the helpers sleep,
- * leaving the cores to others. A long pass's helpers sleep between regions. One region runs at a time; a caller finding the team busy
+ * a thread wake-up, which on a virtual machine can cost more than a small region itself. When
+ * the pass ends (arrw_pool_rest) the helpers stop spinning and sleep, leaving the cores to others. One region runs at a time; a caller finding the team busy
  * runs its region's workers itself, one after another.
  */
 
@@ -110,6 +108,7 @@ void arrw_pool_run(struct arrw_pool *pool, int workers, void (*fn)(void *, int),
         return;
     }
     int team = workers - 1 < pool->helpers ? workers - 1 : pool->helpers;
+    atomic_store_explicit(&pool->busy, 1, memory_order_relaxed);
     pool->fn = fn;
     pool->ctx = ctx;
     pool->workers = team + 1;
@@ -122,10 +121,6 @@ void arrw_pool_run(struct arrw_pool *pool, int workers, void (*fn)(void *, int),
     for (int worker = team + 1; worker < workers; worker++) fn(ctx, worker);
     for (int round = 0; atomic_load_explicit(&pool->pending, memory_order_acquire) > 0; round++) wait_round(round);
     pthread_mutex_unlock(&pool->run_lock);
-}
-
-void arrw_pool_begin(struct arrw_pool *pool, int spin) {
-    if (pool) atomic_store_explicit(&pool->busy, spin ? 1 : 0, memory_order_relaxed);
 }
 
 void arrw_pool_rest(struct arrw_pool *pool) {

@@ -25,15 +25,13 @@ void arrw_gemm_packed(int m, int n, int k, const float *a, int lda, const float 
 /* 1 when arrw_gemm_packed runs its AVX-512 kernel on this CPU. */
 int arrw_gemm_uses_avx512(void);
 
-/* A team of `helpers` threads for parallel regions, spinning between the regions of a short pass
-   and sleeping otherwise (see worker_pool.c). NULL when it cannot be made. */
+/* A team of `helpers` threads for parallel regions, spinning between the regions of a pass and
+   sleeping after it (see worker_pool.c). NULL when it cannot be made. */
 struct arrw_pool;
 struct arrw_pool *arrw_pool_create(int helpers);
 /* Runs fn(ctx, w) for w in 0..<workers: 0 on the calling thread, others on helpers (a worker beyond
    the team, or every worker while another region runs, on the calling thread); returns when all are done. */
 void arrw_pool_run(struct arrw_pool *pool, int workers, void (*fn)(void *, int), void *ctx);
-/* Begins a pass: with spin, helpers spin between its regions instead of sleeping. */
-void arrw_pool_begin(struct arrw_pool *pool, int spin);
 /* Ends a pass: the helpers stop spinning for the next region and sleep until one comes. */
 void arrw_pool_rest(struct arrw_pool *pool);
 /* Stops and joins the helpers, then frees the pool. */
