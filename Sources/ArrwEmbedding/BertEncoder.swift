@@ -1,4 +1,5 @@
 import CArrwKernels
+import Dispatch
 
 /// The fast BERT forward pass: linear layers on the packed-weight C GEMM (AVX-512 where the CPU
 /// has it), element-wise steps and attention in the C kernels, then mean pooling and L2
@@ -22,8 +23,7 @@ public final class BertEncoder: Sendable {
 
     public let configuration: BertConfiguration
     /// Threads for linear layers and attention heads.
-    public var threads: Int { pool.threads }
-    private let pool: WorkerPool
+    public let threads: Int
     private let wordEmbeddings: [Float]
     private let positionEmbeddings: [Float]
     private let tokenTypeEmbedding: [Float]
@@ -34,7 +34,7 @@ public final class BertEncoder: Sendable {
         let config = weights.configuration
         let h = config.hiddenSize
         configuration = config
-        pool = WorkerPool(threads: threads)
+        self.threads = max(1, threads)
         wordEmbeddings = weights.wordEmbeddings
         positionEmbeddings = weights.positionEmbeddings
         tokenTypeEmbedding = weights.tokenTypeEmbedding
@@ -67,7 +67,6 @@ public final class BertEncoder: Sendable {
         precondition(
             sequences.allSatisfy { !$0.isEmpty && $0.count <= configuration.maxPositions && $0.allSatisfy { $0 >= 0 && Int($0) < configuration.vocabularySize } },
             "token sequence out of range")
-        defer { pool.rest() }
         let offsets = sequences.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         let total = offsets.last!
         let hidden = UnsafeMutablePointer<Float>.allocate(capacity: total * h)
@@ -80,13 +79,13 @@ public final class BertEncoder: Sendable {
         let rows = Int32(total)
         let epsilon = configuration.layerNormEpsilon
         for layer in layers {
-            layer.qkv.apply(hidden, rows: total, into: wide, pool: pool)
+            layer.qkv.apply(hidden, rows: total, into: wide, threads: threads)
             attend(wide, offsets: offsets, into: context)
-            layer.attentionOutput.apply(context, rows: total, into: attention, pool: pool)
+            layer.attentionOutput.apply(context, rows: total, into: attention, threads: threads)
             arrw_add_residual_layernorm(attention, hidden, layer.attentionNorm.gamma, layer.attentionNorm.beta, rows, Int32(h), epsilon)
-            layer.intermediate.apply(attention, rows: total, into: wide, pool: pool)
+            layer.intermediate.apply(attention, rows: total, into: wide, threads: threads)
             arrw_gelu(wide, rows, Int32(configuration.intermediateSize))
-            layer.output.apply(wide, rows: total, into: hidden, pool: pool)
+            layer.output.apply(wide, rows: total, into: hidden, threads: threads)
             arrw_add_residual_layernorm(hidden, attention, layer.outputNorm.gamma, layer.outputNorm.beta, rows, Int32(h), epsilon)
         }
         return sequences.indices.map { index in
@@ -116,9 +115,6 @@ public final class BertEncoder: Sendable {
         arrw_layernorm(hidden, embeddingNorm.gamma, embeddingNorm.beta, Int32(offsets.last!), Int32(h), configuration.layerNormEpsilon)
     }
 
-    /// Attention work (Σ length² × hidden) below which the heads run on the calling thread.
-    static let attentionParallelThreshold = 1_000_000
-
     /// Multi-head self-attention of every sequence, (sequence, head) jobs spread over the threads.
     private func attend(_ qkv: UnsafeMutablePointer<Float>, offsets: [Int], into context: UnsafeMutablePointer<Float>) {
         let h = configuration.hiddenSize
@@ -128,7 +124,7 @@ public final class BertEncoder: Sendable {
         let lengths = zip(offsets.dropFirst(), offsets).map { $0 - $1 }
         let maxLength = lengths.max() ?? 0
         let work = lengths.reduce(0) { $0 + $1 * $1 } * h
-        let workers = work < Self.attentionParallelThreshold ? 1 : min(threads, jobs)
+        let workers = work < PackedLinear.parallelThreshold / 4 ? 1 : min(threads, jobs)
         let scale = 1 / Float(headSize).squareRoot()
         let shared = SharedPointers(input: qkv, output: context)
         let run: @Sendable (Int) -> Void = { worker in
@@ -145,6 +141,6 @@ public final class BertEncoder: Sendable {
                     shared.output + start * h + head * headSize, Int32(h), scratch)
             }
         }
-        pool.run(workers, run)
+        if workers == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: run) }
     }
 }

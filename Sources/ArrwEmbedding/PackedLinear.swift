@@ -1,4 +1,5 @@
 import CArrwKernels
+import Dispatch
 
 /// A linear layer `y = x · Wᵀ + b` with W packed once for the C GEMM's micro-kernel
 /// (`arrw_pack_weights`). Immutable; `apply` may run from many threads at once.
@@ -19,15 +20,13 @@ struct PackedLinear: Sendable {
         self.bias = bias
     }
 
-    /// Work below this many multiply-adds runs on the calling thread. Low, because a small pass
-    /// is bound by streaming the weights from memory, which two cores do faster than one, and a
-    /// region on the spinning `WorkerPool` costs microseconds to start.
-    static let parallelThreshold = 500_000
+    /// Work below this many multiply-adds runs on the calling thread (dispatching would cost more).
+    static let parallelThreshold = 4_000_000
 
-    /// out[rows × outputs] = input[rows × inputs] · Wᵀ + b, columns split over the pool's threads.
-    func apply(_ input: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>, pool: WorkerPool) {
+    /// out[rows × outputs] = input[rows × inputs] · Wᵀ + b, columns split over `threads` threads.
+    func apply(_ input: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>, threads: Int) {
         let panels = (outputs + 31) / 32
-        let workers = rows * inputs * outputs < Self.parallelThreshold ? 1 : min(pool.threads, panels)
+        let workers = rows * inputs * outputs < Self.parallelThreshold ? 1 : min(threads, panels)
         let shared = SharedPointers(input: input, output: out)
         packed.withUnsafeBufferPointer { packed in
             bias.withUnsafeBufferPointer { bias in
@@ -44,7 +43,7 @@ struct PackedLinear: Sendable {
                         Int32(rows), Int32(width), Int32(inputs), shared.input, Int32(inputs),
                         weights.input + first * 32 * inputs, weights.output + column, shared.output + column, Int32(outputs))
                 }
-                pool.run(workers, run)
+                if workers == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: run) }
             }
         }
     }

@@ -25,18 +25,6 @@ void arrw_gemm_packed(int m, int n, int k, const float *a, int lda, const float 
 /* 1 when arrw_gemm_packed runs its AVX-512 kernel on this CPU. */
 int arrw_gemm_uses_avx512(void);
 
-/* A team of `helpers` threads for parallel regions, spinning between the regions of a pass and
-   sleeping after it (see worker_pool.c). NULL when it cannot be made. */
-struct arrw_pool;
-struct arrw_pool *arrw_pool_create(int helpers);
-/* Runs fn(ctx, w) for w in 0..<workers: 0 on the calling thread, others on helpers (a worker beyond
-   the team, or every worker while another region runs, on the calling thread); returns when all are done. */
-void arrw_pool_run(struct arrw_pool *pool, int workers, void (*fn)(void *, int), void *ctx);
-/* Ends a pass: the helpers stop spinning for the next region and sleep until one comes. */
-void arrw_pool_rest(struct arrw_pool *pool);
-/* Stops and joins the helpers, then frees the pool. */
-void arrw_pool_destroy(struct arrw_pool *pool);
-
 /* The GEMM kernels, best last. */
 enum { ARRW_GEMM_PORTABLE = 0, ARRW_GEMM_AVX2 = 1, ARRW_GEMM_AVX512 = 2 };
 
