@@ -24,11 +24,18 @@ extension Database {
         }
     }
 
+    /// The configured provider a library is bound to, whatever model it serves now: the one of
+    /// its recorded `name`, or for a library from before providers had names, the one serving
+    /// its `model`; nil when there is none.
+    func boundProvider(name: String, model: String) -> CachingEmbedder? {
+        name.isEmpty ? embedders.all.first { $0.modelName == model } : embedders[name]
+    }
+
     /// The provider of `store`'s model. With `requested` (a request's `embedding_model`), that
     /// must name the same provider and model.
     func embeddingProvider(for store: LibraryStore, requested: String? = nil) throws -> CachingEmbedder {
         let (name, model, _) = store.embeddingIdentity
-        let bound = name.isEmpty ? embedders.all.first { $0.modelName == model } : embedders[name]
+        let bound = boundProvider(name: name, model: model)
         let library = store.id.lowercased
         let recorded = name.isEmpty ? "'\(model)'" : "'\(model)' of provider '\(name)'"
         func mismatch(_ message: String, _ other: [String: JSONValue]) -> EngineError {

@@ -88,10 +88,12 @@ public struct EmbeddingProviderSettings: Sendable, Equatable {
     }
 
     /// The provider these settings describe, calling out through `client`; a
-    /// `ConfigurationError` naming `variable` when something it needs is missing.
+    /// `ConfigurationError` when something it needs is missing, naming `EMBEDDING_PROVIDERS`
+    /// for an entry of it (`fromProvidersFile`), else the flat variable that was missing.
     func makeProvider(
-        name: String, threads: Int, defaultModelPath: String, client: HTTPClient, variable: String
+        name: String, threads: Int, defaultModelPath: String, client: HTTPClient, fromProvidersFile: Bool
     ) throws -> any EmbeddingProvider {
+        func variable(_ flat: String) -> String { fromProvidersFile ? "EMBEDDING_PROVIDERS" : flat }
         switch kind {
         case .hash:
             return HashEmbedder(dimension: dimension ?? 384)
@@ -100,22 +102,22 @@ public struct EmbeddingProviderSettings: Sendable, Equatable {
             do {
                 return try MiniLMEmbedder(modelDirectory: ResourcePaths.resolve(path), threads: threads)
             } catch let error as EmbeddingError {
-                throw ConfigurationError(variable: variable == "EMBEDDING_PROVIDER" ? "EMBEDDING_MODEL_PATH" : variable, value: path, expected: error.message)
+                throw ConfigurationError(variable: variable("EMBEDDING_MODEL_PATH"), value: path, expected: error.message)
             }
         case .cohere:
             guard let apiKey else {
-                throw ConfigurationError(variable: variable == "EMBEDDING_PROVIDER" ? "COHERE_API_KEY" : variable, value: name, expected: "a Cohere API key for provider '\(name)'")
+                throw ConfigurationError(variable: variable("COHERE_API_KEY"), value: name, expected: "a Cohere API key for provider '\(name)'")
             }
             let model = model ?? CohereEmbedder.defaultModel
             guard let dimension = dimension ?? CohereEmbedder.knownDimensions[model] else {
                 throw ConfigurationError(
-                    variable: variable == "EMBEDDING_PROVIDER" ? "EMBEDDING_DIMENSION" : variable, value: name,
+                    variable: variable("EMBEDDING_DIMENSION"), value: name,
                     expected: "the vector length of Cohere's '\(model)', which this build does not know")
             }
             return CohereEmbedder(apiKey: apiKey, baseURL: baseURL ?? CohereEmbedder.defaultBaseURL, model: model, dimension: dimension, client: client)
         case .openai:
             guard let model else {
-                throw ConfigurationError(variable: variable == "EMBEDDING_PROVIDER" ? "EMBEDDING_MODEL" : variable, value: name, expected: "the model provider '\(name)' asks for")
+                throw ConfigurationError(variable: variable("EMBEDDING_MODEL"), value: name, expected: "the model provider '\(name)' asks for")
             }
             return OpenAIEmbedder(baseURL: baseURL ?? OpenAIEmbedder.defaultBaseURL, apiKey: apiKey, model: model, dimension: dimension, client: client)
         }
@@ -143,7 +145,7 @@ extension ArrwServer {
         let providers = try settings.reduce(into: [String: any EmbeddingProvider]()) { providers, entry in
             providers[entry.key] = try entry.value.makeProvider(
                 name: entry.key, threads: configuration.embeddingThreads, defaultModelPath: configuration.embeddingModelPath, client: client,
-                variable: configuration.namedProviders[entry.key] == nil ? "EMBEDDING_PROVIDER" : "EMBEDDING_PROVIDERS")
+                fromProvidersFile: configuration.namedProviders[entry.key] != nil)
         }
         return EmbeddingProviders(providers, defaultName: defaultName, cacheCapacity: configuration.embeddingCacheSize)
     }

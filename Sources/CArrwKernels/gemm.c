@@ -68,31 +68,17 @@ tile_avx512(const int rows, int k, const float *a, int lda, const float *panel, 
     }
 }
 
-__attribute__((target("avx512f"))) static void gemm_avx512(int m, int n, int k, const float *a, int lda,
-                                                           const float *packed, const float *bias, float *c, int ldc) {
-    int panels = (n + PANEL - 1) / PANEL;
-    float padded_bias[PANEL];
-    for (int start = 0; start < m; start += ROW_BLOCK) {
-        int block = m - start < ROW_BLOCK ? m - start : ROW_BLOCK;
-        for (int p = 0; p < panels; p++) {
-            const float *panel = packed + (long)p * PANEL * k;
-            int columns = n - p * PANEL < PANEL ? n - p * PANEL : PANEL;
-            const float *tile_bias = NULL;
-            if (bias) {
-                memset(padded_bias, 0, sizeof padded_bias);
-                memcpy(padded_bias, bias + p * PANEL, (size_t)columns * sizeof(float));
-                tile_bias = padded_bias;
-            }
-            for (int row = start; row < start + block; row += TILE_ROWS) {
-                int rows = start + block - row < TILE_ROWS ? start + block - row : TILE_ROWS;
-                const float *tile_a = a + (long)row * lda;
-                float *tile_c = c + (long)row * ldc + p * PANEL;
-                switch (rows) {
-#define CASE(R) case R: tile_avx512(R, k, tile_a, lda, panel, tile_bias, tile_c, ldc, columns); break;
-                    CASE(1) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(7) CASE(8) CASE(9) CASE(10) CASE(11) CASE(12)
+/* The tiles of one ROW_BLOCK × 32-column panel: 12-row AVX-512 tiles. */
+__attribute__((target("avx512f"))) static void panel_avx512(int block, int k, const float *a, int lda, const float *panel,
+                                                            const float *bias, float *c, int ldc, int columns) {
+    for (int row = 0; row < block; row += TILE_ROWS) {
+        int rows = block - row < TILE_ROWS ? block - row : TILE_ROWS;
+        const float *tile_a = a + (long)row * lda;
+        float *tile_c = c + (long)row * ldc;
+        switch (rows) {
+#define CASE(R) case R: tile_avx512(R, k, tile_a, lda, panel, bias, tile_c, ldc, columns); break;
+            CASE(1) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(7) CASE(8) CASE(9) CASE(10) CASE(11) CASE(12)
 #undef CASE
-                }
-            }
         }
     }
 }
@@ -133,37 +119,49 @@ tile_avx2(const int rows, int k, const float *a, int lda, const float *half, con
     }
 }
 
-__attribute__((target("avx2,fma"))) static void gemm_avx2(int m, int n, int k, const float *a, int lda,
-                                                         const float *packed, const float *bias, float *c, int ldc) {
+/* The tiles of one ROW_BLOCK × 32-column panel: each 16-column half in 6-row AVX2 tiles. */
+__attribute__((target("avx2,fma"))) static void panel_avx2(int block, int k, const float *a, int lda, const float *panel,
+                                                          const float *bias, float *c, int ldc, int columns) {
+    for (int h = 0; h < 2 && columns > 16 * h; h++) {
+        int width = columns - 16 * h < 16 ? columns - 16 * h : 16;
+        for (int row = 0; row < block; row += AVX2_TILE_ROWS) {
+            int rows = block - row < AVX2_TILE_ROWS ? block - row : AVX2_TILE_ROWS;
+            const float *tile_a = a + (long)row * lda;
+            float *tile_c = c + (long)row * ldc + 16 * h;
+            const float *half_bias = bias ? bias + 16 * h : NULL;
+            switch (rows) {
+#define CASE(R) case R: tile_avx2(R, k, tile_a, lda, panel + 16 * h, half_bias, tile_c, ldc, width); break;
+                CASE(1) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6)
+#undef CASE
+            }
+        }
+    }
+}
+#endif
+
+/* One ROW_BLOCK × 32-column panel's tiles, by a SIMD kernel: rows of `a` from its first, `c` at
+   the panel's first column, `bias` the panel's 32 values padded with zeros (or NULL). */
+typedef void (*panel_kernel)(int block, int k, const float *a, int lda, const float *panel, const float *bias, float *c,
+                             int ldc, int columns);
+
+#if defined(__x86_64__)
+/* The SIMD kernels' shared loop: rows in blocks of ROW_BLOCK (kept in L2), then each panel. */
+static void gemm_blocked(int m, int n, int k, const float *a, int lda, const float *packed, const float *bias, float *c,
+                         int ldc, panel_kernel kernel) {
     int panels = (n + PANEL - 1) / PANEL;
     float padded_bias[PANEL];
     for (int start = 0; start < m; start += ROW_BLOCK) {
         int block = m - start < ROW_BLOCK ? m - start : ROW_BLOCK;
         for (int p = 0; p < panels; p++) {
-            const float *panel = packed + (long)p * PANEL * k;
             int columns = n - p * PANEL < PANEL ? n - p * PANEL : PANEL;
-            const float *tile_bias = NULL;
+            const float *panel_bias = NULL;
             if (bias) {
                 memset(padded_bias, 0, sizeof padded_bias);
                 memcpy(padded_bias, bias + p * PANEL, (size_t)columns * sizeof(float));
-                tile_bias = padded_bias;
+                panel_bias = padded_bias;
             }
-            for (int h = 0; h < 2; h++) {
-                int width = columns - 16 * h < 16 ? columns - 16 * h : 16;
-                if (width <= 0) break;
-                const float *half = panel + 16 * h;
-                const float *half_bias = tile_bias ? tile_bias + 16 * h : NULL;
-                for (int row = start; row < start + block; row += AVX2_TILE_ROWS) {
-                    int rows = start + block - row < AVX2_TILE_ROWS ? start + block - row : AVX2_TILE_ROWS;
-                    const float *tile_a = a + (long)row * lda;
-                    float *tile_c = c + (long)row * ldc + p * PANEL + 16 * h;
-                    switch (rows) {
-#define CASE(R) case R: tile_avx2(R, k, tile_a, lda, half, half_bias, tile_c, ldc, width); break;
-                        CASE(1) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6)
-#undef CASE
-                    }
-                }
-            }
+            kernel(block, k, a + (long)start * lda, lda, packed + (long)p * PANEL * k, panel_bias,
+                   c + (long)start * ldc + p * PANEL, ldc, columns);
         }
     }
 }
@@ -232,8 +230,8 @@ int arrw_gemm_packed_with(int kernel, int m, int n, int k, const float *a, int l
     if (m <= 0 || n <= 0) return 1;
     switch (kernel) {
 #if defined(__x86_64__)
-    case ARRW_GEMM_AVX512: gemm_avx512(m, n, k, a, lda, packed, bias, c, ldc); break;
-    case ARRW_GEMM_AVX2: gemm_avx2(m, n, k, a, lda, packed, bias, c, ldc); break;
+    case ARRW_GEMM_AVX512: gemm_blocked(m, n, k, a, lda, packed, bias, c, ldc, panel_avx512); break;
+    case ARRW_GEMM_AVX2: gemm_blocked(m, n, k, a, lda, packed, bias, c, ldc, panel_avx2); break;
 #endif
     default: gemm_portable(m, n, k, a, lda, packed, bias, c, ldc); break;
     }

@@ -31,13 +31,13 @@ extension JobHandlers {
         let target: CachingEmbedder
         if let name = context.job.input.object?["embedding_provider"]?.string {
             target = try database.namedProvider(name, field: "embedding_model")
+        } else if let bound = database.boundProvider(name: current.provider, model: current.model) {
+            target = bound
         } else if current.provider.isEmpty {
-            target = database.embedders.all.first { $0.modelName == current.model } ?? database.embedders.defaultProvider
-        } else if let own = database.embedders[current.provider] {
-            target = own
+            target = database.embedders.defaultProvider
         } else {
-            _ = try database.embeddingProvider(for: store)
-            preconditionFailure("a library's provider that is not configured is refused above")
+            // Its provider is not configured: this throws the 409 that says so.
+            target = try database.embeddingProvider(for: store)
         }
         if target.name != current.provider || target.modelName != current.model {
             return try await moveEmbeddings(context, store: store, to: target)

@@ -35,8 +35,9 @@ struct ComponentChecks: Sendable {
         var fields: [String: JSONValue] = [
             "provider": .string(embedder.name), "model": .string(embedder.modelName), "dimension": .int(Int64(embedder.dimension)),
         ]
-        fields["providers"] = .object(Dictionary(uniqueKeysWithValues: database.embedders.all.map { ($0.name, Self.state(of: $0)) }))
-        if let remote = Self.state(of: embedder).object?["remote"] { fields["remote"] = remote }
+        let providers = Dictionary(uniqueKeysWithValues: database.embedders.all.map { ($0.name, Self.state(of: $0)) })
+        fields["providers"] = .object(providers)
+        if let remote = providers[embedder.name]?.object?["remote"] { fields["remote"] = remote }
         let start = ContinuousClock.now
         do {
             let probe = "arrwDB health check \(UInt64.random(in: 0...UInt64.max))"
