@@ -1,5 +1,4 @@
 import CArrwKernels
-import Dispatch
 
 /// The fast BERT forward pass: linear layers on the packed-weight C GEMM (AVX-512 where the CPU
 /// has it), element-wise steps and attention in the C kernels, then mean pooling and L2
@@ -22,8 +21,9 @@ public final class BertEncoder: Sendable {
     }
 
     public let configuration: BertConfiguration
-    /// Threads for linear layers and attention heads.
-    public let threads: Int
+    /// Threads for linear layers, attention heads and normalisation.
+    public var threads: Int { pool.threads }
+    private let pool: WorkerPool
     private let wordEmbeddings: [Float]
     private let positionEmbeddings: [Float]
     private let tokenTypeEmbedding: [Float]
@@ -34,7 +34,7 @@ public final class BertEncoder: Sendable {
         let config = weights.configuration
         let h = config.hiddenSize
         configuration = config
-        self.threads = max(1, threads)
+        pool = WorkerPool(threads: threads)
         wordEmbeddings = weights.wordEmbeddings
         positionEmbeddings = weights.positionEmbeddings
         tokenTypeEmbedding = weights.tokenTypeEmbedding
@@ -76,17 +76,14 @@ public final class BertEncoder: Sendable {
         defer { [hidden, attention, context, wide].forEach { $0.deallocate() } }
 
         embed(sequences, offsets: offsets, into: hidden)
-        let rows = Int32(total)
-        let epsilon = configuration.layerNormEpsilon
         for layer in layers {
-            layer.qkv.apply(hidden, rows: total, into: wide, threads: threads)
+            layer.qkv.apply(hidden, rows: total, into: wide, pool: pool)
             attend(wide, offsets: offsets, into: context)
-            layer.attentionOutput.apply(context, rows: total, into: attention, threads: threads)
-            arrw_add_residual_layernorm(attention, hidden, layer.attentionNorm.gamma, layer.attentionNorm.beta, rows, Int32(h), epsilon)
-            layer.intermediate.apply(attention, rows: total, into: wide, threads: threads)
-            arrw_gelu(wide, rows, Int32(configuration.intermediateSize))
-            layer.output.apply(wide, rows: total, into: hidden, threads: threads)
-            arrw_add_residual_layernorm(hidden, attention, layer.outputNorm.gamma, layer.outputNorm.beta, rows, Int32(h), epsilon)
+            layer.attentionOutput.apply(context, rows: total, into: attention, pool: pool)
+            addAndNormalize(attention, residual: hidden, layer.attentionNorm, rows: total)
+            layer.intermediate.apply(attention, rows: total, into: wide, pool: pool, gelu: true)
+            layer.output.apply(wide, rows: total, into: hidden, pool: pool)
+            addAndNormalize(hidden, residual: attention, layer.outputNorm, rows: total)
         }
         return sequences.indices.map { index in
             var vector = [Float](repeating: 0, count: h)
@@ -115,6 +112,34 @@ public final class BertEncoder: Sendable {
         arrw_layernorm(hidden, embeddingNorm.gamma, embeddingNorm.beta, Int32(offsets.last!), Int32(h), configuration.layerNormEpsilon)
     }
 
+    /// Rows from which LayerNorm is split over the threads (fewer take a few microseconds).
+    static let normalizationParallelRows = 64
+
+    /// x[r] = LayerNorm(x[r] + residual[r]) · gamma + beta, rows split over the threads.
+    private func addAndNormalize(
+        _ x: UnsafeMutablePointer<Float>, residual: UnsafeMutablePointer<Float>, _ norm: (gamma: [Float], beta: [Float]), rows: Int
+    ) {
+        let h = configuration.hiddenSize
+        let epsilon = configuration.layerNormEpsilon
+        let shared = SharedPointers(input: residual, output: x)
+        let workers = rows < Self.normalizationParallelRows ? 1 : threads
+        norm.gamma.withUnsafeBufferPointer { gamma in
+            norm.beta.withUnsafeBufferPointer { beta in
+                let parameters = SharedPointers(input: gamma.baseAddress!, output: UnsafeMutablePointer(mutating: beta.baseAddress!))
+                pool.run(splitting: rows, workers: workers) { range in
+                    // Safe: rows range of x and residual lie inside their `rows × h` buffers; workers
+                    // write disjoint rows.
+                    arrw_add_residual_layernorm(
+                        shared.output + range.lowerBound * h, shared.input + range.lowerBound * h, parameters.input, parameters.output,
+                        Int32(range.count), Int32(h), epsilon)
+                }
+            }
+        }
+    }
+
+    /// Attention work (Σ length² × hidden) below which the heads run on the calling thread.
+    static let attentionParallelThreshold = 1_000_000
+
     /// Multi-head self-attention of every sequence, (sequence, head) jobs spread over the threads.
     private func attend(_ qkv: UnsafeMutablePointer<Float>, offsets: [Int], into context: UnsafeMutablePointer<Float>) {
         let h = configuration.hiddenSize
@@ -124,7 +149,7 @@ public final class BertEncoder: Sendable {
         let lengths = zip(offsets.dropFirst(), offsets).map { $0 - $1 }
         let maxLength = lengths.max() ?? 0
         let work = lengths.reduce(0) { $0 + $1 * $1 } * h
-        let workers = work < PackedLinear.parallelThreshold / 4 ? 1 : min(threads, jobs)
+        let workers = work < Self.attentionParallelThreshold ? 1 : min(threads, jobs)
         let scale = 1 / Float(headSize).squareRoot()
         let shared = SharedPointers(input: qkv, output: context)
         let run: @Sendable (Int) -> Void = { worker in
@@ -141,6 +166,6 @@ public final class BertEncoder: Sendable {
                     shared.output + start * h + head * headSize, Int32(h), scratch)
             }
         }
-        if workers == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: run) }
+        pool.run(workers, run)
     }
 }

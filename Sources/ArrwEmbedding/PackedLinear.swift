@@ -1,5 +1,4 @@
 import CArrwKernels
-import Dispatch
 
 /// A linear layer `y = x · Wᵀ + b` with W packed once for the C GEMM's micro-kernel
 /// (`arrw_pack_weights`). Immutable; `apply` may run from many threads at once.
@@ -20,30 +19,31 @@ struct PackedLinear: Sendable {
         self.bias = bias
     }
 
-    /// Work below this many multiply-adds runs on the calling thread (dispatching would cost more).
-    static let parallelThreshold = 4_000_000
+    /// Work below this many multiply-adds runs on the calling thread. Low, because a small pass
+    /// is bound by streaming the weights from memory, which two cores do faster than one, and a
+    /// region on the `WorkerPool` costs microseconds to start.
+    static let parallelThreshold = 500_000
 
-    /// out[rows × outputs] = input[rows × inputs] · Wᵀ + b, columns split over `threads` threads.
-    func apply(_ input: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>, threads: Int) {
+    /// out[rows × outputs] = input[rows × inputs] · Wᵀ + b, then GELU when `gelu`; columns split
+    /// over the pool's threads (each applies the activation to its own columns).
+    func apply(_ input: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>, pool: WorkerPool, gelu: Bool = false) {
         let panels = (outputs + 31) / 32
-        let workers = rows * inputs * outputs < Self.parallelThreshold ? 1 : min(threads, panels)
+        let workers = rows * inputs * outputs < Self.parallelThreshold ? 1 : min(pool.threads, panels)
         let shared = SharedPointers(input: input, output: out)
+        let (inputs, outputs) = (inputs, outputs)
         packed.withUnsafeBufferPointer { packed in
             bias.withUnsafeBufferPointer { bias in
                 let weights = SharedPointers(input: packed.baseAddress!, output: UnsafeMutablePointer(mutating: bias.baseAddress!))
-                let run: @Sendable (Int) -> Void = { worker in
-                    let first = panels * worker / workers
-                    let last = panels * (worker + 1) / workers
-                    let column = first * 32
-                    let width = min(outputs, last * 32) - column
-                    guard width > 0 else { return }
-                    // Safe: panels first..<last and columns column..<column+width lie inside the packed weights,
-                    // the bias and every output row; workers write disjoint column ranges.
+                pool.run(splitting: panels, workers: workers) { panelRange in
+                    let column = panelRange.lowerBound * 32
+                    let width = min(outputs, panelRange.upperBound * 32) - column
+                    // Safe: the worker's panels and columns column..<column+width lie inside the packed
+                    // weights, the bias and every output row; workers write disjoint column ranges.
                     arrw_gemm_packed(
                         Int32(rows), Int32(width), Int32(inputs), shared.input, Int32(inputs),
-                        weights.input + first * 32 * inputs, weights.output + column, shared.output + column, Int32(outputs))
+                        weights.input + column * inputs, weights.output + column, shared.output + column, Int32(outputs))
+                    if gelu { arrw_gelu_strided(shared.output + column, Int32(rows), Int32(width), Int32(outputs)) }
                 }
-                if workers == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: run) }
             }
         }
     }

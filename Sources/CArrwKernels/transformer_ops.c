@@ -48,6 +48,10 @@ DISPATCH void arrw_gelu(float *x, int rows, int cols) {
     }
 }
 
+void arrw_gelu_strided(float *x, int rows, int cols, int ld) {
+    for (int r = 0; r < rows; r++) arrw_gelu(x + (long)r * ld, 1, cols);
+}
+
 static inline void normalize_row(float *row, const float *gamma, const float *beta, int cols, float eps) {
     float mean = 0.0f;
     for (int c = 0; c < cols; c++) mean += row[c];

@@ -42,6 +42,9 @@ void arrw_embedding_row(const float *word, const float *position, const float *t
 /* x = gelu(x) with the exact (erf) GELU; erf approximated to 1.5e-7 absolute. */
 void arrw_gelu(float *x, int rows, int cols);
 
+/* arrw_gelu over `cols` columns of each of `rows` rows at stride `ld`. */
+void arrw_gelu_strided(float *x, int rows, int cols, int ld);
+
 /* x[r] = LayerNorm(x[r] + residual[r]) · gamma + beta, over `cols`, epsilon `eps`. */
 void arrw_add_residual_layernorm(float *x, const float *residual, const float *gamma, const float *beta, int rows,
                                  int cols, float eps);
@@ -101,6 +104,20 @@ void arrw_screen_panels_i8(const float *q, const int8_t *panels, long panel_coun
 void arrw_screen_panels_i8_portable(const float *q, const int8_t *panels, long panel_count, long dimension,
                                     const float *scales, const float *bounds, float weight, float threshold,
                                     float *scores, uint16_t *masks);
+
+/* A team of `helpers` threads for parallel regions (see worker_pool.c): a waiting thread spins
+   briefly, then sleeps. NULL when it cannot be allocated; it may hold fewer helpers than asked
+   when threads cannot be made (arrw_pool_threads says how many threads it has). */
+struct arrw_pool;
+struct arrw_pool *arrw_pool_create(int helpers);
+/* Runs fn(ctx, w) for w in 0..<workers: 0 on the calling thread, the next on helpers (workers
+   beyond the team, or all of them while another caller's region runs, on the calling thread);
+   returns when all are done. */
+void arrw_pool_run(struct arrw_pool *pool, int workers, void (*fn)(void *, int), void *ctx);
+/* The caller plus the helpers. */
+int arrw_pool_threads(const struct arrw_pool *pool);
+/* Stops and joins the helpers, then frees the pool. */
+void arrw_pool_destroy(struct arrw_pool *pool);
 
 /* CRC-32C of `length` bytes, continuing from `crc` (0 to start); hardware-accelerated on x86-64. */
 uint32_t arrw_crc32c(uint32_t crc, const void *data, size_t length);
