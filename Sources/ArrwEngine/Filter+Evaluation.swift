@@ -1,7 +1,7 @@
 /// What a filter is evaluated against: one chunk, seen through its merged metadata.
 public protocol FilterSubject {
     /// The value at a path (first segment looked up in the chunk's own metadata, then in its
-    /// document's), or nil when absent. `document_id` and `created_at` are answered by the subject.
+    /// document's), or nil when absent. `document_id`, `created_at` and `chunk_index` are answered by the subject.
     func value(at path: [String]) -> JSONValue?
 }
 

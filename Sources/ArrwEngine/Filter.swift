@@ -15,7 +15,8 @@ import Foundation
 /// - `$ne` and `$nin` match a missing field; `$exists: false` matches only a missing field;
 /// - `$contains` matches an array holding the value or a string containing it as a substring;
 /// - `document_id` is the chunk's document id and `created_at` the document's creation time, as
-///   seconds since 1970; a `created_at` operand may be a number or an ISO 8601 string.
+///   seconds since 1970; a `created_at` operand may be a number or an ISO 8601 string;
+///   `chunk_index` is the chunk's position in its document, from 0.
 ///   Both names take precedence over metadata keys of the same name.
 ///
 /// Parsing never traps: every malformed filter throws `EngineError` naming the problem.

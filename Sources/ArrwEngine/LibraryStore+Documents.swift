@@ -114,7 +114,7 @@ extension LibraryStore {
             let key = nextKey
             nextKey += 1
             chunks[key] = StoredChunk(
-                id: chunk.id, documentId: record.id, text: chunk.text, metadata: chunk.metadata,
+                id: chunk.id, documentId: record.id, index: position, text: chunk.text, metadata: chunk.metadata,
                 documentMetadata: record.metadata, createdAt: record.createdAt.timeIntervalSince1970)
             tail!.add(key: key, vector: chunk.vector)
             rebuild?.record(.add(key, chunk.vector))
@@ -151,7 +151,7 @@ extension LibraryStore {
                     for (position, chunk) in record.chunks.enumerated() {
                         let key = firstKey + UInt64(position)
                         chunks[key] = StoredChunk(
-                            id: chunk.id, documentId: record.id, text: chunk.text, metadata: chunk.metadata,
+                            id: chunk.id, documentId: record.id, index: position, text: chunk.text, metadata: chunk.metadata,
                             documentMetadata: record.metadata, createdAt: record.createdAt.timeIntervalSince1970)
                         stored.chunkKeys.append(key)
                     }
@@ -250,7 +250,8 @@ extension LibraryStore {
     func makeChunk(key: UInt64, includeEmbedding: Bool) -> Chunk {
         let stored = chunks[key]!
         return Chunk(
-            id: stored.id, documentId: stored.documentId, text: stored.text, metadata: stored.metadata,
+            id: stored.id, documentId: stored.documentId, index: stored.index, documentTitle: documents[stored.documentId]?.title ?? "",
+            text: stored.text, metadata: stored.metadata,
             embedding: includeEmbedding ? storedVector(key) : nil)
     }
 }

@@ -130,7 +130,7 @@ extension LibraryStore {
             for _ in 0..<chunkCount {
                 let key = try reader.read(UInt64.self)
                 chunks[key] = StoredChunk(
-                    id: try reader.readString(), documentId: documentId, text: try reader.readString(),
+                    id: try reader.readString(), documentId: documentId, index: keys.count, text: try reader.readString(),
                     metadata: try reader.readObject(), documentMetadata: metadata, createdAt: createdAt.timeIntervalSince1970)
                 keys.append(key)
             }

@@ -159,6 +159,8 @@ struct StoredDocument {
 struct StoredChunk: FilterSubject {
     var id: String
     var documentId: String
+    /// The chunk's position in its document.
+    var index: Int
     var text: String
     var metadata: [String: JSONValue]
     var documentMetadata: [String: JSONValue]
@@ -168,6 +170,7 @@ struct StoredChunk: FilterSubject {
         switch path {
         case ["document_id"]: return .string(documentId)
         case ["created_at"]: return .double(createdAt)
+        case ["chunk_index"]: return .int(Int64(index))
         default:
             guard let head = path.first, let top = metadata[head] ?? documentMetadata[head] else { return nil }
             return lookUp(path.dropFirst(), in: top)

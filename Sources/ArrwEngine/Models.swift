@@ -94,6 +94,10 @@ public struct LibraryStatistics: Sendable, Equatable {
 public struct Chunk: Sendable, Equatable {
     public var id: String
     public var documentId: String
+    /// The chunk's position in its document, from 0 (filterable as `chunk_index`).
+    public var index: Int
+    /// Its document's title (search results answer it as `document_title`).
+    public var documentTitle: String
     public var text: String
     public var metadata: [String: JSONValue]
     public var embedding: [Float]?

@@ -50,6 +50,9 @@ enum APIResponse {
             "document_count": .int(Int64(info.documentCount)),
             "chunk_count": .int(Int64(info.chunkCount)),
             "text_analyzer": .string(info.textAnalyzer.rawValue),
+            // The original arrwDB's names for the count and the dimension.
+            "num_documents": .int(Int64(info.documentCount)),
+            "embedding_dimension": info.dimension.map { .int(Int64($0)) } ?? .null,
         ])
     }
 
@@ -75,12 +78,16 @@ enum APIResponse {
         ])
     }
 
+    /// `{"id", "document_id", "text", "metadata", "chunk_index", "source_document_id", "embedding"?}`
+    /// (`chunk_index` and `source_document_id`, its document's id again, as the original arrwDB answered).
     static func chunk(_ chunk: Chunk) -> JSONValue {
         var object: [String: JSONValue] = [
             "id": .string(chunk.id),
             "document_id": .string(chunk.documentId),
             "text": .string(chunk.text),
             "metadata": .object(chunk.metadata),
+            "chunk_index": .int(Int64(chunk.index)),
+            "source_document_id": .string(chunk.documentId),
         ]
         if let embedding = chunk.embedding {
             object["embedding"] = .array(embedding.map { .double(Double("\($0)") ?? Double($0)) })
@@ -100,21 +107,24 @@ enum APIResponse {
         ])
     }
 
-    /// `{"code", "message", "details"?}`: an error as every transport reports it.
+    /// `{"code", "error_type", "message", "details"?}`: an error as every transport reports it
+    /// (`error_type` is the original arrwDB's name for it, see `OriginalErrorType`).
     static func error(_ error: EngineError) -> JSONValue {
-        Self.error(code: error.code, message: error.message, details: error.details)
+        Self.error(code: error.code, status: ErrorEnvelope.status(for: error.kind).code, message: error.message, details: error.details)
     }
 
     static func error(_ code: HTTPErrorCode, message: String) -> JSONValue {
-        error(code: code.rawValue, message: message, details: nil)
+        error(code: code.rawValue, status: code.status.code, message: message, details: nil)
     }
 
     static func error(_ code: StreamErrorCode, message: String) -> JSONValue {
-        error(code: code.rawValue, message: message, details: nil)
+        error(code: code.rawValue, status: nil, message: message, details: nil)
     }
 
-    private static func error(code: String, message: String, details: [String: JSONValue]?) -> JSONValue {
-        var object: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
+    private static func error(code: String, status: Int?, message: String, details: [String: JSONValue]?) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "code": .string(code), "error_type": .string(OriginalErrorType.name(code: code, status: status)), "message": .string(message),
+        ]
         if let details { object["details"] = .object(details) }
         return .object(object)
     }
@@ -146,20 +156,23 @@ enum APIResponse {
         .object(["summary": .object(["successful": .int(Int64(successful)), "failed": .int(Int64(failed))])])
     }
 
-    /// `{"results": [searchHit], "total", "query_time_ms"}`.
+    /// `{"results": [searchHit], "total", "total_results", "query_time_ms"}` (`total_results`: the
+    /// original arrwDB's name for `total`).
     static func search(_ outcome: SearchOutcome) -> JSONValue {
         .object([
             "results": .array(outcome.hits.map(searchHit)),
             "total": .int(Int64(outcome.hits.count)),
+            "total_results": .int(Int64(outcome.hits.count)),
             "query_time_ms": .double(outcome.queryTimeMs),
         ])
     }
 
-    /// `{"chunk", "document_id", "distance", "score"}`: one search result.
+    /// `{"chunk", "document_id", "document_title", "distance", "score"}`: one search result.
     static func searchHit(_ hit: SearchHit) -> JSONValue {
         .object([
             "chunk": chunk(hit.chunk),
             "document_id": .string(hit.documentId),
+            "document_title": .string(hit.chunk.documentTitle),
             "distance": .double(hit.distance),
             "score": .double(hit.score),
         ])

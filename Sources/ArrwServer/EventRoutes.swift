@@ -5,7 +5,9 @@ import Hummingbird
 import HTTPTypes
 import ServiceLifecycle
 
-/// `GET /v1/events` (Server-Sent Events) and `GET /v1/events/stats`.
+/// `GET /v1/events` (Server-Sent Events; also at the original arrwDB's `/v1/events/stream`) and
+/// `GET /v1/events/stats` (with the original's `subscriber_count`, `total_errors` — subscribers
+/// dropped for reading too slowly —, `pending_events` and `running` beside ours).
 ///
 /// A stream frames each change as `id: <sequence>`, `event: <type>`, `data: <event JSON>`;
 /// `search.performed` events carry no `id` (they are live only and cannot be resumed). Query
@@ -38,40 +40,49 @@ struct EventRoutes<Context: RequestContext>: Sendable {
                 "active_subscribers": .int(Int64(statistics.activeSubscribers)),
                 "queue_size": .int(Int64(statistics.queueSize)),
                 "last_sequence": .int(Int64(database.events.lastSequence)),
+                "subscriber_count": .int(Int64(statistics.activeSubscribers)),
+                "total_errors": .int(Int64(statistics.droppedSubscribers)),
+                "pending_events": .int(Int64(statistics.queueSize)),
+                "running": .bool(true),
             ]))
         }
-        router.get("v1/events") { request, _ in
-            let subscription = try database.subscribe(
-                filter: try Self.filter(request), since: try Self.resumePoint(request), queueLimit: queueLimit)
-            let body = ResponseBody { writer in
-                try await withGracefulShutdownHandler {
-                    defer { subscription.cancel() }
-                    try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
-                    let items = merge(
-                        chain(subscription.map { Item.event($0) }, [Item.ended].async),
-                        AsyncTimerSequence.repeating(every: keepAlive).map { _ in Item.keepAlive })
-                    do {
-                        stream: for try await item in items {
-                            switch item {
-                            case .event(let event): try await writer.write(Self.frame(event))
-                            case .keepAlive: try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                            case .ended: break stream
-                            }
+        router.get("v1/events") { request, _ in try stream(request) }
+        router.get("v1/events/stream") { request, _ in try stream(request) }
+    }
+
+    /// The SSE answer to `request`: its subscription's events until the client leaves, the
+    /// subscriber falls behind or the server shuts down.
+    private func stream(_ request: Request) throws -> Response {
+        let subscription = try database.subscribe(
+            filter: try Self.filter(request), since: try Self.resumePoint(request), queueLimit: queueLimit)
+        let body = ResponseBody { writer in
+            try await withGracefulShutdownHandler {
+                defer { subscription.cancel() }
+                try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+                let items = merge(
+                    chain(subscription.map { Item.event($0) }, [Item.ended].async),
+                    AsyncTimerSequence.repeating(every: keepAlive).map { _ in Item.keepAlive })
+                do {
+                    stream: for try await item in items {
+                        switch item {
+                        case .event(let event): try await writer.write(Self.frame(event))
+                        case .keepAlive: try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                        case .ended: break stream
                         }
-                    } catch let end as SubscriptionEnd {
-                        let error: JSONValue = .object(["error": APIResponse.error(.subscriberTooSlow, message: end.description)])
-                        try await writer.write(ByteBuffer(string: "event: error\ndata: \(APIResponse.text(error))\n\n"))
                     }
-                    try await writer.finish(nil)
-                } onGracefulShutdown: {
-                    subscription.cancel()
+                } catch let end as SubscriptionEnd {
+                    let error: JSONValue = .object(["error": APIResponse.error(.subscriberTooSlow, message: end.description)])
+                    try await writer.write(ByteBuffer(string: "event: error\ndata: \(APIResponse.text(error))\n\n"))
                 }
+                try await writer.finish(nil)
+            } onGracefulShutdown: {
+                subscription.cancel()
             }
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-                body: body)
         }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: body)
     }
 
     /// One SSE frame for `event`.

@@ -40,10 +40,10 @@ enum HybridSearchAPI {
         let (hits, milliseconds) = try await database.hybridSearch(libraryId: library, query)
         var answer: [String: JSONValue] = [
             "results": .array(hits.map { result($0, scoring: query.metadataScoring) }), "total": .int(Int64(hits.count)),
+            "total_results": .int(Int64(hits.count)),
             "query_time_ms": .double(milliseconds), "alpha": .double(query.alpha), "fusion": .string(query.fusion.rawValue),
         ]
         if let scoring = query.metadataScoring {
-            answer["total_results"] = .int(Int64(hits.count))
             answer["scoring_config"] = .object([
                 "vector_weight": .double(scoring.vectorWeight), "metadata_weight": .double(scoring.metadataWeight),
                 "recency_boost": .bool(scoring.recencyBoost), "recency_half_life_days": .double(scoring.halfLifeDays),

@@ -18,12 +18,12 @@ struct SSEClient {
     let client: HTTPClient
     let baseURL: String
 
-    /// Opens the stream (with `query` and optional `Last-Event-ID`) and collects `count`
-    /// frames, or fewer if the server ends the stream; throws after `seconds`.
+    /// Opens the stream at `path` (with `query` and optional `Last-Event-ID`) and collects
+    /// `count` frames, or fewer if the server ends the stream; throws after `seconds`.
     func frames(
-        _ count: Int, query: String = "", lastEventId: String? = nil, seconds: Int64 = 15
+        _ count: Int, path: String = "/v1/events", query: String = "", lastEventId: String? = nil, seconds: Int64 = 15
     ) async throws -> (status: Int, frames: [SSEFrame]) {
-        var request = HTTPClientRequest(url: "\(baseURL)/v1/events\(query)")
+        var request = HTTPClientRequest(url: "\(baseURL)\(path)\(query)")
         if let lastEventId { request.headers.add(name: "Last-Event-ID", value: lastEventId) }
         let response = try await client.execute(request, timeout: .seconds(seconds))
         guard response.status == .ok else {

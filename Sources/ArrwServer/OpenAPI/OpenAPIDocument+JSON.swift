@@ -78,6 +78,126 @@ extension OpenAPIDocument {
     "security": []
    }
   },
+  "/": {
+   "get": {
+    "operationId": "getServerInfo",
+    "tags": [
+     "system"
+    ],
+    "summary": "What this server is",
+    "description": "The original arrwDB's root: name, version and where the docs and health are.",
+    "responses": {
+     "200": {
+      "description": "The server.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ServerInfo"
+        },
+        "example": {
+         "name": "arrwDB",
+         "version": "0.1.0",
+         "docs": "/docs",
+         "health": "/health",
+         "openapi": "/openapi.json"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/liveness": {
+   "get": {
+    "operationId": "getLiveness",
+    "tags": [
+     "system"
+    ],
+    "summary": "Liveness (the original's path)",
+    "description": "Answers while the process serves HTTP.",
+    "responses": {
+     "200": {
+      "description": "Alive.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "status",
+          "timestamp"
+         ],
+         "properties": {
+          "status": {
+           "type": "string",
+           "const": "alive"
+          },
+          "timestamp": {
+           "type": "string",
+           "format": "date-time",
+           "description": "ISO 8601 UTC with milliseconds."
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/ping": {
+   "get": {
+    "operationId": "ping",
+    "tags": [
+     "system"
+    ],
+    "summary": "Ping (the original's path)",
+    "description": "Answers `pong`.",
+    "responses": {
+     "200": {
+      "description": "Pong.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "status",
+          "message"
+         ],
+         "properties": {
+          "status": {
+           "type": "string",
+           "const": "ok"
+          },
+          "message": {
+           "type": "string",
+           "const": "pong"
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
   "/readiness": {
    "get": {
     "operationId": "getReadiness",
@@ -330,6 +450,89 @@ extension OpenAPIDocument {
     ],
     "summary": "Follow change events (Server-Sent Events)",
     "description": "A `text/event-stream` of change events as they happen, optionally one library's and some types; `since` (or the `Last-Event-ID` header browsers send on reconnect, which wins) replays the events after that sequence first, from memory or the write-ahead log, so nothing acknowledged is missed across reconnects and restarts. The stream does not end on its own.",
+    "parameters": [
+     {
+      "name": "library_id",
+      "in": "query",
+      "required": false,
+      "description": "Only this library's events.",
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     },
+     {
+      "name": "types",
+      "in": "query",
+      "required": false,
+      "description": "Comma-separated event types (library.created, library.updated, library.deleted, document.added, document.updated, document.deleted, search.performed, job.created, job.started, job.progress, job.completed, job.failed, job.cancelled).",
+      "schema": {
+       "type": "string",
+       "pattern": "^$|^(library\\.created|library\\.updated|library\\.deleted|document\\.added|document\\.updated|document\\.deleted|search\\.performed|job\\.created|job\\.started|job\\.progress|job\\.completed|job\\.failed|job\\.cancelled)(,(library\\.created|library\\.updated|library\\.deleted|document\\.added|document\\.updated|document\\.deleted|search\\.performed|job\\.created|job\\.started|job\\.progress|job\\.completed|job\\.failed|job\\.cancelled))*$"
+      },
+      "example": "document.added,document.deleted"
+     },
+     {
+      "name": "since",
+      "in": "query",
+      "required": false,
+      "description": "Deliver the events whose sequence is greater than this (it may not exceed the last sequence).",
+      "schema": {
+       "type": "integer",
+       "minimum": 0
+      }
+     },
+     {
+      "name": "Last-Event-ID",
+      "in": "header",
+      "required": false,
+      "description": "As `since`; takes precedence.",
+      "schema": {
+       "type": "string",
+       "pattern": "^[0-9]{1,19}$"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The event stream.",
+      "content": {
+       "text/event-stream": {
+        "schema": {
+         "$ref": "#/components/schemas/ServerSentEvent"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest",
+      "description": "`library_id` is not a UUID, `types` names an unknown type, or `since`/`Last-Event-ID` is not a sequence number or is after the last sequence."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "410": {
+      "$ref": "#/components/responses/Gone",
+      "description": "`resume_point_expired`: the events after `since` are no longer kept."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
+     "500": {
+      "$ref": "#/components/responses/InternalError",
+      "description": "`recovery_failed`: the write-ahead log could not be read back for the replay."
+     }
+    }
+   }
+  },
+  "/v1/events/stream": {
+   "get": {
+    "operationId": "streamEventsOriginalPath",
+    "tags": [
+     "events"
+    ],
+    "summary": "Follow change events (the original arrwDB's path)",
+    "description": "`GET /v1/events` under the path the original arrwDB served it at.",
     "parameters": [
      {
       "name": "library_id",
@@ -2827,11 +3030,19 @@ extension OpenAPIDocument {
     "type": "object",
     "required": [
      "code",
+     "error_type",
      "message"
     ],
     "properties": {
      "code": {
       "$ref": "#/components/schemas/ErrorCode"
+     },
+     "error_type": {
+      "type": "string",
+      "description": "The original arrwDB's name for the error: `LibraryNotFoundError`, `DocumentNotFoundError`, `DimensionMismatchError`, `JobNotFoundError`, else one per status (`ValidationError` for a 400, `NotFoundError`, `ConflictError`, `RateLimitExceededError`, `UpstreamServiceError` for a 502, `ServiceUnavailableError`, ...).",
+      "examples": [
+       "LibraryNotFoundError"
+      ]
      },
      "message": {
       "type": "string",
@@ -2885,6 +3096,45 @@ extension OpenAPIDocument {
       "examples": [
        "0.1.0"
       ]
+     },
+     "timestamp": {
+      "type": "string",
+      "format": "date-time",
+      "description": "When the server answered (not while it starts)."
+     }
+    }
+   },
+   "ServerInfo": {
+    "type": "object",
+    "required": [
+     "name",
+     "version",
+     "docs",
+     "health",
+     "openapi"
+    ],
+    "properties": {
+     "name": {
+      "type": "string",
+      "const": "arrwDB"
+     },
+     "version": {
+      "type": "string",
+      "examples": [
+       "0.1.0"
+      ]
+     },
+     "docs": {
+      "type": "string",
+      "const": "/docs"
+     },
+     "health": {
+      "type": "string",
+      "const": "/health"
+     },
+     "openapi": {
+      "type": "string",
+      "const": "/openapi.json"
      }
     }
    },
@@ -3460,6 +3710,18 @@ extension OpenAPIDocument {
        "simple",
        "none"
       ]
+     },
+     "num_documents": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "`document_count` again, as the original arrwDB named it."
+     },
+     "embedding_dimension": {
+      "type": [
+       "integer",
+       "null"
+      ],
+      "description": "`dimension` again, as the original arrwDB named it."
      }
     }
    },
@@ -4038,6 +4300,15 @@ extension OpenAPIDocument {
       "type": "object",
       "additionalProperties": true
      },
+     "chunk_index": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "The chunk's position in its document (filterable as `chunk_index`)."
+     },
+     "source_document_id": {
+      "type": "string",
+      "description": "`document_id` again, as the original arrwDB named it."
+     },
      "embedding": {
       "type": "array",
       "items": {
@@ -4440,6 +4711,10 @@ extension OpenAPIDocument {
      "document_id": {
       "type": "string"
      },
+     "document_title": {
+      "type": "string",
+      "description": "The title of the chunk's document."
+     },
      "distance": {
       "type": [
        "number",
@@ -4474,6 +4749,11 @@ extension OpenAPIDocument {
      "total": {
       "type": "integer",
       "minimum": 0
+     },
+     "total_results": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "`total` again, as the original arrwDB named it."
      },
      "query_time_ms": {
       "type": "number",
@@ -5097,6 +5377,25 @@ extension OpenAPIDocument {
      "last_sequence": {
       "type": "integer",
       "minimum": 0
+     },
+     "subscriber_count": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "`active_subscribers`, as the original arrwDB named it."
+     },
+     "total_errors": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "Subscribers dropped for reading too slowly."
+     },
+     "pending_events": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "`queue_size`, as the original arrwDB named it."
+     },
+     "running": {
+      "type": "boolean",
+      "description": "Always true while the server answers."
      }
     }
    },
