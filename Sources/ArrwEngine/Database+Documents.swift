@@ -1,6 +1,7 @@
 import ArrwEmbedding
 import ArrwText
 import Foundation
+import Synchronization
 
 extension Database {
     /// Stores a new document, embedding the chunks that bring no vector.
@@ -57,7 +58,7 @@ extension Database {
         let retried = try await storeBatch(store, moved.map { drafts[$0] })
         var results = outcome.results
         for (position, result) in zip(moved, retried.results) {
-            results[position] = BatchItemResult(line: position + 1, documentId: result.documentId, error: result.error)
+            results[position] = BatchItemResult(line: position + 1, documentId: result.documentId, error: result.error, chunks: result.chunks)
         }
         return BatchOutcome(results: results, embeddingRetries: outcome.embeddingRetries + retried.embeddingRetries)
     }
@@ -75,7 +76,7 @@ extension Database {
         let results = drafts.enumerated().map { position, draft in
             let outcome = draft.flatMap { _ in preparedResults.next()! }.flatMap { _ in storedResults.next()! }
             return switch outcome {
-            case .success(let id): BatchItemResult(line: position + 1, documentId: id, error: nil)
+            case .success(let id): BatchItemResult(line: position + 1, documentId: id, error: nil, chunks: (try? draft.get())?.chunks.count ?? 0)
             case .failure(let error): BatchItemResult(line: position + 1, documentId: try? draft.get().id, error: error)
             }
         }
@@ -85,6 +86,14 @@ extension Database {
             observer.documentsAdded(added.count, vectors: added.reduce(0) { $0 + $1.0.record.chunks.count })
         }
         return BatchOutcome(results: results, embeddingRetries: tally.retries)
+    }
+
+    /// The ids of the libraries holding a document with id `documentId`, oldest library first
+    /// (the original arrwDB's routes name a document without its library).
+    public func libraries(holdingDocument documentId: String) -> [String] {
+        let stores = catalog.withLock { Array($0.libraries.values) }
+        return stores.filter { $0.holdsDocument(documentId) }.map(\.info).sorted { ($0.createdAt, $0.name) < ($1.createdAt, $1.name) }
+            .map { $0.id.uuidString.lowercased() }
     }
 
     public func document(libraryId: String, documentId: String, includeEmbeddings: Bool = false) throws -> Document {
@@ -136,7 +145,7 @@ extension Database {
                 let removed = try store.removeDocument(id)
                 lastSequence = removed.sequence
                 removedVectors += removed.vectors
-                return BatchItemResult(line: position + 1, documentId: id, error: nil)
+                return BatchItemResult(line: position + 1, documentId: id, error: nil, chunks: removed.vectors)
             } catch {
                 return BatchItemResult(line: position + 1, documentId: id, error: error as? EngineError ?? .documentNotFound(id))
             }

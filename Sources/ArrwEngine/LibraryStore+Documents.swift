@@ -203,6 +203,10 @@ extension LibraryStore {
         }
     }
 
+    func holdsDocument(_ id: String) -> Bool {
+        lock.withReadLock { documents[id] != nil }
+    }
+
     func document(_ id: String, includeEmbeddings: Bool) throws -> Document {
         try lock.withReadLock {
             guard let stored = documents[id] else { throw EngineError.documentNotFound(id) }

@@ -125,11 +125,14 @@ public struct BatchItemResult: Sendable {
     public var line: Int
     public var documentId: String?
     public var error: EngineError?
+    /// Chunks the item stored (an add) or removed (a delete); 0 when it failed.
+    public var chunks: Int
 
-    public init(line: Int, documentId: String?, error: EngineError?) {
+    public init(line: Int, documentId: String?, error: EngineError?, chunks: Int = 0) {
         self.line = line
         self.documentId = documentId
         self.error = error
+        self.chunks = chunks
     }
 }
 
@@ -146,4 +149,6 @@ public struct BatchOutcome: Sendable {
 
     public var successful: Int { results.count(where: { $0.error == nil }) }
     public var failed: Int { results.count - successful }
+    /// Chunks the successful items stored or removed.
+    public var chunks: Int { results.reduce(0) { $0 + $1.chunks } }
 }

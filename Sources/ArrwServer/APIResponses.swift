@@ -129,17 +129,39 @@ enum APIResponse {
         return .object(object)
     }
 
-    /// `{"successful", "failed", "results": [batchItem], "embedding_retries"?}`: the answer of
-    /// `/documents/batch`, batch delete and (without `Accept: application/x-ndjson`)
-    /// `/documents/stream`; `embedding_retries` only when a remote provider needed retries.
+    /// `{"successful", "failed", "results": [batchItem + "success"], "embedding_retries"?}`: the
+    /// JSON answer of `/documents/stream` (and, with `originalTotals`, of the batch routes);
+    /// each result adds the original arrwDB's `success` flag; `embedding_retries` only when a
+    /// remote provider needed retries.
     static func batch(_ outcome: BatchOutcome) -> JSONValue {
         var object: [String: JSONValue] = [
             "successful": .int(Int64(outcome.successful)),
             "failed": .int(Int64(outcome.failed)),
-            "results": .array(outcome.results.map(batchItem)),
+            "results": .array(outcome.results.map { item in
+                var result = batchItem(item).object ?? [:]
+                result["success"] = .bool(item.error == nil)
+                return .object(result)
+            }),
         ]
         if outcome.embeddingRetries > 0 { object["embedding_retries"] = .int(Int64(outcome.embeddingRetries)) }
         return .object(object)
+    }
+
+    /// `batch(outcome)` plus the original arrwDB's `total_requested`, `processing_time_ms` (from
+    /// `start`) and, for additions, `total_chunks_added`: the answer of `/documents/batch`,
+    /// batch deletes and the original's batch routes.
+    static func batch(_ outcome: BatchOutcome, since start: ContinuousClock.Instant, added: Bool = true) -> JSONValue {
+        var object = batch(outcome).object ?? [:]
+        object["total_requested"] = .int(Int64(outcome.results.count))
+        object["processing_time_ms"] = .double(milliseconds(since: start))
+        if added { object["total_chunks_added"] = .int(Int64(outcome.chunks)) }
+        return .object(object)
+    }
+
+    /// Milliseconds from `start` to now, to a microsecond.
+    static func milliseconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return ((Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15) * 1000).rounded() / 1000
     }
 
     /// `{"line", "document_id"?, "error"?}`: one item of a batch answer, and one line of a

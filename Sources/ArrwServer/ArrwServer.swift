@@ -50,6 +50,7 @@ public enum ArrwServer {
         LibraryRoutes(database: database, jobs: jobs, body: body).register(on: libraries)
         IndexRoutes(jobs: jobs, body: body).register(on: libraries)
         DocumentRoutes(database: database, body: body).register(on: libraries)
+        OriginalDocumentRoutes(database: database, body: body).register(libraries: libraries, router: router)
         SearchRoutes(database: database, body: body).register(on: libraries)
         HybridSearchRoute(database: database, body: body).register(on: libraries)
         let reranker = configuration.cohereAPIKey.map { CohereReranker(apiKey: $0, baseURL: configuration.cohereBaseURL, client: outbound) }

@@ -15,13 +15,14 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
             return APIResponse.json(APIResponse.document(try await database.addDocument(libraryId: id, draft)), status: .created)
         }
         group.post(":id/documents/batch") { request, context in
+            let start = ContinuousClock.now
             let id = try context.parameters.require("id")
             _ = try database.library(id)
             guard let documents = try await body.json(from: request).object?["documents"]?.array else {
                 throw EngineError.validation("the body must be an object with a 'documents' array", field: "documents")
             }
             let drafts = await DocumentJSON.drafts(documents, limits: database.limits)
-            return APIResponse.json(APIResponse.batch(try await database.addDocuments(libraryId: id, drafts)))
+            return APIResponse.json(APIResponse.batch(try await database.addDocuments(libraryId: id, drafts), since: start))
         }
         group.post(":id/documents/stream") { request, context in
             let id = try context.parameters.require("id")
@@ -29,10 +30,11 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
             return try await NDJSONDocumentUpload(database: database, libraryId: id, maxLineBytes: body.maxBytes).respond(to: request)
         }
         group.delete(":id/documents/batch") { request, context in
+            let start = ContinuousClock.now
             let id = try context.parameters.require("id")
             _ = try database.library(id)
             let ids = try await body.decode(BatchDeleteBody.self, from: request).documentIds
-            return APIResponse.json(APIResponse.batch(try await database.deleteDocuments(libraryId: id, documentIds: ids)))
+            return APIResponse.json(APIResponse.batch(try await database.deleteDocuments(libraryId: id, documentIds: ids), since: start, added: false))
         }
         group.get(":id/documents") { request, context in
             let page = try database.listDocuments(

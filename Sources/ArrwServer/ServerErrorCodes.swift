@@ -12,6 +12,7 @@ enum ServerErrorCode: String, CaseIterable, EngineErrorCode {
     case internalError = "internal_error"
     case notReady = "not_ready"
     case docsUnavailable = "docs_unavailable"
+    case ambiguousDocument = "ambiguous_document"
 
     var kind: EngineError.Kind { meaning.kind }
     var summary: String { meaning.summary }
@@ -25,6 +26,7 @@ enum ServerErrorCode: String, CaseIterable, EngineErrorCode {
         case .internalError: (.internalFailure, "Something failed that should not have; the server log holds the details.")
         case .notReady: (.unavailable, "The server is still starting (recovering its data directory, loading the model); retry after Retry-After seconds.")
         case .docsUnavailable: (.unavailable, "The /docs page's Swagger UI files are not installed (DOCS_ASSETS_PATH; scripts/setup fetches them).")
+        case .ambiguousDocument: (.conflict, "A route without a library names a document id that several libraries hold; details list them: use the library's route.")
         }
     }
 }

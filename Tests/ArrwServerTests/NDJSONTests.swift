@@ -183,7 +183,9 @@ extension Reply {
                 .post, "/v1/libraries/\(lib)/documents/batch", #"{"documents": [{"id": "b1", "text": "x"}, {"title": "no text"}]}"#)
             let stream = try await api.postNDJSON(
                 "/v1/libraries/\(lib)/documents/stream", #"{"id": "s1", "text": "x"}"# + "\n" + #"{"title": "no text"}"#)
-            #expect(batch.json?.object?.keys.sorted() == stream.json?.object?.keys.sorted())
+            // The batch route adds the original arrwDB's totals, which an upload does not answer.
+            let originalTotals: Set = ["total_requested", "total_chunks_added", "processing_time_ms"]
+            #expect(batch.json?.object?.keys.filter { !originalTotals.contains($0) }.sorted() == stream.json?.object?.keys.sorted())
             #expect(batch.batchResults.map { $0.keys.sorted() } == stream.batchResults.map { $0.keys.sorted() })
             #expect(batch.batchResults[1]["error"] == stream.batchResults[1]["error"])
         }

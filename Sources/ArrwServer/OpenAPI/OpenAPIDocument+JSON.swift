@@ -8,7 +8,7 @@ extension OpenAPIDocument {
  "info": {
   "title": "arrwDB",
   "version": "0.1.0",
-  "description": "arrwDB is a vector database server: create **libraries**, add **documents** (split into **chunks** of\ntext, embedded by the server or carrying the client's own vectors), and search them by nearest neighbours, with metadata\nfilters, keyword + semantic hybrid search and reranking. Every change is durable (write-ahead log + snapshots) and\npublished on an event bus that clients can follow over Server-Sent Events or a WebSocket.\n\n**Authentication.** Optional: with `API_KEYS` set, every route but `/health` and `/readiness` needs\n`Authorization: Bearer KEY` or `X-API-Key: KEY`, else 401 `unauthorized`. With `RATE_LIMIT_ENABLED`, each client\n(its key, else its address) may make `RATE_LIMIT_PER_MINUTE` requests a minute; over it the answer is 429\n`rate_limited` with `Retry-After`.\n\n**Errors.** Every error is `{\"error\": {\"code\", \"message\", \"details\"?}}`. Input errors are 400, missing things 404,\nconflicts 409, things no longer kept 410, bodies over `MAX_REQUEST_BODY_BYTES` 413, full queues and rate limits 429\n(with `Retry-After`), unavailable dependencies 503, and anything unexpected 500. A path no route serves, or a method a\nroute does not take, is 404 `not_found`. With `CORS_ORIGINS` set, a CORS preflight (`OPTIONS`) from a listed origin is\nanswered 204 and from another origin 403 `forbidden_origin`. The limits quoted in the schemas are the defaults\n(`MAX_SEARCH_RESULTS` 100, `MAX_CHUNKS_PER_DOCUMENT` 1000, `MAX_TEXT_LENGTH_PER_CHUNK` 10000); a server configured\notherwise enforces its own. Every code:\n\n| code | status | when |\n| --- | --- | --- |\n| `validation_error` | 400 | A field is missing, has the wrong type, or holds a value that is not allowed. |\n| `invalid_filter` | 400 | A metadata filter is not of the filter language's shape. |\n| `unknown_filter_operator` | 400 | A metadata filter uses an operator that does not exist; details name it. |\n| `dimension_mismatch` | 400 | A vector's length differs from the library's dimension or the embedding model's. |\n| `limit_exceeded` | 400 | A value is over a configured limit (chunks, text length, k, batch size, dimension). |\n| `library_not_found` | 404 | The library does not exist. |\n| `document_not_found` | 404 | The document does not exist in the library. |\n| `duplicate_name` | 409 | Another library already has this name. |\n| `duplicate_document` | 409 | A document with this id exists already; PUT replaces it. |\n| `resume_point_expired` | 410 | The events after the resume point are no longer kept; resume later or start fresh. |\n| `embedding_failed` | 503 | The embedding provider could not embed the text. |\n| `storage_unavailable` | 503 | A change could not be made durable; the server accepts no writes until restarted. |\n| `embedding_invalid` | 502 | The embedding provider answered without one finite vector of the model's length per text. |\n| `recovery_failed` | 500 | The data directory could not be recovered at start-up. |\n| `job_not_found` | 404 | No job has this id. |\n| `job_finished` | 409 | The job has finished (completed, failed or cancelled); it can no longer be cancelled. |\n| `job_queue_full` | 429 | MAX_PENDING_JOBS jobs wait already; submit again once some have run. |\n| `job_failed` | 409 | The job ran and failed; the message gives its reason. |\n| `job_result_unavailable` | 409 | Only a completed batch_export job has a file to download. |\n| `export_expired` | 410 | The export file was removed after its retention; run the export again. |\n| `reranker_unavailable` | 400 | The rerank method needs a service this server is not configured for (COHERE_API_KEY): pick another method. |\n| `rerank_failed` | 503 | The rerank service failed, refused the request or could not be reached; the message gives its answer. |\n| `embedding_credentials_rejected` | 502 | The remote embedding provider refused the server's API key (COHERE_API_KEY, OPENAI_API_KEY). |\n| `embedding_model_unknown` | 502 | The remote embedding provider does not know the model (EMBEDDING_MODEL). |\n| `embedding_unavailable` | 503 | The remote embedding provider could not be reached, or kept failing or rate-limiting past every retry. |\n| `embedding_timed_out` | 503 | The remote embedding provider did not answer within its timeout, on every attempt. |\n| `embedding_rejected` | 400 | The remote embedding provider refused the text (too long, empty, not allowed); the message gives its reason. |\n| `embedding_model_mismatch` | 409 | The text would be embedded by another model than the library's (or the library's provider is not configured); details name both. |\n| `rerank_rate_limited` | 429 | The rerank service is over its rate limit; retry after Retry-After seconds. |\n| `invalid_json` | 400 | A request body, NDJSON line or WebSocket message is empty or not valid JSON. |\n| `line_too_large` | 400 | An NDJSON line is longer than MAX_REQUEST_BODY_BYTES; that line fails alone. |\n| `unknown_action` | 400 | A WebSocket request names an action that does not exist; details name it. |\n| `upload_interrupted` | 503 | An NDJSON upload's body could not be read to its end; the lines before were stored. |\n| `internal_error` | 500 | Something failed that should not have; the server log holds the details. |\n| `not_ready` | 503 | The server is still starting (recovering its data directory, loading the model); retry after Retry-After seconds. |\n| `docs_unavailable` | 503 | The /docs page's Swagger UI files are not installed (DOCS_ASSETS_PATH; scripts/setup fetches them). |\n| `unauthorized` | 401 | API_KEYS is set and the request has no valid key (Authorization: Bearer or X-API-Key). |\n| `rate_limited` | 429 | The client spent its rate limit; Retry-After says when a request is allowed again. |\n| `payload_too_large` | 413 | The request body is larger than MAX_REQUEST_BODY_BYTES. |\n| `not_found` | 404 | No route has this path (or the route does not take this method). |\n| `method_not_allowed` | 405 | The route does not take this method. |\n| `unsupported_media_type` | 415 | The body's content type is not one the route reads. |\n| `bad_request` | 400 | The HTTP layer refused the request before any route saw it (any other 4xx). |\n| `forbidden_origin` | 403 | A CORS preflight from an origin that CORS_ORIGINS does not list. |\n| `request_timeout` | 408 | The request's head or body stalled longer than REQUEST_READ_TIMEOUT_SECONDS; the connection is closed. |\n| `too_many_connections` | 503 | MAX_CONNECTIONS connections are open; this one is answered and closed at once. |\n| `subscriber_too_slow` | (ends a stream) | The subscriber did not read its events fast enough and its queue overflowed; reconnect with since. |\n"
+  "description": "arrwDB is a vector database server: create **libraries**, add **documents** (split into **chunks** of\ntext, embedded by the server or carrying the client's own vectors), and search them by nearest neighbours, with metadata\nfilters, keyword + semantic hybrid search and reranking. Every change is durable (write-ahead log + snapshots) and\npublished on an event bus that clients can follow over Server-Sent Events or a WebSocket.\n\n**Authentication.** Optional: with `API_KEYS` set, every route but `/health` and `/readiness` needs\n`Authorization: Bearer KEY` or `X-API-Key: KEY`, else 401 `unauthorized`. With `RATE_LIMIT_ENABLED`, each client\n(its key, else its address) may make `RATE_LIMIT_PER_MINUTE` requests a minute; over it the answer is 429\n`rate_limited` with `Retry-After`.\n\n**Errors.** Every error is `{\"error\": {\"code\", \"message\", \"details\"?}}`. Input errors are 400, missing things 404,\nconflicts 409, things no longer kept 410, bodies over `MAX_REQUEST_BODY_BYTES` 413, full queues and rate limits 429\n(with `Retry-After`), unavailable dependencies 503, and anything unexpected 500. A path no route serves, or a method a\nroute does not take, is 404 `not_found`. With `CORS_ORIGINS` set, a CORS preflight (`OPTIONS`) from a listed origin is\nanswered 204 and from another origin 403 `forbidden_origin`. The limits quoted in the schemas are the defaults\n(`MAX_SEARCH_RESULTS` 100, `MAX_CHUNKS_PER_DOCUMENT` 1000, `MAX_TEXT_LENGTH_PER_CHUNK` 10000); a server configured\notherwise enforces its own. Every code:\n\n| code | status | when |\n| --- | --- | --- |\n| `validation_error` | 400 | A field is missing, has the wrong type, or holds a value that is not allowed. |\n| `invalid_filter` | 400 | A metadata filter is not of the filter language's shape. |\n| `unknown_filter_operator` | 400 | A metadata filter uses an operator that does not exist; details name it. |\n| `dimension_mismatch` | 400 | A vector's length differs from the library's dimension or the embedding model's. |\n| `limit_exceeded` | 400 | A value is over a configured limit (chunks, text length, k, batch size, dimension). |\n| `library_not_found` | 404 | The library does not exist. |\n| `document_not_found` | 404 | The document does not exist in the library. |\n| `duplicate_name` | 409 | Another library already has this name. |\n| `duplicate_document` | 409 | A document with this id exists already; PUT replaces it. |\n| `resume_point_expired` | 410 | The events after the resume point are no longer kept; resume later or start fresh. |\n| `embedding_failed` | 503 | The embedding provider could not embed the text. |\n| `storage_unavailable` | 503 | A change could not be made durable; the server accepts no writes until restarted. |\n| `embedding_invalid` | 502 | The embedding provider answered without one finite vector of the model's length per text. |\n| `recovery_failed` | 500 | The data directory could not be recovered at start-up. |\n| `job_not_found` | 404 | No job has this id. |\n| `job_finished` | 409 | The job has finished (completed, failed or cancelled); it can no longer be cancelled. |\n| `job_queue_full` | 429 | MAX_PENDING_JOBS jobs wait already; submit again once some have run. |\n| `job_failed` | 409 | The job ran and failed; the message gives its reason. |\n| `job_result_unavailable` | 409 | Only a completed batch_export job has a file to download. |\n| `export_expired` | 410 | The export file was removed after its retention; run the export again. |\n| `reranker_unavailable` | 400 | The rerank method needs a service this server is not configured for (COHERE_API_KEY): pick another method. |\n| `rerank_failed` | 503 | The rerank service failed, refused the request or could not be reached; the message gives its answer. |\n| `embedding_credentials_rejected` | 502 | The remote embedding provider refused the server's API key (COHERE_API_KEY, OPENAI_API_KEY). |\n| `embedding_model_unknown` | 502 | The remote embedding provider does not know the model (EMBEDDING_MODEL). |\n| `embedding_unavailable` | 503 | The remote embedding provider could not be reached, or kept failing or rate-limiting past every retry. |\n| `embedding_timed_out` | 503 | The remote embedding provider did not answer within its timeout, on every attempt. |\n| `embedding_rejected` | 400 | The remote embedding provider refused the text (too long, empty, not allowed); the message gives its reason. |\n| `embedding_model_mismatch` | 409 | The text would be embedded by another model than the library's (or the library's provider is not configured); details name both. |\n| `rerank_rate_limited` | 429 | The rerank service is over its rate limit; retry after Retry-After seconds. |\n| `invalid_json` | 400 | A request body, NDJSON line or WebSocket message is empty or not valid JSON. |\n| `line_too_large` | 400 | An NDJSON line is longer than MAX_REQUEST_BODY_BYTES; that line fails alone. |\n| `unknown_action` | 400 | A WebSocket request names an action that does not exist; details name it. |\n| `upload_interrupted` | 503 | An NDJSON upload's body could not be read to its end; the lines before were stored. |\n| `internal_error` | 500 | Something failed that should not have; the server log holds the details. |\n| `not_ready` | 503 | The server is still starting (recovering its data directory, loading the model); retry after Retry-After seconds. |\n| `docs_unavailable` | 503 | The /docs page's Swagger UI files are not installed (DOCS_ASSETS_PATH; scripts/setup fetches them). |\n| `ambiguous_document` | 409 | A route without a library names a document id that several libraries hold; details list them: use the library's route. |\n| `unauthorized` | 401 | API_KEYS is set and the request has no valid key (Authorization: Bearer or X-API-Key). |\n| `rate_limited` | 429 | The client spent its rate limit; Retry-After says when a request is allowed again. |\n| `payload_too_large` | 413 | The request body is larger than MAX_REQUEST_BODY_BYTES. |\n| `not_found` | 404 | No route has this path (or the route does not take this method). |\n| `method_not_allowed` | 405 | The route does not take this method. |\n| `unsupported_media_type` | 415 | The body's content type is not one the route reads. |\n| `bad_request` | 400 | The HTTP layer refused the request before any route saw it (any other 4xx). |\n| `forbidden_origin` | 403 | A CORS preflight from an origin that CORS_ORIGINS does not list. |\n| `request_timeout` | 408 | The request's head or body stalled longer than REQUEST_READ_TIMEOUT_SECONDS; the connection is closed. |\n| `too_many_connections` | 503 | MAX_CONNECTIONS connections are open; this one is answered and closed at once. |\n| `subscriber_too_slow` | (ends a stream) | The subscriber did not read its events fast enough and its queue overflowed; reconnect with since. |\n"
  },
  "servers": [
   {
@@ -1529,15 +1529,21 @@ extension OpenAPIDocument {
         "example": {
          "successful": 1,
          "failed": 1,
+         "total_requested": 2,
+         "total_chunks_added": 1,
+         "processing_time_ms": 12.5,
          "results": [
           {
            "line": 1,
+           "success": true,
            "document_id": "doc-001"
           },
           {
            "line": 2,
+           "success": false,
            "error": {
             "code": "validation_error",
+            "error_type": "ValidationError",
             "message": "a document needs one of 'text', 'texts' or 'chunks'"
            }
           }
@@ -1636,6 +1642,334 @@ extension OpenAPIDocument {
     }
    }
   },
+  "/v1/libraries/{id}/documents/with-embeddings": {
+   "parameters": [
+    {
+     "$ref": "#/components/parameters/LibraryId"
+    }
+   ],
+   "post": {
+    "operationId": "addDocumentWithEmbeddings",
+    "tags": [
+     "documents"
+    ],
+    "summary": "Add a document whose chunks bring their vectors (the original's route)",
+    "description": "As `POST .../documents`, but every chunk must carry `embedding` (nothing is embedded).",
+    "requestBody": {
+     "description": "The document, each chunk with its `embedding`.",
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/DocumentCreate"
+       },
+       "examples": {
+        "chunks": {
+         "summary": "Two chunks",
+         "value": {
+          "title": "Own vectors",
+          "chunks": [
+           {
+            "text": "first",
+            "embedding": [
+             0.1,
+             0.2,
+             0.3
+            ]
+           },
+           {
+            "text": "second",
+            "embedding": [
+             0.3,
+             0.2,
+             0.1
+            ]
+           }
+          ]
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Stored.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Document"
+        }
+       }
+      },
+      "links": {
+       "GetDocument": {
+        "operationId": "getDocument",
+        "parameters": {
+         "id": "$request.path.id",
+         "doc": "$response.body#/id"
+        },
+        "description": "The document just stored."
+       },
+       "ReplaceDocument": {
+        "operationId": "replaceDocument",
+        "parameters": {
+         "id": "$request.path.id",
+         "doc": "$response.body#/id"
+        }
+       },
+       "DeleteDocument": {
+        "operationId": "deleteDocument",
+        "parameters": {
+         "id": "$request.path.id",
+         "doc": "$response.body#/id"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest",
+      "description": "Invalid body, a chunk without `embedding` (`chunks[i].embedding`), or a vector of the wrong length."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`library_not_found`."
+     },
+     "409": {
+      "$ref": "#/components/responses/Conflict",
+      "description": "`duplicate_document`."
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/v1/libraries/{id}/documents/batch-with-embeddings": {
+   "parameters": [
+    {
+     "$ref": "#/components/parameters/LibraryId"
+    }
+   ],
+   "post": {
+    "operationId": "addDocumentsBatchWithEmbeddings",
+    "tags": [
+     "documents"
+    ],
+    "summary": "Add documents whose chunks bring their vectors, in a batch (the original's route)",
+    "description": "As `POST .../documents/batch`, but every chunk must carry `embedding`; a document with a chunk without one fails alone.",
+    "requestBody": {
+     "description": "The documents.",
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/DocumentBatchCreate"
+       },
+       "examples": {
+        "one": {
+         "summary": "One document",
+         "value": {
+          "documents": [
+           {
+            "id": "doc-009",
+            "chunks": [
+             {
+              "text": "own",
+              "embedding": [
+               0.5,
+               0.5,
+               0.0
+              ]
+             }
+            ]
+           }
+          ]
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Each document's outcome.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BatchResult"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest",
+      "description": "The body is not an object with a `documents` array, or holds more than 1000 (`limit_exceeded`)."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`library_not_found`."
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/v1/documents/{doc}": {
+   "parameters": [
+    {
+     "$ref": "#/components/parameters/DocumentIdPath"
+    }
+   ],
+   "get": {
+    "operationId": "getDocumentAnyLibrary",
+    "tags": [
+     "documents"
+    ],
+    "summary": "Get a document by id alone (the original's route)",
+    "description": "The document with this id in whichever library holds it.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/IncludeEmbeddings"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The document.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Document"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest",
+      "description": "`include_embeddings` is not true or false."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`document_not_found`: no library holds the id."
+     },
+     "409": {
+      "$ref": "#/components/responses/Conflict",
+      "description": "`ambiguous_document`: several libraries hold the id (`details.library_ids`); use the library's route."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   },
+   "delete": {
+    "operationId": "deleteDocumentAnyLibrary",
+    "tags": [
+     "documents"
+    ],
+    "summary": "Delete a document by id alone (the original's route)",
+    "description": "Deletes the document with this id from whichever library holds it.",
+    "responses": {
+     "204": {
+      "description": "Deleted."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`document_not_found`."
+     },
+     "409": {
+      "$ref": "#/components/responses/Conflict",
+      "description": "`ambiguous_document`."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
+     "503": {
+      "$ref": "#/components/responses/ServiceUnavailable",
+      "description": "`storage_unavailable`."
+     }
+    }
+   }
+  },
+  "/v1/documents/batch": {
+   "delete": {
+    "operationId": "deleteDocumentsAnyLibrary",
+    "tags": [
+     "documents"
+    ],
+    "summary": "Delete documents by id alone, in a batch (the original's route)",
+    "description": "Deletes each listed document from whichever library holds it; an id no library holds fails with `document_not_found`, one several hold with `ambiguous_document`, each in `results`.",
+    "requestBody": {
+     "description": "The ids.",
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/DocumentBatchDelete"
+       },
+       "examples": {
+        "ids": {
+         "summary": "Two ids",
+         "value": {
+          "document_ids": [
+           "doc-001",
+           "doc-002"
+          ]
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Each document's outcome.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BatchResult"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest",
+      "description": "`document_ids` missing, not an array of strings, empty, or longer than 1000."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
+     "503": {
+      "$ref": "#/components/responses/ServiceUnavailable",
+      "description": "`storage_unavailable`."
+     }
+    }
+   }
+  },
   "/v1/libraries/{id}/documents/stream": {
    "parameters": [
     {
@@ -1681,7 +2015,7 @@ extension OpenAPIDocument {
          "type": "string",
          "description": "NDJSON: one UploadLine object per line (see components/schemas/UploadLine)."
         },
-        "example": "{\"document_id\":\"doc-001\",\"line\":1}\n{\"document_id\":\"5b9c…\",\"line\":2}\n{\"summary\":{\"failed\":0,\"successful\":2}}\n"
+        "example": "{\"document_id\":\"doc-001\",\"line\":1,\"success\":true}\n{\"document_id\":\"5b9c…\",\"line\":2,\"success\":true}\n{\"summary\":{\"failed\":0,\"successful\":2}}\n"
        }
       }
      },
@@ -3013,6 +3347,7 @@ extension OpenAPIDocument {
      "internal_error",
      "not_ready",
      "docs_unavailable",
+     "ambiguous_document",
      "unauthorized",
      "rate_limited",
      "payload_too_large",
@@ -4422,12 +4757,17 @@ extension OpenAPIDocument {
     "type": "object",
     "description": "One item of a batch: `line` is its 1-based position (the line number for NDJSON uploads).",
     "required": [
-     "line"
+     "line",
+     "success"
     ],
     "properties": {
      "line": {
       "type": "integer",
       "minimum": 1
+     },
+     "success": {
+      "type": "boolean",
+      "description": "Whether the item succeeded (the original arrwDB's flag; false exactly when `error` is present)."
      },
      "document_id": {
       "type": "string"
@@ -4442,7 +4782,9 @@ extension OpenAPIDocument {
     "required": [
      "successful",
      "failed",
-     "results"
+     "results",
+     "total_requested",
+     "processing_time_ms"
     ],
     "properties": {
      "successful": {
@@ -4458,6 +4800,21 @@ extension OpenAPIDocument {
       "items": {
        "$ref": "#/components/schemas/BatchItem"
       }
+     },
+     "total_requested": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "Items in the request (the original arrwDB's name)."
+     },
+     "total_chunks_added": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "Chunks the successful items stored (additions only)."
+     },
+     "processing_time_ms": {
+      "type": "number",
+      "minimum": 0,
+      "description": "Time the server took, in milliseconds."
      },
      "embedding_retries": {
       "type": "integer",
