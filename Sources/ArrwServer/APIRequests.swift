@@ -1,6 +1,7 @@
 import ArrwEmbedding
 import ArrwEngine
 import ArrwIndex
+import Hummingbird
 
 /// `POST /v1/libraries` body.
 struct CreateLibraryBody: Decodable {
@@ -95,6 +96,12 @@ struct SearchBody {
         case .string(let model)?: embeddingModel = model
         default: throw EngineError.validation("'embedding_model' must be a string", field: "embedding_model")
         }
+    }
+
+    /// Takes `include_embeddings` from the request's query string when the body does not set it
+    /// (the original arrwDB's clients send it there).
+    mutating func takeIncludeEmbeddings(from request: Request) throws {
+        if includeEmbeddings == nil { includeEmbeddings = try request.boolQuery("include_embeddings") }
     }
 
     func searchQuery(limits: EngineLimits, requireFilter: Bool) throws -> SearchQuery {

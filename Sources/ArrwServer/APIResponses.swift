@@ -56,6 +56,27 @@ enum APIResponse {
         ])
     }
 
+    /// The statistics (SPEC.md's fields and ours), with the original arrwDB's `library_id`,
+    /// `library_name`, `num_documents`, `num_chunks`, `embedding_dimension`,
+    /// `vector_store_stats` and `index_stats` beside them.
+    static func statistics(_ stats: LibraryStatistics, of library: LibraryInfo) -> JSONValue {
+        var object = statistics(stats).object ?? [:]
+        let dimension: JSONValue = stats.dimension.map { .int(Int64($0)) } ?? .null
+        object["library_id"] = .string(library.id.uuidString.lowercased())
+        object["library_name"] = .string(library.name)
+        object["num_documents"] = .int(Int64(stats.documentCount))
+        object["num_chunks"] = .int(Int64(stats.chunkCount))
+        object["embedding_dimension"] = dimension
+        object["vector_store_stats"] = .object([
+            "total_vectors": .int(Int64(stats.chunkCount)), "dimension": dimension, "metric": .string(stats.metric.rawValue),
+        ])
+        object["index_stats"] = .object([
+            "type": .string(stats.indexType.rawValue), "params": .object(stats.indexParams), "size": .int(Int64(stats.chunkCount)),
+            "memory_bytes": .int(Int64(stats.indexMemoryBytes)), "build_state": .string(stats.buildState),
+        ])
+        return .object(object)
+    }
+
     static func statistics(_ stats: LibraryStatistics) -> JSONValue {
         .object([
             "document_count": .int(Int64(stats.documentCount)),

@@ -52,6 +52,7 @@ public enum ArrwServer {
         DocumentRoutes(database: database, body: body).register(on: libraries)
         OriginalDocumentRoutes(database: database, body: body).register(libraries: libraries, router: router)
         SearchRoutes(database: database, body: body).register(on: libraries)
+        OriginalSearchRoutes(database: database, body: body).register(on: libraries)
         HybridSearchRoute(database: database, body: body).register(on: libraries)
         let reranker = configuration.cohereAPIKey.map { CohereReranker(apiKey: $0, baseURL: configuration.cohereBaseURL, client: outbound) }
         RerankSearchRoute(database: database, body: body, reranker: reranker).register(on: libraries)

@@ -4,6 +4,11 @@ import Hummingbird
 
 /// `/v1/libraries`: create, list, get, patch, delete, statistics. A PATCH that changes the
 /// index answers 202 with the `index_rebuild` job (`job_id`) that builds it.
+///
+/// As the original arrwDB did, `GET /v1/libraries/{id}` also answers the library's first
+/// `documentsCap` documents with their chunks (embeddings with `include_embeddings=true`) and
+/// `documents_truncated`, and the statistics repeat the library's name and counts under the
+/// original's names with `vector_store_stats` and `index_stats`.
 struct LibraryRoutes<Context: RequestContext>: Sendable {
     let database: Database
     let jobs: JobQueue
@@ -17,8 +22,14 @@ struct LibraryRoutes<Context: RequestContext>: Sendable {
         group.get { _, _ in
             APIResponse.json(.object(["libraries": .array(database.listLibraries().map(APIResponse.library))]))
         }
-        group.get(":id") { _, context in
-            APIResponse.json(APIResponse.library(try database.library(context.parameters.require("id"))))
+        group.get(":id") { request, context in
+            let id = try context.parameters.require("id")
+            var answer = APIResponse.library(try database.library(id)).object ?? [:]
+            let page = try database.listDocuments(
+                libraryId: id, limit: min(Self.documentsCap, database.limits.maxPageSize), cursor: nil, includeEmbeddings: try request.boolQuery("include_embeddings") ?? false)
+            answer["documents"] = .array(page.documents.map(APIResponse.document))
+            answer["documents_truncated"] = .bool(page.nextCursor != nil)
+            return APIResponse.json(.object(answer))
         }
         group.patch(":id") { request, context in
             let id = try context.parameters.require("id")
@@ -39,7 +50,13 @@ struct LibraryRoutes<Context: RequestContext>: Sendable {
             return Response(status: .noContent)
         }
         group.get(":id/statistics") { _, context in
-            APIResponse.json(APIResponse.statistics(try database.statistics(context.parameters.require("id"))))
+            let id = try context.parameters.require("id")
+            let info = try database.library(id)
+            return APIResponse.json(APIResponse.statistics(try database.statistics(id), of: info))
         }
     }
+
+    /// Documents `GET /v1/libraries/{id}` lists at most (then `documents_truncated` is true;
+    /// `GET .../documents` pages through them all).
+    static var documentsCap: Int { 1000 }
 }

@@ -35,7 +35,8 @@ struct SearchRoutes<Context: RequestContext>: Sendable {
     private func search(_ request: Request, _ context: Context, requireFilter: Bool) async throws -> SearchOutcome {
         let id = try context.parameters.require("id")
         _ = try database.library(id)
-        let query = try SearchBody(json: try await body.json(from: request)).searchQuery(limits: database.limits, requireFilter: requireFilter)
-        return try await database.search(libraryId: id, query)
+        var search = try SearchBody(json: try await body.json(from: request))
+        try search.takeIncludeEmbeddings(from: request)
+        return try await database.search(libraryId: id, search.searchQuery(limits: database.limits, requireFilter: requireFilter))
     }
 }

@@ -435,7 +435,8 @@ extension StorageUpgradeTests {
     }
 
     static func withoutIndexMemory(_ library: JSONValue) -> JSONValue {
-        guard var entry = withoutOriginalAliases(library).object, var statistics = entry["statistics"]?.object else { return library }
+        guard var entry = withoutOriginalAliases(withoutOriginalListings(library)).object, var statistics = entry["statistics"]?.object
+        else { return library }
         // A library from before providers had names shows `embedding_provider` null, which those
         // releases did not answer at all.
         if var info = entry["library"]?.object, info["embedding_provider"] == .null {
@@ -460,12 +461,37 @@ extension StorageUpgradeTests {
     /// fixtures hold: each alias is checked against the field it repeats (`num_documents`,
     /// `embedding_dimension`, `source_document_id`, `total_results`), `chunk_index` and
     /// `document_title` for their types, then all are dropped. User `metadata` is left alone.
+    /// The library's documents as `GET /v1/libraries/{id}` lists them for the original's
+    /// clients (checked against the paged listing, without embeddings), and the statistics'
+    /// `library_id`, `library_name`, `vector_store_stats` and `index_stats` (checked against
+    /// the library and the statistics), dropped.
+    static func withoutOriginalListings(_ value: JSONValue) -> JSONValue {
+        guard var entry = value.object, var library = entry["library"]?.object, var statistics = entry["statistics"]?.object else { return value }
+        if let listed = library.removeValue(forKey: "documents") {
+            let paged = entry["documents"]?.array ?? []
+            #expect(library.removeValue(forKey: "documents_truncated") == .bool(paged.count > 1000))
+            #expect(listed.array?.map { $0.object?["id"] } == paged.prefix(1000).map { $0.object?["id"] })
+        }
+        if statistics["library_id"] != nil {
+            #expect(statistics.removeValue(forKey: "library_id") == library["id"])
+            #expect(statistics.removeValue(forKey: "library_name") == library["name"])
+            #expect(statistics.removeValue(forKey: "vector_store_stats")?.object?["total_vectors"] == statistics["chunk_count"])
+            #expect(statistics.removeValue(forKey: "index_stats")?.object?["type"] == statistics["index_type"])
+        }
+        entry["library"] = .object(library)
+        entry["statistics"] = .object(statistics)
+        return .object(entry)
+    }
+
     static func withoutOriginalAliases(_ value: JSONValue) -> JSONValue {
         switch value {
         case .array(let items):
             return .array(items.map(withoutOriginalAliases))
         case .object(var object):
-            let aliases = ["num_documents": "document_count", "embedding_dimension": "dimension", "source_document_id": "document_id", "total_results": "total"]
+            let aliases = [
+                "num_documents": "document_count", "num_chunks": "chunk_count", "embedding_dimension": "dimension",
+                "source_document_id": "document_id", "total_results": "total",
+            ]
             for (alias, original) in aliases where object[alias] != nil {
                 #expect(object[original] == nil || object[alias] == object[original], "\(alias) repeats \(original)")
                 object[alias] = nil

@@ -886,14 +886,41 @@ extension OpenAPIDocument {
      "libraries"
     ],
     "summary": "Get a library",
-    "description": "The library's settings and counts.",
+    "description": "The library's settings and counts and, as the original arrwDB answered, its first 1000 documents with their chunks (`documents_truncated` says whether there are more; `GET .../documents` pages through all).",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/IncludeEmbeddings"
+     }
+    ],
     "responses": {
      "200": {
       "description": "The library.",
       "content": {
        "application/json": {
         "schema": {
-         "$ref": "#/components/schemas/Library"
+         "allOf": [
+          {
+           "$ref": "#/components/schemas/Library"
+          },
+          {
+           "type": "object",
+           "required": [
+            "documents",
+            "documents_truncated"
+           ],
+           "properties": {
+            "documents": {
+             "type": "array",
+             "items": {
+              "$ref": "#/components/schemas/Document"
+             }
+            },
+            "documents_truncated": {
+             "type": "boolean"
+            }
+           }
+          }
+         ]
         },
         "example": {
          "id": "3f2b8c1e-6d4a-4b7e-9a51-2c8d0e7f1a93",
@@ -909,10 +936,16 @@ extension OpenAPIDocument {
          "updated_at": "2025-01-01T12:00:00.000Z",
          "document_count": 0,
          "chunk_count": 0,
-         "text_analyzer": "english"
+         "text_analyzer": "english",
+         "documents": [],
+         "documents_truncated": false
         }
        }
       }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest",
+      "description": "`include_embeddings` is not true or false."
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
@@ -2413,6 +2446,243 @@ extension OpenAPIDocument {
             }
            ]
           }
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "The results.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/SearchResponse"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`library_not_found`."
+     },
+     "409": {
+      "$ref": "#/components/responses/Conflict",
+      "description": "`embedding_model_mismatch`: the text would be embedded by another model than the library's (the request names another `embedding_model`, or the library's provider is no longer configured or serves another model)."
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
+     "502": {
+      "$ref": "#/components/responses/BadGateway"
+     },
+     "503": {
+      "$ref": "#/components/responses/ServiceUnavailable",
+      "description": "`embedding_failed`, `embedding_unavailable` or `embedding_timed_out`: the query could not be embedded."
+     }
+    }
+   }
+  },
+  "/v1/libraries/{id}/search/embedding": {
+   "parameters": [
+    {
+     "$ref": "#/components/parameters/LibraryId"
+    }
+   ],
+   "post": {
+    "operationId": "searchEmbedding",
+    "tags": [
+     "search"
+    ],
+    "summary": "Search by a vector (the original's route)",
+    "description": "`/search` with the query vector in `embedding` (the original arrwDB's field); `k`, `distance_threshold`, `filter`, `include_embeddings` (also as a query parameter) as there.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/IncludeEmbeddings"
+     }
+    ],
+    "requestBody": {
+     "description": "The search.",
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "required": [
+         "embedding"
+        ],
+        "properties": {
+         "embedding": {
+          "type": "array",
+          "items": {
+           "type": "number"
+          }
+         },
+         "k": {
+          "type": "integer",
+          "minimum": 1
+         },
+         "distance_threshold": {
+          "type": "number"
+         }
+        },
+        "additionalProperties": true
+       },
+       "examples": {
+        "vector": {
+         "summary": "Three numbers",
+         "value": {
+          "embedding": [
+           0.1,
+           0.2,
+           0.3
+          ],
+          "k": 5
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "The results.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/SearchResponse"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`library_not_found`."
+     },
+     "409": {
+      "$ref": "#/components/responses/Conflict",
+      "description": "`embedding_model_mismatch`: the text would be embedded by another model than the library's (the request names another `embedding_model`, or the library's provider is no longer configured or serves another model)."
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
+     "502": {
+      "$ref": "#/components/responses/BadGateway"
+     },
+     "503": {
+      "$ref": "#/components/responses/ServiceUnavailable",
+      "description": "`embedding_failed`, `embedding_unavailable` or `embedding_timed_out`: the query could not be embedded."
+     }
+    }
+   }
+  },
+  "/v1/libraries/{id}/search/filtered": {
+   "parameters": [
+    {
+     "$ref": "#/components/parameters/LibraryId"
+    }
+   ],
+   "post": {
+    "operationId": "searchFiltered",
+    "tags": [
+     "search"
+    ],
+    "summary": "Search with the original's metadata filters",
+    "description": "A text search whose `metadata_filters` (`{field, operator, value}`, operator `eq ne gt lt gte lte in contains`) must all hold; they mean what the filter `{\"$and\": [{field: {\"$operator\": value}}, …]}` means, and a `filter` given too must hold as well. An unknown operator is 400 `unknown_filter_operator`.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/IncludeEmbeddings"
+     }
+    ],
+    "requestBody": {
+     "description": "The search.",
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "required": [
+         "query",
+         "metadata_filters"
+        ],
+        "properties": {
+         "query": {
+          "type": "string"
+         },
+         "k": {
+          "type": "integer",
+          "minimum": 1
+         },
+         "metadata_filters": {
+          "type": "array",
+          "items": {
+           "type": "object",
+           "required": [
+            "field",
+            "operator",
+            "value"
+           ],
+           "properties": {
+            "field": {
+             "type": "string"
+            },
+            "operator": {
+             "type": "string",
+             "enum": [
+              "eq",
+              "ne",
+              "gt",
+              "lt",
+              "gte",
+              "lte",
+              "in",
+              "contains"
+             ]
+            },
+            "value": {}
+           }
+          }
+         }
+        },
+        "additionalProperties": true
+       },
+       "examples": {
+        "filters": {
+         "summary": "Tech since 2020",
+         "value": {
+          "query": "indexes",
+          "k": 5,
+          "metadata_filters": [
+           {
+            "field": "category",
+            "operator": "eq",
+            "value": "tech"
+           },
+           {
+            "field": "year",
+            "operator": "gte",
+            "value": 2020
+           }
+          ]
          }
         }
        }
@@ -4122,6 +4392,41 @@ extension OpenAPIDocument {
      "build_target"
     ],
     "properties": {
+     "library_id": {
+      "type": "string",
+      "format": "uuid",
+      "description": "The original arrwDB's fields, beside ours: the library's id."
+     },
+     "library_name": {
+      "type": "string"
+     },
+     "num_documents": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "`document_count` again."
+     },
+     "num_chunks": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "`chunk_count` again."
+     },
+     "embedding_dimension": {
+      "type": [
+       "integer",
+       "null"
+      ],
+      "description": "`dimension` again."
+     },
+     "vector_store_stats": {
+      "type": "object",
+      "description": "`total_vectors`, `dimension`, `metric`.",
+      "additionalProperties": true
+     },
+     "index_stats": {
+      "type": "object",
+      "description": "`type`, `params`, `size`, `memory_bytes`, `build_state`.",
+      "additionalProperties": true
+     },
      "document_count": {
       "type": "integer",
       "minimum": 0
