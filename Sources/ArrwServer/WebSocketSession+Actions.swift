@@ -11,16 +11,16 @@ extension WebSocketSession {
             switch data.object?["mode"] {
             case nil, .null?, .string("semantic")?:
                 let query = try SearchBody(json: data).searchQuery(limits: database.limits, requireFilter: false)
-                return APIResponse.search(try await database.search(libraryId: libraryId, query))
+                return withFlatResults(APIResponse.search(try await database.search(libraryId: libraryId, query)))
             case .string("hybrid")?:
                 let query = try HybridSearchAPI.query(data, limits: database.limits)
-                return try await HybridSearchAPI.answer(database: database, library: libraryId, query)
+                return withFlatResults(try await HybridSearchAPI.answer(database: database, library: libraryId, query))
             default:
                 throw EngineError.validation("'mode' must be 'semantic' or 'hybrid'", field: "mode")
             }
         case "add":
             let draft = try DocumentJSON.draft(data, limits: database.limits)
-            return APIResponse.document(try await database.addDocument(libraryId: libraryId, draft))
+            return Self.withDocumentSummary(APIResponse.document(try await database.addDocument(libraryId: libraryId, draft)))
         case "delete":
             let id = try documentId(data)
             try await database.deleteDocument(libraryId: libraryId, documentId: id)
@@ -51,7 +51,7 @@ extension WebSocketSession {
 
     /// `{"event_types"?: [..], "since"?: sequence}`: this library's events from now (or after
     /// `since`) are forwarded through the outbound queue; a second subscribe replaces the first.
-    private func subscribe(_ data: JSONValue) throws -> JSONValue {
+    func subscribe(_ data: JSONValue) throws -> JSONValue {
         let object = data.object ?? [:]
         var names: [String] = []
         switch object["event_types"] {
@@ -76,9 +76,7 @@ extension WebSocketSession {
         replaceSubscription(with: subscription)?.cancel()
         Task {
             do {
-                for try await event in subscription {
-                    send(APIResponse.text(.object(["type": .string("event"), "event": APIResponse.event(event)])))
-                }
+                for try await event in subscription { sendEvent(APIResponse.text(Self.eventMessage(event))) }
             } catch {
                 let reason = (error as? SubscriptionEnd)?.description ?? "\(error)"
                 send(APIResponse.text(.object([

@@ -11,6 +11,12 @@ import Synchronization
 /// `{"request_id", "success", "data", "error"}` (`request_id` echoed as sent); after
 /// `subscribe`, the library's events arrive as `{"type": "event", "event": {..}}`.
 ///
+/// The original arrwDB's dialect is answered too (`WebSocketSession+Original.swift`): replies
+/// carry `"type": "response"`, events `event_type` and `library_id`, and a connection whose first
+/// request carries `"type": "request"` is subscribed to its library's events at once. Events
+/// that arrive while a request is being answered are held until its reply is queued, so the
+/// reply to an `add` always comes before that add's own event.
+///
 /// Every outgoing message goes through one bounded queue (`outboundLimit` messages and
 /// `outboundByteLimit` bytes) drained by a writer task. A client that stops reading fills it;
 /// the session then drops it: nothing more is sent or answered, a close frame with code 1008
@@ -43,6 +49,11 @@ final class WebSocketSession: Sendable {
         var queuedBytes = 0
         /// Sends the close frame of a dropped client, then shuts the connection's output.
         var closer: Task<Void, Never>?
+        /// Whether the first request frame has been seen (it decides the original's dialect).
+        var sawRequest = false
+        /// A request is being answered: events wait in `held` until its reply is queued.
+        var holding = false
+        var held: [String] = []
     }
 
     init(
@@ -64,10 +75,12 @@ final class WebSocketSession: Sendable {
 
     /// Replaces the session's subscription (nil: none), returning the previous one.
     func replaceSubscription(with subscription: EventSubscription?) -> EventSubscription? {
-        state.withLock { state in
+        let previous = state.withLock { state in
             defer { state.subscription = subscription }
             return state.subscription
         }
+        gauges.subscriptionChanged(library: libraryId, from: previous != nil, to: subscription != nil)
+        return previous
     }
 
     /// Serves the connection until the client leaves or is dropped.
@@ -83,7 +96,7 @@ final class WebSocketSession: Sendable {
             }
         }
         defer {
-            state.withLock { $0.subscription }?.cancel()
+            replaceSubscription(with: nil)?.cancel()
             outboxInput.finish()
             gauges.open.subtract(1, ordering: .relaxed)
             gauges.queuedBytes.subtract(state.withLock { max(0, $0.queuedBytes) }, ordering: .relaxed)
@@ -93,7 +106,13 @@ final class WebSocketSession: Sendable {
                 guard !isClosing else { continue }
                 switch message {
                 case .text(let text):
+                    state.withLock { $0.holding = true }
                     send(await reply(to: text))
+                    for event in state.withLock({ state in
+                        state.holding = false
+                        defer { state.held = [] }
+                        return state.held
+                    }) { send(event) }
                 case .binary:
                     send(Self.reply(requestId: .null, data: nil, error: .validation("send requests as text frames holding JSON")))
                 }
@@ -119,6 +138,25 @@ final class WebSocketSession: Sendable {
         } else if case .dropped = outboxInput.yield(text) {
             drop(reason: "the client is not reading: \(outboundLimit) messages are waiting to be sent")
         }
+    }
+
+    /// True for the connection's first request frame only.
+    func takeFirstRequest() -> Bool {
+        state.withLock { state in
+            defer { state.sawRequest = true }
+            return !state.sawRequest
+        }
+    }
+
+    /// Queues an event message, or holds it while a request is being answered.
+    func sendEvent(_ text: String) {
+        let heldCount = state.withLock { state -> Int? in
+            guard state.holding else { return nil }
+            state.held.append(text)
+            return state.held.count
+        }
+        guard let heldCount else { return send(text) }
+        if heldCount > outboundLimit { drop(reason: "the client is not reading: \(heldCount) events are waiting to be sent") }
     }
 
     /// Drops the client: a close frame with 1008 and `reason` after what it has not read yet,
@@ -154,16 +192,19 @@ final class WebSocketSession: Sendable {
             do {
                 request = try JSONValue.parse(Array(text.utf8))
             } catch let error as JSONSyntaxError {
-                throw EngineError(ServerErrorCode.invalidJSON, message: "the message is not valid JSON: \(error)")
+                throw MalformedFrame(error: EngineError(ServerErrorCode.invalidJSON, message: "the message is not valid JSON: \(error)"))
             }
-            guard let object = request.object else { throw EngineError.validation("a request must be a JSON object") }
+            guard let object = request.object else { throw MalformedFrame(error: .validation("a request must be a JSON object")) }
             requestId = object["request_id"] ?? .null
+            try adoptOriginalDialect(object)
             guard let action = object["action"]?.string else {
                 throw EngineError.validation(
                     "'action' is required: one of \(Self.actions.joined(separator: ", "))", field: "action")
             }
             let data = try await perform(action, data: object["data"] ?? .object([:]))
             return Self.reply(requestId: requestId, data: data, error: nil)
+        } catch let failure as MalformedFrame {
+            return Self.reply(requestId: requestId, data: nil, error: failure.error, malformed: true)
         } catch {
             let failure = error as? EngineError
                 ?? EngineError(ServerErrorCode.internalError, message: "\(error)")
@@ -171,19 +212,40 @@ final class WebSocketSession: Sendable {
         }
     }
 
-    static func reply(requestId: JSONValue, data: JSONValue?, error: EngineError?) -> String {
-        let message: JSONValue = .object([
+    /// `{"type": "response", "request_id", "success", "data", "error"}`; for a frame that is not a
+    /// request at all (`malformed`) `type` is `error` and `details` repeats what was wrong, as the
+    /// original arrwDB answered.
+    static func reply(requestId: JSONValue, data: JSONValue?, error: EngineError?, malformed: Bool = false) -> String {
+        var message: [String: JSONValue] = [
+            "type": .string(malformed ? "error" : "response"),
             "request_id": requestId, "success": .bool(error == nil), "data": data ?? .null,
             "error": error.map(APIResponse.error) ?? .null,
-        ])
-        return APIResponse.text(message)
+        ]
+        if malformed, let error { message["details"] = error.details.map(JSONValue.object) ?? .string(error.message) }
+        return APIResponse.text(.object(message))
     }
 }
 
-/// Figures across every WebSocket session, which `/metrics` reads: sessions open, bytes queued
-/// for clients and not yet sent, and clients dropped for not reading.
+/// A frame that is no request at all (not JSON, not an object).
+struct MalformedFrame: Error {
+    let error: EngineError
+}
+
+/// Figures across every WebSocket session, which `/metrics` and `/v1/websockets/stats` read:
+/// sessions open, bytes queued for clients and not yet sent, clients dropped for not reading,
+/// and the sessions subscribed to events, by library.
 final class WebSocketGauges: Sendable {
     let open = Atomic<Int>(0)
     let queuedBytes = Atomic<Int>(0)
     let dropped = Atomic<Int>(0)
+    let subscribedByLibrary = Mutex<[String: Int]>([:])
+
+    /// Notes a session of `library` starting or ending a subscription.
+    func subscriptionChanged(library: String, from wasSubscribed: Bool, to isSubscribed: Bool) {
+        guard wasSubscribed != isSubscribed else { return }
+        subscribedByLibrary.withLock { counts in
+            let count = counts[library, default: 0] + (isSubscribed ? 1 : -1)
+            counts[library] = count > 0 ? count : nil
+        }
+    }
 }

@@ -525,6 +525,63 @@ extension OpenAPIDocument {
     }
    }
   },
+  "/v1/websockets/stats": {
+   "get": {
+    "operationId": "getWebSocketStats",
+    "tags": [
+     "events"
+    ],
+    "summary": "WebSocket connections (the original's route)",
+    "description": "The WebSocket sessions open now, and those subscribed to events by library.",
+    "responses": {
+     "200": {
+      "description": "The counts.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "total_connections",
+          "libraries_with_subscribers",
+          "subscriptions_by_library"
+         ],
+         "properties": {
+          "total_connections": {
+           "type": "integer",
+           "minimum": 0
+          },
+          "libraries_with_subscribers": {
+           "type": "integer",
+           "minimum": 0
+          },
+          "subscriptions_by_library": {
+           "type": "object",
+           "additionalProperties": {
+            "type": "integer",
+            "minimum": 1
+           }
+          }
+         }
+        },
+        "example": {
+         "total_connections": 2,
+         "libraries_with_subscribers": 1,
+         "subscriptions_by_library": {
+          "3f0c2a9e-5b7d-4c1e-9a8b-2d6f4e1a7c30": 1
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
   "/v1/events/stream": {
    "get": {
     "operationId": "streamEventsOriginalPath",
