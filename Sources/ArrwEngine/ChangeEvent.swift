@@ -75,13 +75,15 @@ extension ChangeRecord {
         case .deleteLibrary(let id, let at):
             return ChangeEvent(sequence: sequence, kind: .libraryDeleted, libraryId: id, timestamp: at, data: [:])
         case .putDocument(let libraryId, let document):
+            let (metadata, fields) = OriginalFields.split(document.metadata)
+            var data: [String: JSONValue] = [
+                "document_id": .string(document.id), "title": .string(document.title),
+                "chunk_count": .int(Int64(document.chunks.count)), "metadata": .object(metadata),
+            ]
+            data.merge(fields) { own, _ in own }
             return ChangeEvent(
                 sequence: sequence, kind: document.createdAt == document.updatedAt ? .documentAdded : .documentUpdated,
-                libraryId: libraryId, timestamp: document.updatedAt,
-                data: [
-                    "document_id": .string(document.id), "title": .string(document.title),
-                    "chunk_count": .int(Int64(document.chunks.count)), "metadata": .object(document.metadata),
-                ])
+                libraryId: libraryId, timestamp: document.updatedAt, data: data)
         case .deleteDocument(let libraryId, let documentId, let at):
             return ChangeEvent(
                 sequence: sequence, kind: .documentDeleted, libraryId: libraryId, timestamp: at,

@@ -195,7 +195,8 @@ extension Database {
                 var chunkTerms: [[String]]?
                 if analyzed != nil { chunkTerms = draft.chunks.map { _ in analyzed!.next()! } }
                 return PreparedDocument(
-                    id: draft.id ?? RandomIdentifier.uuidString(), title: draft.title, metadata: draft.metadata,
+                    id: draft.id ?? RandomIdentifier.uuidString(), title: draft.title,
+                    metadata: OriginalFields.fold(draft.fields, into: draft.metadata),
                     chunks: draft.chunks.map { chunk in (chunk.id, chunk.text, chunk.metadata, chunk.embedding ?? vectors.next()!) },
                     chunkTerms: chunkTerms, embeddedBy: draft.chunks.contains { $0.embedding == nil } ? embeddingKey : nil)
             }

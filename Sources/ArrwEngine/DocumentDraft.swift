@@ -27,6 +27,8 @@ public struct DocumentDraft: Sendable, Equatable {
     public var id: String?
     public var title: String
     public var metadata: [String: JSONValue]
+    /// The original arrwDB's fields (`OriginalFields`), stored beside `metadata`.
+    public var fields: [String: JSONValue] = [:]
     public var chunks: [ChunkDraft]
     /// The model the client expects the texts embedded with (a provider's name or its model);
     /// nil: the library's. Not stored.

@@ -31,6 +31,7 @@ public enum DocumentJSON {
         let title = try optionalString(object["title"], field: "title") ?? ""
         try DocumentDraft.checkTitle(title, limits: limits)
         let metadata = try JSONValue.objectField(object["metadata"], field: "metadata")
+        try OriginalFields.checkUserMetadata(metadata, field: "metadata")
 
         let forms = ["text", "texts", "chunks"].filter { object[$0] != nil && object[$0] != .null }
         guard forms.count == 1 else {
@@ -58,6 +59,7 @@ public enum DocumentJSON {
         }
         try DocumentDraft.checkChunks(chunks, limits: limits, textField: textField)
         var draft = DocumentDraft(id: id, title: title, metadata: metadata, chunks: chunks)
+        draft.fields = try OriginalFields.parse(object)
         draft.embeddingModel = try optionalString(object["embedding_model"], field: "embedding_model")
         return draft
     }
@@ -110,7 +112,7 @@ public enum DocumentJSON {
     /// `document` as one object in the `chunks` form with every chunk's id, and its embedding
     /// when it carries one: `draft` reads it back as the same document.
     public static func exportLine(_ document: Document) -> JSONValue {
-        .object([
+        .object(document.fields.merging([
             "id": .string(document.id), "title": .string(document.title), "metadata": .object(document.metadata),
             "chunks": .array(document.chunks.map { chunk in
                 var object: [String: JSONValue] = [
@@ -119,6 +121,6 @@ public enum DocumentJSON {
                 if let embedding = chunk.embedding { object["embedding"] = .array(embedding.map { .double(Double($0)) }) }
                 return .object(object)
             }),
-        ])
+        ]) { _, own in own })
     }
 }

@@ -245,8 +245,9 @@ extension LibraryStore {
     }
 
     func makeDocument(_ stored: StoredDocument, includeEmbeddings: Bool) -> Document {
-        Document(
-            id: stored.id, libraryId: id, title: stored.title, metadata: stored.metadata,
+        let (metadata, fields) = OriginalFields.split(stored.metadata)
+        return Document(
+            id: stored.id, libraryId: id, title: stored.title, metadata: metadata, fields: fields,
             chunks: stored.chunkKeys.map { makeChunk(key: $0, includeEmbedding: includeEmbeddings) },
             createdAt: stored.createdAt, updatedAt: stored.updatedAt)
     }

@@ -172,7 +172,9 @@ struct StoredChunk: FilterSubject {
         case ["created_at"]: return .double(createdAt)
         case ["chunk_index"]: return .int(Int64(index))
         default:
-            guard let head = path.first, let top = metadata[head] ?? documentMetadata[head] else { return nil }
+            guard let head = path.first,
+                  let top = metadata[head] ?? documentMetadata[head] ?? documentMetadata[OriginalFields.storageKey]?.object?[head]
+            else { return nil }
             return lookUp(path.dropFirst(), in: top)
         }
     }

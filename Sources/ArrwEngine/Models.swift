@@ -109,6 +109,8 @@ public struct Document: Sendable, Equatable {
     public var libraryId: UUID
     public var title: String
     public var metadata: [String: JSONValue]
+    /// The original arrwDB's fields the document was given (`OriginalFields`), beside `metadata`.
+    public var fields: [String: JSONValue] = [:]
     public var chunks: [Chunk]
     public var createdAt: Date
     public var updatedAt: Date

@@ -116,8 +116,10 @@ enum APIResponse {
         return .object(object)
     }
 
+    /// A document; the original arrwDB's fields it was given (`author`, `document_type`,
+    /// `source_url`, `tags`) beside `metadata`.
     static func document(_ document: Document) -> JSONValue {
-        .object([
+        .object(document.fields.merging([
             "id": .string(document.id),
             "library_id": .string(document.libraryId.uuidString.lowercased()),
             "title": .string(document.title),
@@ -125,7 +127,7 @@ enum APIResponse {
             "chunks": .array(document.chunks.map(chunk)),
             "created_at": timestamp(document.createdAt),
             "updated_at": timestamp(document.updatedAt),
-        ])
+        ]) { _, own in own })
     }
 
     /// `{"code", "error_type", "message", "details"?}`: an error as every transport reports it

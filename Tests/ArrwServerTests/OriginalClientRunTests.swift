@@ -11,7 +11,8 @@ import NIOWebSocket
 import Testing
 
 /// One whole run of a client written against the original arrwDB, end to end over real
-/// sockets, reading only the shapes that server answered: NDJSON ingest, batch add and delete,
+/// sockets, reading only the shapes that server answered: NDJSON ingest, batch add (with the
+/// original's `author`, `document_type`, `source_url`, `tags`) and delete,
 /// streamed, filtered and embedding search, SSE on the old path and the event statistics, a
 /// WebSocket session in the original's dialect (search, add, its event), jobs on the hyphenated
 /// routes with the queue statistics, and the index rebuild and optimize routes.
@@ -36,12 +37,17 @@ import Testing
 
             // Batch add with the original's answer fields.
             let batch = try await api.call(.post, base + "/documents/batch", #"""
-                {"documents": [{"id": "extra-1", "title": "Extra", "texts": ["first part about vectors", "second part"], "metadata": {"topic": "vectors", "n": 100}},
+                {"documents": [{"id": "extra-1", "title": "Extra", "texts": ["first part about vectors", "second part"], "metadata": {"topic": "vectors", "n": 100},
+                                "author": "Ada", "document_type": "notes", "source_url": "https://example.org/extra", "tags": ["ann", "draft"]},
                                {"id": "extra-2", "title": "Broken"}]}
                 """#)
             #expect(batch["total_requested"] == .int(2) && batch["total_chunks_added"] == .int(2) && batch["successful"] == .int(1))
             #expect(batch["results"]?.array?.map { $0.object?["success"] } == [.bool(true), .bool(false)])
             #expect(batch["results"]?.array?.last?.object?["error"]?.object?["error_type"] == .string("ValidationError"))
+
+            let extraDocument = try await api.call(.get, "/v1/documents/extra-1")
+            #expect(extraDocument["author"] == .string("Ada") && extraDocument["tags"] == .array([.string("ann"), .string("draft")]))
+            #expect(extraDocument["metadata"] == .object(["topic": .string("vectors"), "n": .int(100)]))
 
             // Streamed search: one result per line, then the summary.
             let streamed = try await api.client.execute(
@@ -61,6 +67,11 @@ import Testing
             let cooking = try #require(filtered["results"]?.array)
             #expect(cooking.count == 3 && filtered["total_results"] == .int(3))
             #expect(cooking.allSatisfy { $0.object?["chunk"]?.object?["chunk_index"] == .int(0) })
+
+            let tagged = try await api.call(.post, base + "/search/filtered", #"""
+                {"query": "note", "k": 20, "metadata_filters": [{"field": "tags", "operator": "contains", "value": "draft"}, {"field": "author", "operator": "eq", "value": "Ada"}]}
+                """#)
+            #expect(tagged["results"]?.array?.compactMap { $0.object?["document_id"]?.string } == ["extra-1", "extra-1"])
 
             // Embedding search with a stored vector: its document comes first.
             let extra = try await api.call(.get, "/v1/documents/extra-1?include_embeddings=true")

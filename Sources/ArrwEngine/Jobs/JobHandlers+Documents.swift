@@ -75,7 +75,7 @@ extension JobHandlers {
         guard error?.code == EngineError.Code.duplicateDocument.rawValue, let draft = try? draft.get(), let id = draft.id,
               let stored = try? database.document(libraryId: library, documentId: id)
         else { return false }
-        return stored.title == draft.title && stored.metadata == draft.metadata
+        return stored.title == draft.title && stored.metadata == draft.metadata && stored.fields == draft.fields
             && stored.chunks.map(\.text) == draft.chunks.map(\.text) && stored.chunks.map(\.metadata) == draft.chunks.map(\.metadata)
     }
 

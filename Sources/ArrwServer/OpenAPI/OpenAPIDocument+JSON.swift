@@ -4847,6 +4847,30 @@ extension OpenAPIDocument {
       "$ref": "#/components/schemas/DocumentId",
       "description": "Chosen by the server (a UUID) when absent; an id that exists already is a 409 on POST."
      },
+     "author": {
+      "type": "string",
+      "maxLength": 2048,
+      "description": "The original arrwDB's field: kept beside `metadata` and filterable like it."
+     },
+     "document_type": {
+      "type": "string",
+      "maxLength": 2048,
+      "description": "The original arrwDB's field, as `author`."
+     },
+     "source_url": {
+      "type": "string",
+      "maxLength": 2048,
+      "description": "The original arrwDB's field, as `author`."
+     },
+     "tags": {
+      "type": "array",
+      "maxItems": 100,
+      "items": {
+       "type": "string",
+       "maxLength": 2048
+      },
+      "description": "The original arrwDB's field, as `author` (`{\"tags\": {\"$contains\": …}}` filters it)."
+     },
      "title": {
       "type": "string",
       "maxLength": 10000,
@@ -4913,6 +4937,30 @@ extension OpenAPIDocument {
     "type": "object",
     "description": "The body of `PUT .../documents/{doc}`: a document in any input form (see DocumentCreate). Its id is the path's; an `id` in the body, if sent, must equal it (else 400).",
     "properties": {
+     "author": {
+      "type": "string",
+      "maxLength": 2048,
+      "description": "The original arrwDB's field: kept beside `metadata` and filterable like it."
+     },
+     "document_type": {
+      "type": "string",
+      "maxLength": 2048,
+      "description": "The original arrwDB's field, as `author`."
+     },
+     "source_url": {
+      "type": "string",
+      "maxLength": 2048,
+      "description": "The original arrwDB's field, as `author`."
+     },
+     "tags": {
+      "type": "array",
+      "maxItems": 100,
+      "items": {
+       "type": "string",
+       "maxLength": 2048
+      },
+      "description": "The original arrwDB's field, as `author` (`{\"tags\": {\"$contains\": …}}` filters it)."
+     },
      "title": {
       "type": "string",
       "maxLength": 10000,
@@ -5040,6 +5088,30 @@ extension OpenAPIDocument {
      "metadata": {
       "type": "object",
       "additionalProperties": true
+     },
+     "author": {
+      "type": "string",
+      "maxLength": 2048,
+      "description": "The original arrwDB's field: kept beside `metadata` and filterable like it."
+     },
+     "document_type": {
+      "type": "string",
+      "maxLength": 2048,
+      "description": "The original arrwDB's field, as `author`."
+     },
+     "source_url": {
+      "type": "string",
+      "maxLength": 2048,
+      "description": "The original arrwDB's field, as `author`."
+     },
+     "tags": {
+      "type": "array",
+      "maxItems": 100,
+      "items": {
+       "type": "string",
+       "maxLength": 2048
+      },
+      "description": "The original arrwDB's field, as `author` (`{\"tags\": {\"$contains\": …}}` filters it)."
      },
      "chunks": {
       "type": "array",
