@@ -24,7 +24,8 @@ public enum ArrwServer {
     /// router's registry.
     static func makeRouter(
         database: Database, jobs: JobQueue, configuration: ServerConfiguration, access: AccessControl,
-        connections: ConnectionGuard? = nil, webSockets: WebSocketGauges? = nil, outbound: HTTPClient = RemoteHTTP.shared
+        connections: ConnectionGuard? = nil, webSockets: WebSocketGauges? = nil, webhooks: WebhookDispatcher? = nil,
+        outbound: HTTPClient = RemoteHTTP.shared
     ) -> Router<ArrwRequestContext> {
         let router = Router(context: ArrwRequestContext.self)
         let metrics = PrometheusCollectorRegistry()
@@ -58,6 +59,7 @@ public enum ArrwServer {
         RerankSearchRoute(database: database, body: body, reranker: reranker).register(on: libraries)
         JobRoutes(queue: jobs, body: body).register(on: router.group("v1/jobs"))
         WebSocketStatsRoute(gauges: webSockets).register(on: router)
+        if let webhooks { WebhookRoutes(dispatcher: webhooks, database: database, body: body).register(on: router) }
         routes.set(router.routes.map { ($0.path.description, $0.method.rawValue) })
         return router
     }
@@ -110,12 +112,15 @@ public enum ArrwServer {
                 exportDirectory: exportDirectory, exportRetentionSeconds: Double(configuration.exportRetentionSeconds)))
         let connections = ConnectionGuard(configuration: configuration)
         let webSockets = WebSocketGauges()
+        let webhooks = try WebhookDispatcher(
+            database: database, client: outbound, dataDirectory: configuration.dataDirectory,
+            allowedHosts: configuration.webhookAllowedHosts, queueLimit: configuration.eventQueueLimit, logger: logger)
         let webSocketResponder = WebSocketRoutes.router(database: database, configuration: configuration, access: access, gauges: webSockets)
             .buildResponder()
         return Application(
             router: makeRouter(
                 database: database, jobs: jobs, configuration: configuration, access: access, connections: connections, webSockets: webSockets,
-                outbound: outbound),
+                webhooks: webhooks, outbound: outbound),
             server: HTTPServerBuilder { responder in
                 GuardedChildChannel(
                     inner: HTTP1WebSocketUpgradeChannel(
@@ -126,7 +131,7 @@ public enum ArrwServer {
                     connections: connections)
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arrwDB"),
-            services: [JobService(queue: jobs)],
+            services: [JobService(queue: jobs), webhooks],
             eventLoopGroupProvider: eventLoopGroup.map { .shared($0) } ?? .singleton,
             logger: logger)
     }

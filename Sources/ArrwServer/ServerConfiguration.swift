@@ -100,6 +100,10 @@ public struct ServerConfiguration: Sendable {
     /// call the API, or `*` for any. Default none: no CORS headers, so browsers keep other
     /// origins' pages from reading answers.
     public var corsOrigins: [String] = []
+    /// Hosts webhooks may be sent to besides loopback (`WEBHOOK_ALLOWED_HOSTS`, comma-separated;
+    /// `*` allows every host). Empty: loopback only, so the server cannot be turned against the
+    /// network it sits in.
+    public var webhookAllowedHosts: [String] = []
     /// `METRICS_ENABLED`: count and time every request, search, write, embedding call, index
     /// build and snapshot for `GET /metrics`. Default true. The gauges read at scrape time (and
     /// the totals behind them) are served either way.
@@ -199,6 +203,9 @@ public struct ServerConfiguration: Sendable {
         config.webSocketOutboundBytes = try reader.int("WS_OUTBOUND_QUEUE_BYTES", in: 65_536...(1 << 34)) ?? config.webSocketOutboundBytes
         if let origins = try reader.string("CORS_ORIGINS", nonEmpty: true) {
             config.corsOrigins = origins.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        }
+        if let hosts = try reader.string("WEBHOOK_ALLOWED_HOSTS", nonEmpty: true) {
+            config.webhookAllowedHosts = hosts.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
         }
         config.metricsEnabled = try reader.bool("METRICS_ENABLED") ?? config.metricsEnabled
         config.requestReadTimeoutSeconds = try reader.int("REQUEST_READ_TIMEOUT_SECONDS", in: 1...3600) ?? config.requestReadTimeoutSeconds

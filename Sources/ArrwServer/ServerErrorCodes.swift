@@ -13,6 +13,8 @@ enum ServerErrorCode: String, CaseIterable, EngineErrorCode {
     case notReady = "not_ready"
     case docsUnavailable = "docs_unavailable"
     case ambiguousDocument = "ambiguous_document"
+    case webhookNotFound = "webhook_not_found"
+    case webhookTargetForbidden = "webhook_target_forbidden"
 
     var kind: EngineError.Kind { meaning.kind }
     var summary: String { meaning.summary }
@@ -26,6 +28,8 @@ enum ServerErrorCode: String, CaseIterable, EngineErrorCode {
         case .internalError: (.internalFailure, "Something failed that should not have; the server log holds the details.")
         case .notReady: (.unavailable, "The server is still starting (recovering its data directory, loading the model); retry after Retry-After seconds.")
         case .docsUnavailable: (.unavailable, "The /docs page's Swagger UI files are not installed (DOCS_ASSETS_PATH; scripts/setup fetches them).")
+        case .webhookNotFound: (.notFound, "No webhook has this id.")
+        case .webhookTargetForbidden: (.invalidInput, "The webhook's URL is not http(s) or names a host WEBHOOK_ALLOWED_HOSTS does not allow (loopback is always allowed).")
         case .ambiguousDocument: (.conflict, "A route without a library names a document id that several libraries hold; details list them: use the library's route.")
         }
     }

@@ -1,3 +1,4 @@
+import ArrwEmbeddingRemote
 import ArrwEngine
 import Foundation
 import HTTPTypes
@@ -28,7 +29,9 @@ import Testing
             database: database,
             options: try .init(workers: 1, maxPending: 10, exportDirectory: NSTemporaryDirectory(), exportRetentionSeconds: 60))
         let access = AccessControl(configuration: configuration)
-        let http = ArrwServer.makeRouter(database: database, jobs: jobs, configuration: configuration, access: access).routes
+        let webhooks = try WebhookDispatcher(
+            database: database, client: RemoteHTTP.shared, dataDirectory: nil, allowedHosts: [], queueLimit: 16, logger: quietLogger)
+        let http = ArrwServer.makeRouter(database: database, jobs: jobs, configuration: configuration, access: access, webhooks: webhooks).routes
             .map { "\($0.method.rawValue) \($0.path.description)" }
         let webSocket = WebSocketRoutes.router(database: database, configuration: configuration, access: access).routes
             .map { "\($0.method.rawValue) \($0.path.description)" }

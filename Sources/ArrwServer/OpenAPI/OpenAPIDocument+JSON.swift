@@ -8,7 +8,7 @@ extension OpenAPIDocument {
  "info": {
   "title": "arrwDB",
   "version": "0.1.0",
-  "description": "arrwDB is a vector database server: create **libraries**, add **documents** (split into **chunks** of\ntext, embedded by the server or carrying the client's own vectors), and search them by nearest neighbours, with metadata\nfilters, keyword + semantic hybrid search and reranking. Every change is durable (write-ahead log + snapshots) and\npublished on an event bus that clients can follow over Server-Sent Events or a WebSocket.\n\n**Authentication.** Optional: with `API_KEYS` set, every route but `/health` and `/readiness` needs\n`Authorization: Bearer KEY` or `X-API-Key: KEY`, else 401 `unauthorized`. With `RATE_LIMIT_ENABLED`, each client\n(its key, else its address) may make `RATE_LIMIT_PER_MINUTE` requests a minute; over it the answer is 429\n`rate_limited` with `Retry-After`.\n\n**Errors.** Every error is `{\"error\": {\"code\", \"message\", \"details\"?}}`. Input errors are 400, missing things 404,\nconflicts 409, things no longer kept 410, bodies over `MAX_REQUEST_BODY_BYTES` 413, full queues and rate limits 429\n(with `Retry-After`), unavailable dependencies 503, and anything unexpected 500. A path no route serves, or a method a\nroute does not take, is 404 `not_found`. With `CORS_ORIGINS` set, a CORS preflight (`OPTIONS`) from a listed origin is\nanswered 204 and from another origin 403 `forbidden_origin`. The limits quoted in the schemas are the defaults\n(`MAX_SEARCH_RESULTS` 100, `MAX_CHUNKS_PER_DOCUMENT` 1000, `MAX_TEXT_LENGTH_PER_CHUNK` 10000); a server configured\notherwise enforces its own. Every code:\n\n| code | status | when |\n| --- | --- | --- |\n| `validation_error` | 400 | A field is missing, has the wrong type, or holds a value that is not allowed. |\n| `invalid_filter` | 400 | A metadata filter is not of the filter language's shape. |\n| `unknown_filter_operator` | 400 | A metadata filter uses an operator that does not exist; details name it. |\n| `dimension_mismatch` | 400 | A vector's length differs from the library's dimension or the embedding model's. |\n| `limit_exceeded` | 400 | A value is over a configured limit (chunks, text length, k, batch size, dimension). |\n| `library_not_found` | 404 | The library does not exist. |\n| `document_not_found` | 404 | The document does not exist in the library. |\n| `duplicate_name` | 409 | Another library already has this name. |\n| `duplicate_document` | 409 | A document with this id exists already; PUT replaces it. |\n| `resume_point_expired` | 410 | The events after the resume point are no longer kept; resume later or start fresh. |\n| `embedding_failed` | 503 | The embedding provider could not embed the text. |\n| `storage_unavailable` | 503 | A change could not be made durable; the server accepts no writes until restarted. |\n| `embedding_invalid` | 502 | The embedding provider answered without one finite vector of the model's length per text. |\n| `recovery_failed` | 500 | The data directory could not be recovered at start-up. |\n| `job_not_found` | 404 | No job has this id. |\n| `job_finished` | 409 | The job has finished (completed, failed or cancelled); it can no longer be cancelled. |\n| `job_queue_full` | 429 | MAX_PENDING_JOBS jobs wait already; submit again once some have run. |\n| `job_failed` | 409 | The job ran and failed; the message gives its reason. |\n| `job_result_unavailable` | 409 | Only a completed batch_export job has a file to download. |\n| `export_expired` | 410 | The export file was removed after its retention; run the export again. |\n| `reranker_unavailable` | 400 | The rerank method needs a service this server is not configured for (COHERE_API_KEY): pick another method. |\n| `rerank_failed` | 503 | The rerank service failed, refused the request or could not be reached; the message gives its answer. |\n| `embedding_credentials_rejected` | 502 | The remote embedding provider refused the server's API key (COHERE_API_KEY, OPENAI_API_KEY). |\n| `embedding_model_unknown` | 502 | The remote embedding provider does not know the model (EMBEDDING_MODEL). |\n| `embedding_unavailable` | 503 | The remote embedding provider could not be reached, or kept failing or rate-limiting past every retry. |\n| `embedding_timed_out` | 503 | The remote embedding provider did not answer within its timeout, on every attempt. |\n| `embedding_rejected` | 400 | The remote embedding provider refused the text (too long, empty, not allowed); the message gives its reason. |\n| `embedding_model_mismatch` | 409 | The text would be embedded by another model than the library's (or the library's provider is not configured); details name both. |\n| `rerank_rate_limited` | 429 | The rerank service is over its rate limit; retry after Retry-After seconds. |\n| `invalid_json` | 400 | A request body, NDJSON line or WebSocket message is empty or not valid JSON. |\n| `line_too_large` | 400 | An NDJSON line is longer than MAX_REQUEST_BODY_BYTES; that line fails alone. |\n| `unknown_action` | 400 | A WebSocket request names an action that does not exist; details name it. |\n| `upload_interrupted` | 503 | An NDJSON upload's body could not be read to its end; the lines before were stored. |\n| `internal_error` | 500 | Something failed that should not have; the server log holds the details. |\n| `not_ready` | 503 | The server is still starting (recovering its data directory, loading the model); retry after Retry-After seconds. |\n| `docs_unavailable` | 503 | The /docs page's Swagger UI files are not installed (DOCS_ASSETS_PATH; scripts/setup fetches them). |\n| `ambiguous_document` | 409 | A route without a library names a document id that several libraries hold; details list them: use the library's route. |\n| `unauthorized` | 401 | API_KEYS is set and the request has no valid key (Authorization: Bearer or X-API-Key). |\n| `rate_limited` | 429 | The client spent its rate limit; Retry-After says when a request is allowed again. |\n| `payload_too_large` | 413 | The request body is larger than MAX_REQUEST_BODY_BYTES. |\n| `not_found` | 404 | No route has this path (or the route does not take this method). |\n| `method_not_allowed` | 405 | The route does not take this method. |\n| `unsupported_media_type` | 415 | The body's content type is not one the route reads. |\n| `bad_request` | 400 | The HTTP layer refused the request before any route saw it (any other 4xx). |\n| `forbidden_origin` | 403 | A CORS preflight from an origin that CORS_ORIGINS does not list. |\n| `request_timeout` | 408 | The request's head or body stalled longer than REQUEST_READ_TIMEOUT_SECONDS; the connection is closed. |\n| `too_many_connections` | 503 | MAX_CONNECTIONS connections are open; this one is answered and closed at once. |\n| `subscriber_too_slow` | (ends a stream) | The subscriber did not read its events fast enough and its queue overflowed; reconnect with since. |\n"
+  "description": "arrwDB is a vector database server: create **libraries**, add **documents** (split into **chunks** of\ntext, embedded by the server or carrying the client's own vectors), and search them by nearest neighbours, with metadata\nfilters, keyword + semantic hybrid search and reranking. Every change is durable (write-ahead log + snapshots) and\npublished on an event bus that clients can follow over Server-Sent Events or a WebSocket.\n\n**Authentication.** Optional: with `API_KEYS` set, every route but `/health` and `/readiness` needs\n`Authorization: Bearer KEY` or `X-API-Key: KEY`, else 401 `unauthorized`. With `RATE_LIMIT_ENABLED`, each client\n(its key, else its address) may make `RATE_LIMIT_PER_MINUTE` requests a minute; over it the answer is 429\n`rate_limited` with `Retry-After`.\n\n**Errors.** Every error is `{\"error\": {\"code\", \"message\", \"details\"?}}`. Input errors are 400, missing things 404,\nconflicts 409, things no longer kept 410, bodies over `MAX_REQUEST_BODY_BYTES` 413, full queues and rate limits 429\n(with `Retry-After`), unavailable dependencies 503, and anything unexpected 500. A path no route serves, or a method a\nroute does not take, is 404 `not_found`. With `CORS_ORIGINS` set, a CORS preflight (`OPTIONS`) from a listed origin is\nanswered 204 and from another origin 403 `forbidden_origin`. The limits quoted in the schemas are the defaults\n(`MAX_SEARCH_RESULTS` 100, `MAX_CHUNKS_PER_DOCUMENT` 1000, `MAX_TEXT_LENGTH_PER_CHUNK` 10000); a server configured\notherwise enforces its own. Every code:\n\n| code | status | when |\n| --- | --- | --- |\n| `validation_error` | 400 | A field is missing, has the wrong type, or holds a value that is not allowed. |\n| `invalid_filter` | 400 | A metadata filter is not of the filter language's shape. |\n| `unknown_filter_operator` | 400 | A metadata filter uses an operator that does not exist; details name it. |\n| `dimension_mismatch` | 400 | A vector's length differs from the library's dimension or the embedding model's. |\n| `limit_exceeded` | 400 | A value is over a configured limit (chunks, text length, k, batch size, dimension). |\n| `library_not_found` | 404 | The library does not exist. |\n| `document_not_found` | 404 | The document does not exist in the library. |\n| `duplicate_name` | 409 | Another library already has this name. |\n| `duplicate_document` | 409 | A document with this id exists already; PUT replaces it. |\n| `resume_point_expired` | 410 | The events after the resume point are no longer kept; resume later or start fresh. |\n| `embedding_failed` | 503 | The embedding provider could not embed the text. |\n| `storage_unavailable` | 503 | A change could not be made durable; the server accepts no writes until restarted. |\n| `embedding_invalid` | 502 | The embedding provider answered without one finite vector of the model's length per text. |\n| `recovery_failed` | 500 | The data directory could not be recovered at start-up. |\n| `job_not_found` | 404 | No job has this id. |\n| `job_finished` | 409 | The job has finished (completed, failed or cancelled); it can no longer be cancelled. |\n| `job_queue_full` | 429 | MAX_PENDING_JOBS jobs wait already; submit again once some have run. |\n| `job_failed` | 409 | The job ran and failed; the message gives its reason. |\n| `job_result_unavailable` | 409 | Only a completed batch_export job has a file to download. |\n| `export_expired` | 410 | The export file was removed after its retention; run the export again. |\n| `reranker_unavailable` | 400 | The rerank method needs a service this server is not configured for (COHERE_API_KEY): pick another method. |\n| `rerank_failed` | 503 | The rerank service failed, refused the request or could not be reached; the message gives its answer. |\n| `embedding_credentials_rejected` | 502 | The remote embedding provider refused the server's API key (COHERE_API_KEY, OPENAI_API_KEY). |\n| `embedding_model_unknown` | 502 | The remote embedding provider does not know the model (EMBEDDING_MODEL). |\n| `embedding_unavailable` | 503 | The remote embedding provider could not be reached, or kept failing or rate-limiting past every retry. |\n| `embedding_timed_out` | 503 | The remote embedding provider did not answer within its timeout, on every attempt. |\n| `embedding_rejected` | 400 | The remote embedding provider refused the text (too long, empty, not allowed); the message gives its reason. |\n| `embedding_model_mismatch` | 409 | The text would be embedded by another model than the library's (or the library's provider is not configured); details name both. |\n| `rerank_rate_limited` | 429 | The rerank service is over its rate limit; retry after Retry-After seconds. |\n| `invalid_json` | 400 | A request body, NDJSON line or WebSocket message is empty or not valid JSON. |\n| `line_too_large` | 400 | An NDJSON line is longer than MAX_REQUEST_BODY_BYTES; that line fails alone. |\n| `unknown_action` | 400 | A WebSocket request names an action that does not exist; details name it. |\n| `upload_interrupted` | 503 | An NDJSON upload's body could not be read to its end; the lines before were stored. |\n| `internal_error` | 500 | Something failed that should not have; the server log holds the details. |\n| `not_ready` | 503 | The server is still starting (recovering its data directory, loading the model); retry after Retry-After seconds. |\n| `docs_unavailable` | 503 | The /docs page's Swagger UI files are not installed (DOCS_ASSETS_PATH; scripts/setup fetches them). |\n| `webhook_not_found` | 404 | No webhook has this id. |\n| `webhook_target_forbidden` | 400 | The webhook's URL is not http(s) or names a host WEBHOOK_ALLOWED_HOSTS does not allow (loopback is always allowed). |\n| `ambiguous_document` | 409 | A route without a library names a document id that several libraries hold; details list them: use the library's route. |\n| `unauthorized` | 401 | API_KEYS is set and the request has no valid key (Authorization: Bearer or X-API-Key). |\n| `rate_limited` | 429 | The client spent its rate limit; Retry-After says when a request is allowed again. |\n| `payload_too_large` | 413 | The request body is larger than MAX_REQUEST_BODY_BYTES. |\n| `not_found` | 404 | No route has this path (or the route does not take this method). |\n| `method_not_allowed` | 405 | The route does not take this method. |\n| `unsupported_media_type` | 415 | The body's content type is not one the route reads. |\n| `bad_request` | 400 | The HTTP layer refused the request before any route saw it (any other 4xx). |\n| `forbidden_origin` | 403 | A CORS preflight from an origin that CORS_ORIGINS does not list. |\n| `request_timeout` | 408 | The request's head or body stalled longer than REQUEST_READ_TIMEOUT_SECONDS; the connection is closed. |\n| `too_many_connections` | 503 | MAX_CONNECTIONS connections are open; this one is answered and closed at once. |\n| `subscriber_too_slow` | (ends a stream) | The subscriber did not read its events fast enough and its queue overflowed; reconnect with since. |\n"
  },
  "servers": [
   {
@@ -44,6 +44,10 @@ extension OpenAPIDocument {
   {
    "name": "events",
    "description": "Change events: Server-Sent Events, statistics, and the per-library WebSocket."
+  },
+  {
+   "name": "webhooks",
+   "description": "Change events POSTed to your URLs, signed, in order, at least once."
   },
   {
    "name": "system",
@@ -575,6 +579,1508 @@ extension OpenAPIDocument {
      },
      "401": {
       "$ref": "#/components/responses/Unauthorized"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/v1/webhooks": {
+   "post": {
+    "operationId": "createWebhook",
+    "tags": [
+     "webhooks"
+    ],
+    "summary": "Register a webhook",
+    "description": "Every matching change event is POSTed to `url` as its JSON, in sequence order, at least once, signed `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the body with the secret>`, with `X-Webhook-ID`, `X-Event-ID` (the sequence) and `X-Event-Type`; failed sends are retried with exponential backoff, and delivery resumes after a restart from the last saved position.",
+    "requestBody": {
+     "description": "The webhook.",
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "properties": {
+         "url": {
+          "type": "string",
+          "format": "uri",
+          "description": "http or https; a host other than loopback must be in WEBHOOK_ALLOWED_HOSTS."
+         },
+         "events": {
+          "type": "array",
+          "items": {
+           "type": "string"
+          },
+          "description": "Event types, `*`, or the original's `document.created` and `search.completed`."
+         },
+         "library_id": {
+          "type": [
+           "string",
+           "null"
+          ],
+          "format": "uuid",
+          "description": "Only this library's events."
+         },
+         "description": {
+          "type": "string",
+          "maxLength": 10000
+         },
+         "max_retries": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 10,
+          "default": 3
+         },
+         "retry_delay_seconds": {
+          "type": "number",
+          "minimum": 0.1,
+          "maximum": 3600,
+          "default": 60
+         },
+         "timeout_seconds": {
+          "type": "number",
+          "minimum": 1,
+          "maximum": 300,
+          "default": 30
+         },
+         "active": {
+          "type": "boolean",
+          "default": true
+         },
+         "since": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "At creation only: deliver the events after this sequence (default: from now)."
+         }
+        }
+       },
+       "examples": {
+        "all": {
+         "summary": "Every document event",
+         "value": {
+          "url": "http://127.0.0.1:8080/hook",
+          "events": [
+           "document.added",
+           "document.deleted"
+          ]
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Registered; the answer holds the `secret`.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "id",
+          "url",
+          "events",
+          "active",
+          "delivered_through"
+         ],
+         "additionalProperties": true,
+         "properties": {
+          "url": {
+           "type": "string",
+           "format": "uri",
+           "description": "http or https; a host other than loopback must be in WEBHOOK_ALLOWED_HOSTS."
+          },
+          "events": {
+           "type": "array",
+           "items": {
+            "type": "string"
+           },
+           "description": "Event types, `*`, or the original's `document.created` and `search.completed`."
+          },
+          "library_id": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "uuid",
+           "description": "Only this library's events."
+          },
+          "description": {
+           "type": "string",
+           "maxLength": 10000
+          },
+          "max_retries": {
+           "type": "integer",
+           "minimum": 0,
+           "maximum": 10,
+           "default": 3
+          },
+          "retry_delay_seconds": {
+           "type": "number",
+           "minimum": 0.1,
+           "maximum": 3600,
+           "default": 60
+          },
+          "timeout_seconds": {
+           "type": "number",
+           "minimum": 1,
+           "maximum": 300,
+           "default": 30
+          },
+          "active": {
+           "type": "boolean",
+           "default": true
+          },
+          "since": {
+           "type": "integer",
+           "minimum": 0,
+           "description": "At creation only: deliver the events after this sequence (default: from now)."
+          },
+          "id": {
+           "type": "string",
+           "format": "uuid"
+          },
+          "secret": {
+           "type": "string",
+           "description": "Only in the answer to the creation: the HMAC-SHA256 key of X-Webhook-Signature."
+          },
+          "delivered_through": {
+           "type": "integer",
+           "minimum": 0
+          }
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest",
+      "description": "A bad field, or `webhook_target_forbidden`."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   },
+   "get": {
+    "operationId": "listWebhooks",
+    "tags": [
+     "webhooks"
+    ],
+    "summary": "List webhooks",
+    "description": "Every webhook (without secrets).",
+    "responses": {
+     "200": {
+      "description": "The webhooks.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "webhooks"
+         ],
+         "properties": {
+          "webhooks": {
+           "type": "array",
+           "items": {
+            "type": "object",
+            "required": [
+             "id",
+             "url",
+             "events",
+             "active",
+             "delivered_through"
+            ],
+            "additionalProperties": true,
+            "properties": {
+             "url": {
+              "type": "string",
+              "format": "uri",
+              "description": "http or https; a host other than loopback must be in WEBHOOK_ALLOWED_HOSTS."
+             },
+             "events": {
+              "type": "array",
+              "items": {
+               "type": "string"
+              },
+              "description": "Event types, `*`, or the original's `document.created` and `search.completed`."
+             },
+             "library_id": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "format": "uuid",
+              "description": "Only this library's events."
+             },
+             "description": {
+              "type": "string",
+              "maxLength": 10000
+             },
+             "max_retries": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 10,
+              "default": 3
+             },
+             "retry_delay_seconds": {
+              "type": "number",
+              "minimum": 0.1,
+              "maximum": 3600,
+              "default": 60
+             },
+             "timeout_seconds": {
+              "type": "number",
+              "minimum": 1,
+              "maximum": 300,
+              "default": 30
+             },
+             "active": {
+              "type": "boolean",
+              "default": true
+             },
+             "since": {
+              "type": "integer",
+              "minimum": 0,
+              "description": "At creation only: deliver the events after this sequence (default: from now)."
+             },
+             "id": {
+              "type": "string",
+              "format": "uuid"
+             },
+             "secret": {
+              "type": "string",
+              "description": "Only in the answer to the creation: the HMAC-SHA256 key of X-Webhook-Signature."
+             },
+             "delivered_through": {
+              "type": "integer",
+              "minimum": 0
+             }
+            }
+           }
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/v1/webhooks/{webhook}": {
+   "parameters": [
+    {
+     "name": "webhook",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "format": "uuid"
+     }
+    }
+   ],
+   "get": {
+    "operationId": "getWebhook",
+    "tags": [
+     "webhooks"
+    ],
+    "summary": "Get a webhook",
+    "description": "The webhook (without its secret) and its position.",
+    "responses": {
+     "200": {
+      "description": "The webhook.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "id",
+          "url",
+          "events",
+          "active",
+          "delivered_through"
+         ],
+         "additionalProperties": true,
+         "properties": {
+          "url": {
+           "type": "string",
+           "format": "uri",
+           "description": "http or https; a host other than loopback must be in WEBHOOK_ALLOWED_HOSTS."
+          },
+          "events": {
+           "type": "array",
+           "items": {
+            "type": "string"
+           },
+           "description": "Event types, `*`, or the original's `document.created` and `search.completed`."
+          },
+          "library_id": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "uuid",
+           "description": "Only this library's events."
+          },
+          "description": {
+           "type": "string",
+           "maxLength": 10000
+          },
+          "max_retries": {
+           "type": "integer",
+           "minimum": 0,
+           "maximum": 10,
+           "default": 3
+          },
+          "retry_delay_seconds": {
+           "type": "number",
+           "minimum": 0.1,
+           "maximum": 3600,
+           "default": 60
+          },
+          "timeout_seconds": {
+           "type": "number",
+           "minimum": 1,
+           "maximum": 300,
+           "default": 30
+          },
+          "active": {
+           "type": "boolean",
+           "default": true
+          },
+          "since": {
+           "type": "integer",
+           "minimum": 0,
+           "description": "At creation only: deliver the events after this sequence (default: from now)."
+          },
+          "id": {
+           "type": "string",
+           "format": "uuid"
+          },
+          "secret": {
+           "type": "string",
+           "description": "Only in the answer to the creation: the HMAC-SHA256 key of X-Webhook-Signature."
+          },
+          "delivered_through": {
+           "type": "integer",
+           "minimum": 0
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`webhook_not_found`."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   },
+   "patch": {
+    "operationId": "updateWebhook",
+    "tags": [
+     "webhooks"
+    ],
+    "summary": "Update a webhook",
+    "description": "Changes any field but `since`; delivery goes on from its position.",
+    "requestBody": {
+     "description": "The fields to change.",
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "properties": {
+         "url": {
+          "type": "string",
+          "format": "uri",
+          "description": "http or https; a host other than loopback must be in WEBHOOK_ALLOWED_HOSTS."
+         },
+         "events": {
+          "type": "array",
+          "items": {
+           "type": "string"
+          },
+          "description": "Event types, `*`, or the original's `document.created` and `search.completed`."
+         },
+         "library_id": {
+          "type": [
+           "string",
+           "null"
+          ],
+          "format": "uuid",
+          "description": "Only this library's events."
+         },
+         "description": {
+          "type": "string",
+          "maxLength": 10000
+         },
+         "max_retries": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 10,
+          "default": 3
+         },
+         "retry_delay_seconds": {
+          "type": "number",
+          "minimum": 0.1,
+          "maximum": 3600,
+          "default": 60
+         },
+         "timeout_seconds": {
+          "type": "number",
+          "minimum": 1,
+          "maximum": 300,
+          "default": 30
+         },
+         "active": {
+          "type": "boolean",
+          "default": true
+         },
+         "since": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "At creation only: deliver the events after this sequence (default: from now)."
+         }
+        }
+       },
+       "examples": {
+        "pause": {
+         "summary": "Pause it",
+         "value": {
+          "active": false
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "The webhook.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "id",
+          "url",
+          "events",
+          "active",
+          "delivered_through"
+         ],
+         "additionalProperties": true,
+         "properties": {
+          "url": {
+           "type": "string",
+           "format": "uri",
+           "description": "http or https; a host other than loopback must be in WEBHOOK_ALLOWED_HOSTS."
+          },
+          "events": {
+           "type": "array",
+           "items": {
+            "type": "string"
+           },
+           "description": "Event types, `*`, or the original's `document.created` and `search.completed`."
+          },
+          "library_id": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "uuid",
+           "description": "Only this library's events."
+          },
+          "description": {
+           "type": "string",
+           "maxLength": 10000
+          },
+          "max_retries": {
+           "type": "integer",
+           "minimum": 0,
+           "maximum": 10,
+           "default": 3
+          },
+          "retry_delay_seconds": {
+           "type": "number",
+           "minimum": 0.1,
+           "maximum": 3600,
+           "default": 60
+          },
+          "timeout_seconds": {
+           "type": "number",
+           "minimum": 1,
+           "maximum": 300,
+           "default": 30
+          },
+          "active": {
+           "type": "boolean",
+           "default": true
+          },
+          "since": {
+           "type": "integer",
+           "minimum": 0,
+           "description": "At creation only: deliver the events after this sequence (default: from now)."
+          },
+          "id": {
+           "type": "string",
+           "format": "uuid"
+          },
+          "secret": {
+           "type": "string",
+           "description": "Only in the answer to the creation: the HMAC-SHA256 key of X-Webhook-Signature."
+          },
+          "delivered_through": {
+           "type": "integer",
+           "minimum": 0
+          }
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`webhook_not_found`."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   },
+   "delete": {
+    "operationId": "deleteWebhook",
+    "tags": [
+     "webhooks"
+    ],
+    "summary": "Delete a webhook",
+    "description": "Stops its deliveries and forgets it.",
+    "responses": {
+     "204": {
+      "description": "Deleted."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`webhook_not_found`."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/v1/webhooks/{webhook}/deliveries": {
+   "parameters": [
+    {
+     "name": "webhook",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "format": "uuid"
+     }
+    }
+   ],
+   "get": {
+    "operationId": "listWebhookDeliveries",
+    "tags": [
+     "webhooks"
+    ],
+    "summary": "A webhook's last deliveries",
+    "description": "The last 100 deliveries, newest first: `event_id`, `event_type`, `status` (`delivered` or `failed`), `attempts`, `response_status`, `error`, `delivered_at`, `duration_ms`, `possible_duplicate` (sent again after a restart).",
+    "responses": {
+     "200": {
+      "description": "The deliveries.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "deliveries"
+         ],
+         "properties": {
+          "deliveries": {
+           "type": "array",
+           "items": {
+            "type": "object",
+            "additionalProperties": true
+           }
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`webhook_not_found`."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/v1/webhooks/{webhook}/stats": {
+   "parameters": [
+    {
+     "name": "webhook",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "format": "uuid"
+     }
+    }
+   ],
+   "get": {
+    "operationId": "getWebhookStats",
+    "tags": [
+     "webhooks"
+    ],
+    "summary": "A webhook's statistics",
+    "description": "`total_deliveries`, `successful_deliveries`, `failed_deliveries`, `retries`, `delivered_through`, `pending_events`, `last_error`, `last_delivery_at`.",
+    "responses": {
+     "200": {
+      "description": "The statistics.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "additionalProperties": true
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`webhook_not_found`."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/v1/webhooks/{webhook}/test": {
+   "parameters": [
+    {
+     "name": "webhook",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "format": "uuid"
+     }
+    }
+   ],
+   "post": {
+    "operationId": "testWebhook",
+    "tags": [
+     "webhooks"
+    ],
+    "summary": "Send a test event",
+    "description": "POSTs a `webhook.test` event once, now, and answers how it went.",
+    "responses": {
+     "200": {
+      "description": "The delivery.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "additionalProperties": true
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`webhook_not_found`."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/api/v1/webhooks": {
+   "post": {
+    "operationId": "createWebhookOriginalPath",
+    "tags": [
+     "webhooks"
+    ],
+    "summary": "Register a webhook",
+    "description": "Every matching change event is POSTed to `url` as its JSON, in sequence order, at least once, signed `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the body with the secret>`, with `X-Webhook-ID`, `X-Event-ID` (the sequence) and `X-Event-Type`; failed sends are retried with exponential backoff, and delivery resumes after a restart from the last saved position.",
+    "requestBody": {
+     "description": "The webhook.",
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "properties": {
+         "url": {
+          "type": "string",
+          "format": "uri",
+          "description": "http or https; a host other than loopback must be in WEBHOOK_ALLOWED_HOSTS."
+         },
+         "events": {
+          "type": "array",
+          "items": {
+           "type": "string"
+          },
+          "description": "Event types, `*`, or the original's `document.created` and `search.completed`."
+         },
+         "library_id": {
+          "type": [
+           "string",
+           "null"
+          ],
+          "format": "uuid",
+          "description": "Only this library's events."
+         },
+         "description": {
+          "type": "string",
+          "maxLength": 10000
+         },
+         "max_retries": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 10,
+          "default": 3
+         },
+         "retry_delay_seconds": {
+          "type": "number",
+          "minimum": 0.1,
+          "maximum": 3600,
+          "default": 60
+         },
+         "timeout_seconds": {
+          "type": "number",
+          "minimum": 1,
+          "maximum": 300,
+          "default": 30
+         },
+         "active": {
+          "type": "boolean",
+          "default": true
+         },
+         "since": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "At creation only: deliver the events after this sequence (default: from now)."
+         }
+        }
+       },
+       "examples": {
+        "all": {
+         "summary": "Every document event",
+         "value": {
+          "url": "http://127.0.0.1:8080/hook",
+          "events": [
+           "document.added",
+           "document.deleted"
+          ]
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Registered; the answer holds the `secret`.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "id",
+          "url",
+          "events",
+          "active",
+          "delivered_through"
+         ],
+         "additionalProperties": true,
+         "properties": {
+          "url": {
+           "type": "string",
+           "format": "uri",
+           "description": "http or https; a host other than loopback must be in WEBHOOK_ALLOWED_HOSTS."
+          },
+          "events": {
+           "type": "array",
+           "items": {
+            "type": "string"
+           },
+           "description": "Event types, `*`, or the original's `document.created` and `search.completed`."
+          },
+          "library_id": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "uuid",
+           "description": "Only this library's events."
+          },
+          "description": {
+           "type": "string",
+           "maxLength": 10000
+          },
+          "max_retries": {
+           "type": "integer",
+           "minimum": 0,
+           "maximum": 10,
+           "default": 3
+          },
+          "retry_delay_seconds": {
+           "type": "number",
+           "minimum": 0.1,
+           "maximum": 3600,
+           "default": 60
+          },
+          "timeout_seconds": {
+           "type": "number",
+           "minimum": 1,
+           "maximum": 300,
+           "default": 30
+          },
+          "active": {
+           "type": "boolean",
+           "default": true
+          },
+          "since": {
+           "type": "integer",
+           "minimum": 0,
+           "description": "At creation only: deliver the events after this sequence (default: from now)."
+          },
+          "id": {
+           "type": "string",
+           "format": "uuid"
+          },
+          "secret": {
+           "type": "string",
+           "description": "Only in the answer to the creation: the HMAC-SHA256 key of X-Webhook-Signature."
+          },
+          "delivered_through": {
+           "type": "integer",
+           "minimum": 0
+          }
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest",
+      "description": "A bad field, or `webhook_target_forbidden`."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   },
+   "get": {
+    "operationId": "listWebhooksOriginalPath",
+    "tags": [
+     "webhooks"
+    ],
+    "summary": "List webhooks",
+    "description": "Every webhook (without secrets).",
+    "responses": {
+     "200": {
+      "description": "The webhooks.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "webhooks"
+         ],
+         "properties": {
+          "webhooks": {
+           "type": "array",
+           "items": {
+            "type": "object",
+            "required": [
+             "id",
+             "url",
+             "events",
+             "active",
+             "delivered_through"
+            ],
+            "additionalProperties": true,
+            "properties": {
+             "url": {
+              "type": "string",
+              "format": "uri",
+              "description": "http or https; a host other than loopback must be in WEBHOOK_ALLOWED_HOSTS."
+             },
+             "events": {
+              "type": "array",
+              "items": {
+               "type": "string"
+              },
+              "description": "Event types, `*`, or the original's `document.created` and `search.completed`."
+             },
+             "library_id": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "format": "uuid",
+              "description": "Only this library's events."
+             },
+             "description": {
+              "type": "string",
+              "maxLength": 10000
+             },
+             "max_retries": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 10,
+              "default": 3
+             },
+             "retry_delay_seconds": {
+              "type": "number",
+              "minimum": 0.1,
+              "maximum": 3600,
+              "default": 60
+             },
+             "timeout_seconds": {
+              "type": "number",
+              "minimum": 1,
+              "maximum": 300,
+              "default": 30
+             },
+             "active": {
+              "type": "boolean",
+              "default": true
+             },
+             "since": {
+              "type": "integer",
+              "minimum": 0,
+              "description": "At creation only: deliver the events after this sequence (default: from now)."
+             },
+             "id": {
+              "type": "string",
+              "format": "uuid"
+             },
+             "secret": {
+              "type": "string",
+              "description": "Only in the answer to the creation: the HMAC-SHA256 key of X-Webhook-Signature."
+             },
+             "delivered_through": {
+              "type": "integer",
+              "minimum": 0
+             }
+            }
+           }
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/api/v1/webhooks/{webhook}": {
+   "parameters": [
+    {
+     "name": "webhook",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "format": "uuid"
+     }
+    }
+   ],
+   "get": {
+    "operationId": "getWebhookOriginalPath",
+    "tags": [
+     "webhooks"
+    ],
+    "summary": "Get a webhook",
+    "description": "The webhook (without its secret) and its position.",
+    "responses": {
+     "200": {
+      "description": "The webhook.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "id",
+          "url",
+          "events",
+          "active",
+          "delivered_through"
+         ],
+         "additionalProperties": true,
+         "properties": {
+          "url": {
+           "type": "string",
+           "format": "uri",
+           "description": "http or https; a host other than loopback must be in WEBHOOK_ALLOWED_HOSTS."
+          },
+          "events": {
+           "type": "array",
+           "items": {
+            "type": "string"
+           },
+           "description": "Event types, `*`, or the original's `document.created` and `search.completed`."
+          },
+          "library_id": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "uuid",
+           "description": "Only this library's events."
+          },
+          "description": {
+           "type": "string",
+           "maxLength": 10000
+          },
+          "max_retries": {
+           "type": "integer",
+           "minimum": 0,
+           "maximum": 10,
+           "default": 3
+          },
+          "retry_delay_seconds": {
+           "type": "number",
+           "minimum": 0.1,
+           "maximum": 3600,
+           "default": 60
+          },
+          "timeout_seconds": {
+           "type": "number",
+           "minimum": 1,
+           "maximum": 300,
+           "default": 30
+          },
+          "active": {
+           "type": "boolean",
+           "default": true
+          },
+          "since": {
+           "type": "integer",
+           "minimum": 0,
+           "description": "At creation only: deliver the events after this sequence (default: from now)."
+          },
+          "id": {
+           "type": "string",
+           "format": "uuid"
+          },
+          "secret": {
+           "type": "string",
+           "description": "Only in the answer to the creation: the HMAC-SHA256 key of X-Webhook-Signature."
+          },
+          "delivered_through": {
+           "type": "integer",
+           "minimum": 0
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`webhook_not_found`."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   },
+   "patch": {
+    "operationId": "updateWebhookOriginalPath",
+    "tags": [
+     "webhooks"
+    ],
+    "summary": "Update a webhook",
+    "description": "Changes any field but `since`; delivery goes on from its position.",
+    "requestBody": {
+     "description": "The fields to change.",
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "properties": {
+         "url": {
+          "type": "string",
+          "format": "uri",
+          "description": "http or https; a host other than loopback must be in WEBHOOK_ALLOWED_HOSTS."
+         },
+         "events": {
+          "type": "array",
+          "items": {
+           "type": "string"
+          },
+          "description": "Event types, `*`, or the original's `document.created` and `search.completed`."
+         },
+         "library_id": {
+          "type": [
+           "string",
+           "null"
+          ],
+          "format": "uuid",
+          "description": "Only this library's events."
+         },
+         "description": {
+          "type": "string",
+          "maxLength": 10000
+         },
+         "max_retries": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 10,
+          "default": 3
+         },
+         "retry_delay_seconds": {
+          "type": "number",
+          "minimum": 0.1,
+          "maximum": 3600,
+          "default": 60
+         },
+         "timeout_seconds": {
+          "type": "number",
+          "minimum": 1,
+          "maximum": 300,
+          "default": 30
+         },
+         "active": {
+          "type": "boolean",
+          "default": true
+         },
+         "since": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "At creation only: deliver the events after this sequence (default: from now)."
+         }
+        }
+       },
+       "examples": {
+        "pause": {
+         "summary": "Pause it",
+         "value": {
+          "active": false
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "The webhook.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "id",
+          "url",
+          "events",
+          "active",
+          "delivered_through"
+         ],
+         "additionalProperties": true,
+         "properties": {
+          "url": {
+           "type": "string",
+           "format": "uri",
+           "description": "http or https; a host other than loopback must be in WEBHOOK_ALLOWED_HOSTS."
+          },
+          "events": {
+           "type": "array",
+           "items": {
+            "type": "string"
+           },
+           "description": "Event types, `*`, or the original's `document.created` and `search.completed`."
+          },
+          "library_id": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "uuid",
+           "description": "Only this library's events."
+          },
+          "description": {
+           "type": "string",
+           "maxLength": 10000
+          },
+          "max_retries": {
+           "type": "integer",
+           "minimum": 0,
+           "maximum": 10,
+           "default": 3
+          },
+          "retry_delay_seconds": {
+           "type": "number",
+           "minimum": 0.1,
+           "maximum": 3600,
+           "default": 60
+          },
+          "timeout_seconds": {
+           "type": "number",
+           "minimum": 1,
+           "maximum": 300,
+           "default": 30
+          },
+          "active": {
+           "type": "boolean",
+           "default": true
+          },
+          "since": {
+           "type": "integer",
+           "minimum": 0,
+           "description": "At creation only: deliver the events after this sequence (default: from now)."
+          },
+          "id": {
+           "type": "string",
+           "format": "uuid"
+          },
+          "secret": {
+           "type": "string",
+           "description": "Only in the answer to the creation: the HMAC-SHA256 key of X-Webhook-Signature."
+          },
+          "delivered_through": {
+           "type": "integer",
+           "minimum": 0
+          }
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`webhook_not_found`."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   },
+   "delete": {
+    "operationId": "deleteWebhookOriginalPath",
+    "tags": [
+     "webhooks"
+    ],
+    "summary": "Delete a webhook",
+    "description": "Stops its deliveries and forgets it.",
+    "responses": {
+     "204": {
+      "description": "Deleted."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`webhook_not_found`."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/api/v1/webhooks/{webhook}/deliveries": {
+   "parameters": [
+    {
+     "name": "webhook",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "format": "uuid"
+     }
+    }
+   ],
+   "get": {
+    "operationId": "listWebhookDeliveriesOriginalPath",
+    "tags": [
+     "webhooks"
+    ],
+    "summary": "A webhook's last deliveries",
+    "description": "The last 100 deliveries, newest first: `event_id`, `event_type`, `status` (`delivered` or `failed`), `attempts`, `response_status`, `error`, `delivered_at`, `duration_ms`, `possible_duplicate` (sent again after a restart).",
+    "responses": {
+     "200": {
+      "description": "The deliveries.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "deliveries"
+         ],
+         "properties": {
+          "deliveries": {
+           "type": "array",
+           "items": {
+            "type": "object",
+            "additionalProperties": true
+           }
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`webhook_not_found`."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/api/v1/webhooks/{webhook}/stats": {
+   "parameters": [
+    {
+     "name": "webhook",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "format": "uuid"
+     }
+    }
+   ],
+   "get": {
+    "operationId": "getWebhookStatsOriginalPath",
+    "tags": [
+     "webhooks"
+    ],
+    "summary": "A webhook's statistics",
+    "description": "`total_deliveries`, `successful_deliveries`, `failed_deliveries`, `retries`, `delivered_through`, `pending_events`, `last_error`, `last_delivery_at`.",
+    "responses": {
+     "200": {
+      "description": "The statistics.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "additionalProperties": true
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`webhook_not_found`."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/api/v1/webhooks/{webhook}/test": {
+   "parameters": [
+    {
+     "name": "webhook",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "format": "uuid"
+     }
+    }
+   ],
+   "post": {
+    "operationId": "testWebhookOriginalPath",
+    "tags": [
+     "webhooks"
+    ],
+    "summary": "Send a test event",
+    "description": "POSTs a `webhook.test` event once, now, and answers how it went.",
+    "responses": {
+     "200": {
+      "description": "The delivery.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "additionalProperties": true
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`webhook_not_found`."
      },
      "429": {
       "$ref": "#/components/responses/TooManyRequests"
@@ -3674,6 +5180,8 @@ extension OpenAPIDocument {
      "internal_error",
      "not_ready",
      "docs_unavailable",
+     "webhook_not_found",
+     "webhook_target_forbidden",
      "ambiguous_document",
      "unauthorized",
      "rate_limited",
