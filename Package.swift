@@ -172,6 +172,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                // The webhook tests verify the signatures the server sent.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 // The crash test drives a child `arrwdb` over real HTTP with AsyncHTTPClient (ARCHITECTURE.md,

@@ -101,16 +101,27 @@ extension Database {
         }
         try storage.log.rotate()
         // Keep the log back to the oldest kept snapshot, so a damaged newer one can fall back
-        // to it; until `keep` snapshots exist, keep the whole log.
+        // to it; until `keep` snapshots exist, keep the whole log. Keep it also after the
+        // lowest position a reader registered with `retainLog` still needs.
         var removed = 0
         let kept = try storage.snapshots.entries()
         if kept.count >= storage.snapshots.keep, let oldest = kept.last {
-            removed = try storage.log.removeSegments(coveredThrough: oldest.sequence)
+            let floor = logFloors.withLock { floors in floors.compactMap { $0() }.min() } ?? .max
+            removed = try storage.log.removeSegments(coveredThrough: min(oldest.sequence, floor))
         }
         let summary = SnapshotSummary(
             path: entry.path, sequence: sequence, libraries: stores.count, bytes: bytes,
             seconds: Date().timeIntervalSince(start), segmentsRemoved: removed)
         observers.current?.snapshotWritten(bytes: summary.bytes, seconds: summary.seconds)
         return summary
+    }
+}
+
+extension Database {
+    /// Registers a reader of the change events that must be able to resume from the log:
+    /// while `position` returns a sequence, snapshots keep the log's records after it (a
+    /// webhook whose receiver is down keeps what it has not delivered yet). Nil: no need.
+    public func retainLog(after position: @escaping @Sendable () -> UInt64?) {
+        logFloors.withLock { $0.append(position) }
     }
 }

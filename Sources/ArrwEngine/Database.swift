@@ -28,6 +28,8 @@ public final class Database: Sendable {
     let indexBuilder = IndexBuilder()
     /// Who hears of searches, writes and index builds (metrics); empty until the server sets it.
     let observers = ObserverSlot()
+    /// Positions readers of the log still need (`retainLog`).
+    let logFloors = Mutex<[@Sendable () -> UInt64?]>([])
     var storage: DurableStorage? { attachedStorage.withLock { $0 } }
 
     struct Catalog {

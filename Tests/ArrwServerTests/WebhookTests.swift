@@ -1,5 +1,7 @@
 import ArrwEngine
-import ArrwServer
+import ArrwEmbedding
+import ArrwEmbeddingRemote
+@testable import ArrwServer
 import Crypto
 import Foundation
 import HTTPTypes
@@ -87,7 +89,7 @@ final class WebhookReceiver: Sendable {
         }
     }
 
-    @Test("a receiver down, then the server restarted: every event still arrives, in order, retries counted")
+    @Test("a receiver down across two snapshots, then the server restarted: every event still arrives, in order, retries counted")
     func survivesOutageAndRestart() async throws {
         let directory = NSTemporaryDirectory() + "arrw-webhooks-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -101,7 +103,11 @@ final class WebhookReceiver: Sendable {
                 let created = try await api.call(.post, "/v1/webhooks", #"{"url": "\#(url)", "events": ["*"], "retry_delay_seconds": 0.1, "max_retries": 10}"#)
                 ids.withLock { $0 = (library, created["id"]?.string ?? "") }
                 receiver.down.store(true, ordering: .relaxed)
-                for index in 0..<50 { _ = try await api.addDocument(library, #"{"id": "o\#(index)", "text": "outage \#(index)"}"#) }
+                // Two snapshots while it is down: the log after the webhook's position must outlive them.
+                for index in 0..<25 { _ = try await api.addDocument(library, #"{"id": "o\#(index)", "text": "outage \#(index)"}"#) }
+                try first.writeSnapshot()
+                for index in 25..<50 { _ = try await api.addDocument(library, #"{"id": "o\#(index)", "text": "outage \#(index)"}"#) }
+                try first.writeSnapshot()
                 try await Task.sleep(for: .milliseconds(500))
                 #expect(receiver.deliveries.isEmpty)
                 let stats = try await api.call(.get, "/v1/webhooks/\(ids.withLock { $0.webhook })/stats")
@@ -146,5 +152,32 @@ final class WebhookReceiver: Sendable {
             let allowed = try await api.call(.post, "/v1/webhooks", #"{"url": "https://hooks.example.org/x", "events": ["*"]}"#)
             #expect(allowed.status == .created)
         }
+    }
+}
+
+/// `webhooks.json` version 1, as this release writes it, checked in: a later release must read it.
+@Suite struct WebhookFileTests {
+    @Test("the checked-in webhooks.json of version 1 loads with every field and position; an unknown version is refused")
+    func version1Loads() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/webhooks-v1/webhooks.json")
+        let directory = NSTemporaryDirectory() + "arrw-webhook-file-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.copyItem(atPath: fixture.path, toPath: directory + "/webhooks.json")
+        let loaded = try WebhookStore(path: directory + "/webhooks.json").load().sorted { $0.createdAt < $1.createdAt }
+        #expect(loaded.count == 2)
+        #expect(loaded[0].id == "5a0c6f3e-2b7d-4c1e-9a8b-2d6f4e1a7c30" && loaded[0].deliveredThrough == 42 && loaded[0].events == ["document.created", "document.deleted"])
+        #expect(loaded[0].libraryId == "3f0c2a9e-5b7d-4c1e-9a8b-2d6f4e1a7c31" && loaded[0].maxRetries == 3 && loaded[0].active)
+        #expect(loaded[1].libraryId == nil && !loaded[1].active && loaded[1].retryDelaySeconds == 0.5 && loaded[1].deliveredThrough == 7)
+        let database = Database(embedder: HashEmbedder(dimension: 8))
+        let dispatcher = try WebhookDispatcher(
+            database: database, client: RemoteHTTP.shared, dataDirectory: directory, allowedHosts: [], queueLimit: 16, logger: quietLogger)
+        #expect(dispatcher.all.map(\.id) == loaded.map(\.id) && dispatcher.lowestActivePosition == 42)
+        try dispatcher.save()
+        #expect(try WebhookStore(path: directory + "/webhooks.json").load().sorted { $0.createdAt < $1.createdAt } == loaded, "written back unchanged")
+
+        try Data(#"{"version": 2, "webhooks": []}"#.utf8).write(to: URL(fileURLWithPath: directory + "/webhooks.json"))
+        #expect(throws: EngineError.self) { try WebhookStore(path: directory + "/webhooks.json").load() }
     }
 }

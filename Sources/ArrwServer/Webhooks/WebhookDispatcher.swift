@@ -12,7 +12,9 @@ import Synchronization
 /// webhook's receiver only ever delays its own webhook, never a write or another webhook; one
 /// that falls further behind than its queue is resubscribed from its position.
 ///
-/// Positions are saved (`WebhookStore`) at most every `checkpointInterval` while delivering, on
+/// Snapshots keep the write-ahead log after the lowest active webhook's position
+/// (`Database.retainLog`), so an outage of any length loses nothing; a paused webhook holds
+/// nothing back. Positions are saved (`WebhookStore`) at most every `checkpointInterval` while delivering, on
 /// every change of a webhook and at shutdown, so after a crash the events since the last save
 /// are sent again: delivery is at least once, and such re-sent events are marked
 /// `possible_duplicate` in the deliveries list. Runs as a service of the application.
@@ -60,6 +62,12 @@ final class WebhookDispatcher: Service, Sendable {
         state = Mutex(State(
             webhooks: Dictionary(uniqueKeysWithValues: loaded.map { ($0.id, $0) }),
             resendUpTo: Dictionary(uniqueKeysWithValues: loaded.map { ($0.id, database.events.lastSequence) })))
+        database.retainLog { [weak self] in self?.lowestActivePosition }
+    }
+
+    /// The lowest position of an active webhook: the log after it must outlive snapshots.
+    var lowestActivePosition: UInt64? {
+        state.withLock { $0.webhooks.values.filter(\.active).map(\.deliveredThrough).min() }
     }
 
     func run() async throws {
