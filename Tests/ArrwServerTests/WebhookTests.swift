@@ -64,7 +64,11 @@ final class WebhookReceiver: Sendable {
         try await receiver.serve { url in
             try await withAPI(testConfiguration(), setup: .live) { api in
                 let library = try await api.createLibrary("hooked")
-                let created = try await api.call(.post, "/v1/webhooks", #"{"url": "\#(url)", "events": ["document.created", "document.deleted"], "library_id": "\#(library)"}"#)
+                // Quick retries: on a loaded machine a send can fail once (a kept-alive connection
+                // the receiver just closed), and the default first retry waits 30-60 s.
+                let created = try await api.call(
+                    .post, "/v1/webhooks",
+                    #"{"url": "\#(url)", "events": ["document.created", "document.deleted"], "library_id": "\#(library)", "retry_delay_seconds": 0.2}"#)
                 #expect(created.status == .created)
                 let id = try #require(created["id"]?.string), secret = try #require(created["secret"]?.string)
                 #expect(secret.count == 64 && created["max_retries"] == .int(3))
