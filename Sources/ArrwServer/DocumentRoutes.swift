@@ -18,10 +18,7 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
             let start = ContinuousClock.now
             let id = try context.parameters.require("id")
             _ = try database.library(id)
-            guard let documents = try await body.json(from: request).object?["documents"]?.array else {
-                throw EngineError.validation("the body must be an object with a 'documents' array", field: "documents")
-            }
-            let drafts = await DocumentJSON.drafts(documents, limits: database.limits)
+            let drafts = try await Self.batchDrafts(request, body: body, limits: database.limits)
             return APIResponse.json(APIResponse.batch(try await database.addDocuments(libraryId: id, drafts), since: start))
         }
         group.post(":id/documents/stream") { request, context in
@@ -64,5 +61,13 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
             try await database.deleteDocument(libraryId: context.parameters.require("id"), documentId: context.parameters.require("doc"))
             return Response(status: .noContent)
         }
+    }
+
+    /// The drafts of a batch body `{"documents": [..]}`, each parsed alone (a bad one fails alone).
+    static func batchDrafts(_ request: Request, body: JSONBodyReader, limits: EngineLimits) async throws -> [Result<DocumentDraft, EngineError>] {
+        guard let documents = try await body.json(from: request).object?["documents"]?.array else {
+            throw EngineError.validation("the body must be an object with a 'documents' array", field: "documents")
+        }
+        return await DocumentJSON.drafts(documents, limits: limits)
     }
 }

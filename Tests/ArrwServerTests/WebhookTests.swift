@@ -43,9 +43,14 @@ final class WebhookReceiver: Sendable {
         try await application.test(.live) { client in try await body("http://127.0.0.1:\(try #require(client.port))/hook") }
     }
 
-    /// Waits until `count` deliveries arrived (at most `seconds`).
-    func waitFor(_ count: Int, seconds: Int = 60) async throws {
-        for _ in 0..<(seconds * 50) where deliveries.count < count { try await Task.sleep(for: .milliseconds(20)) }
+    /// Waits until `count` deliveries arrived (at most `seconds`), asking `api` for the webhook's
+    /// statistics meanwhile: a test client left idle past IDLE_TIMEOUT_SECONDS (which a loaded
+    /// machine delivering slowly reaches) would find its connection closed.
+    func waitFor(_ count: Int, api: API, webhook: String, seconds: Int = 240) async throws {
+        for _ in 0..<(seconds * 10) where deliveries.count < count {
+            _ = try await api.call(.get, "/v1/webhooks/\(webhook)/stats")
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     static func verifies(_ delivery: Delivery, secret: String) -> Bool {
@@ -76,7 +81,7 @@ final class WebhookReceiver: Sendable {
                     let documents = (0..<100).map { #"{"id": "d\#(batch * 100 + $0)", "text": "document \#(batch * 100 + $0)"}"# }
                     #expect(try await api.call(.post, "/v1/libraries/\(library)/documents/batch", #"{"documents": [\#(documents.joined(separator: ","))]}"#)["successful"] == .int(100))
                 }
-                try await receiver.waitFor(1000)
+                try await receiver.waitFor(1000, api: api, webhook: id)
                 let deliveries = receiver.deliveries
                 #expect(deliveries.count == 1000)
                 let sequences = deliveries.compactMap(\.eventId)
@@ -123,7 +128,7 @@ final class WebhookReceiver: Sendable {
             try await withAPI(configuration, database: second, setup: .live) { api in
                 let (library, webhook) = ids.withLock { $0 }
                 for index in 50..<100 { _ = try await api.addDocument(library, #"{"id": "o\#(index)", "text": "after \#(index)"}"#) }
-                try await receiver.waitFor(100)
+                try await receiver.waitFor(100, api: api, webhook: webhook)
                 let added = receiver.deliveries.filter { $0.eventType == "document.added" }
                 let documentIds = added.compactMap { try? JSONValue.parse($0.body).object?["data"]?.object?["document_id"]?.string }
                 #expect(Set(documentIds) == Set((0..<100).map { "o\($0)" }), "every event arrived")

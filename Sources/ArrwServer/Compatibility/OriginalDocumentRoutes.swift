@@ -21,10 +21,7 @@ struct OriginalDocumentRoutes<Context: RequestContext>: Sendable {
             let start = ContinuousClock.now
             let id = try context.parameters.require("id")
             _ = try database.library(id)
-            guard let documents = try await body.json(from: request).object?["documents"]?.array else {
-                throw EngineError.validation("the body must be an object with a 'documents' array", field: "documents")
-            }
-            let drafts = await DocumentJSON.drafts(documents, limits: database.limits).map { $0.flatMap { draft in
+            let drafts = try await DocumentRoutes<Context>.batchDrafts(request, body: body, limits: database.limits).map { $0.flatMap { draft in
                 Result { try Self.requiringEmbeddings(draft) }.mapError { $0 as? EngineError ?? .validation("\($0)") }
             } }
             let outcome = try await database.addDocuments(libraryId: id, drafts)
