@@ -15,7 +15,7 @@ import Hummingbird
 /// results are ordered by `hybrid_score`, which is their `score`, each `score_breakdown` adds
 /// the original's `vector_score` (`1 − distance / 2`), `vector_distance`, `metadata_score`,
 /// `hybrid_score`, `vector_weight`, `metadata_weight` and `recency_boost`, and the answer adds
-/// `scoring_config` and `total_results`. With `alpha` below 1 the relevance it weighs is the
+/// `scoring_config` (`total_results` comes with every answer). With `alpha` below 1 the relevance it weighs is the
 /// fused score on 0…1 instead (`relevance` in the breakdown).
 struct HybridSearchRoute<Context: RequestContext>: Sendable {
     let database: Database

@@ -151,6 +151,6 @@ struct WebhookRoutes<Context: RequestContext>: Sendable {
     /// 32 random bytes as hex.
     static func newSecret() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return WebhookSender.hex((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }

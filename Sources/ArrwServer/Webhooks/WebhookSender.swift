@@ -14,8 +14,12 @@ struct WebhookSender: Sendable {
     let client: HTTPClient
 
     static func signature(of body: [UInt8], secret: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8)))
-        return "sha256=" + code.map { String(format: "%02x", $0) }.joined()
+        "sha256=" + hex(HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8))))
+    }
+
+    /// `bytes` as lower-case hexadecimal, two digits a byte.
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        bytes.map { String(format: "%02x", $0) }.joined()
     }
 
     /// The delivery of `event`, after every retry it needed; nil when cancelled first (the
