@@ -23,10 +23,23 @@ public final class RawHTTPConnection: @unchecked Sendable {
     }
 
     /// Reads until the server closes the connection or `seconds` pass without a byte: the text
-    /// read, whether the server closed, and how long it took.
+    /// read, whether the server closed, and how long it took (until the read ended on its thread).
     public func readToEnd(seconds: Double) async -> (text: String, closed: Bool, elapsed: Duration) {
+        await read(seconds: seconds) { _ in false }
+    }
+
+    /// Reads until the text read contains `marker`, the server closes, or `seconds` pass without a
+    /// byte; for a stream that stays open, without waiting out a quiet period.
+    public func read(until marker: String, seconds: Double) async -> (text: String, closed: Bool, elapsed: Duration) {
+        let marker = Array(marker.utf8)
+        return await read(seconds: seconds) { $0.contains(marker) }
+    }
+
+    private func read(seconds: Double, done: @escaping @Sendable ([UInt8]) -> Bool) async -> (text: String, closed: Bool, elapsed: Duration) {
         let start = ContinuousClock.now
-        let (bytes, closed) = (try? await onOwnThread { readUntilClosed(self.fd, seconds: seconds) }) ?? ([], false)
-        return (String(decoding: bytes, as: UTF8.self), closed, ContinuousClock.now - start)
+        guard let read = try? await onOwnThread({ readUntilClosed(self.fd, seconds: seconds, done: done) }) else {
+            return ("", false, ContinuousClock.now - start)
+        }
+        return (String(decoding: read.bytes, as: UTF8.self), read.closed, read.ended - start)
     }
 }

@@ -80,7 +80,18 @@ public final class RawWebSocket: @unchecked Sendable {
 
     /// Reads until the server closes the connection (or `seconds` pass without a byte); returns the bytes.
     public func readToEnd(seconds: Int) async -> (bytes: [UInt8], closed: Bool) {
-        (try? await onOwnThread { readUntilClosed(self.fd, seconds: Double(seconds)) }) ?? ([], false)
+        guard let read = try? await onOwnThread({ readUntilClosed(self.fd, seconds: Double(seconds)) }) else { return ([], false) }
+        return (read.bytes, read.closed)
+    }
+
+    /// Reads until the bytes read contain `marker`, the server closes, or `seconds` pass without a
+    /// byte; returns the bytes. For waiting on an answer without a fixed quiet period.
+    public func read(until marker: String, seconds: Int) async -> [UInt8] {
+        let marker = Array(marker.utf8)
+        let read = try? await onOwnThread {
+            readUntilClosed(self.fd, seconds: Double(seconds)) { $0.contains(marker) }
+        }
+        return read?.bytes ?? []
     }
 }
 
@@ -124,7 +135,6 @@ extension RawWebSocket {
     }
 }
 
-/// Runs `body` on a new thread and returns its result.
 /// A TCP socket connected to 127.0.0.1:`port`.
 func connectLoopback(port: Int) throws -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -143,18 +153,22 @@ func connectLoopback(port: Int) throws -> Int32 {
     return fd
 }
 
-/// Reads `fd` until the peer closes it (or resets it) or `seconds` pass without a byte: the bytes
-/// read, and whether the peer closed.
-func readUntilClosed(_ fd: Int32, seconds: Double) -> (bytes: [UInt8], closed: Bool) {
+/// Reads `fd` until the peer closes it (or resets it), `done(bytes)` holds, or `seconds` pass
+/// without a byte: the bytes read, whether the peer closed, and when (`ContinuousClock`) the read
+/// ended, taken on the reading thread so a busy cooperative pool does not stretch it.
+func readUntilClosed(
+    _ fd: Int32, seconds: Double, done: ([UInt8]) -> Bool = { _ in false }
+) -> (bytes: [UInt8], closed: Bool, ended: ContinuousClock.Instant) {
     var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     var bytes: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 65536)
     while true {
         let count = recv(fd, &buffer, buffer.count, 0)
-        if count == 0 { return (bytes, true) }
-        if count < 0 { return (bytes, errno == ECONNRESET) }
+        if count == 0 { return (bytes, true, .now) }
+        if count < 0 { return (bytes, errno == ECONNRESET, .now) }
         bytes += buffer[0..<count]
+        if done(bytes) { return (bytes, false, .now) }
     }
 }
 

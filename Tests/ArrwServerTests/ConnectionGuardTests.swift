@@ -29,13 +29,13 @@ import Testing
             let partialBody = try RawHTTPConnection(port: port)
             partialBody.send("POST /v1/libraries HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"name\":")
             for connection in [silent, partialHead, partialBody] {
-                let (text, closed, elapsed) = await connection.readToEnd(seconds: 5)
+                let (text, closed, elapsed) = await connection.readToEnd(seconds: 10)
                 #expect(text.hasPrefix("HTTP/1.1 408 Request Timeout") && text.contains(#""code":"request_timeout""#), "\(text)")
-                #expect(closed && elapsed < .seconds(4))
+                #expect(closed && elapsed < .seconds(8), "cut after the 1 s read timeout (a loaded machine may lag), not left open: \(elapsed)")
             }
             let after = try RawHTTPConnection(port: port)
             after.send("GET /v1/libraries HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            let listing = await after.readToEnd(seconds: 3).text
+            let listing = await after.readToEnd(seconds: 10).text
             #expect(listing.hasPrefix("HTTP/1.1 200") && !listing.contains("\"name\""), "served, and nothing was stored: \(listing)")
         }
     }
@@ -50,7 +50,7 @@ import Testing
                 try await Task.sleep(for: .milliseconds(100))
                 connection.send(String(character))
             }
-            let (text, _, _) = await connection.readToEnd(seconds: 5)
+            let (text, _, _) = await connection.readToEnd(seconds: 10)
             #expect(text.hasPrefix("HTTP/1.1 201"), "\(text)")
         }
     }
@@ -64,13 +64,14 @@ import Testing
             let socket = try await RawWebSocket.connect(port: port, path: "/v1/libraries/\(library)/ws")
             let keepAlive = try RawHTTPConnection(port: port)
             keepAlive.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-            let (text, closed, elapsed) = await keepAlive.readToEnd(seconds: 5)
-            #expect(text.hasPrefix("HTTP/1.1 200") && closed && elapsed > .milliseconds(800) && elapsed < .seconds(4))
+            let (text, closed, elapsed) = await keepAlive.readToEnd(seconds: 10)
+            #expect(text.hasPrefix("HTTP/1.1 200") && closed, "\(text)")
+            #expect(elapsed > .milliseconds(800) && elapsed < .seconds(8), "closed after the 1 s idle timeout (a loaded machine may lag): \(elapsed)")
 
             try await Task.sleep(for: .milliseconds(2500))
             #expect(try await socket.sendText(#"{"request_id": "r1", "action": "ping"}"#))
-            let (bytes, _) = await socket.readToEnd(seconds: 1)
-            #expect(String(decoding: bytes, as: UTF8.self).contains(#""request_id":"r1""#), "the WebSocket still answers")
+            let answer = await socket.read(until: #""request_id":"r1""#, seconds: 10)
+            #expect(String(decoding: answer, as: UTF8.self).contains(#""request_id":"r1""#), "the WebSocket still answers")
         }
     }
 
@@ -84,7 +85,7 @@ import Testing
             var answers: [String] = []
             for connection in held {
                 connection.send("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                answers.append(await connection.readToEnd(seconds: 5).text)
+                answers.append(await connection.readToEnd(seconds: 10).text)
             }
             let served = answers.filter { $0.hasPrefix("HTTP/1.1 200") }.count
             let refused = answers.filter { $0.hasPrefix("HTTP/1.1 503") }
@@ -95,7 +96,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(200))
             let later = try RawHTTPConnection(port: port)
             later.send("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            #expect(await later.readToEnd(seconds: 3).text.hasPrefix("HTTP/1.1 200"))
+            #expect(await later.readToEnd(seconds: 10).text.hasPrefix("HTTP/1.1 200"))
         }
     }
 
@@ -105,14 +106,14 @@ import Testing
             let port = try port(api)
             let stream = try RawHTTPConnection(port: port)
             stream.send("GET /v1/events HTTP/1.0\r\n\r\n")
-            let (events, _, _) = await stream.readToEnd(seconds: 3)
+            let (events, _, _) = await stream.read(until: "retry: 1000\n", seconds: 10)
             #expect(events.hasPrefix("HTTP/1.0 200"), "\(events)")
             #expect(!events.lowercased().contains("transfer-encoding") && events.lowercased().contains("connection: close"))
             #expect(events.contains("\r\n\r\nretry: 1000\n"), "the body is sent as it is: \(events)")
 
             let health = try RawHTTPConnection(port: port)
             health.send("GET /health HTTP/1.0\r\n\r\n")
-            let (text, closed, elapsed) = await health.readToEnd(seconds: 3)
+            let (text, closed, elapsed) = await health.readToEnd(seconds: 10)
             #expect(text.hasPrefix("HTTP/1.0 200") && text.hasSuffix(#""version":"\#(ArrwServer.version)"}"#))
             #expect(closed && elapsed < .seconds(30), "closed after the answer, not at the idle timeout")
         }
