@@ -14,9 +14,10 @@ import Synchronization
 ///
 /// Snapshots keep the write-ahead log after the lowest active webhook's position
 /// (`Database.retainLog`), so an outage of any length loses nothing; a paused webhook holds
-/// nothing back. Positions are saved (`WebhookStore`) at most every `checkpointInterval` while delivering, on
-/// every change of a webhook and at shutdown, so after a crash the events since the last save
-/// are sent again: delivery is at least once, and such re-sent events are marked
+/// nothing back. Positions are saved (`WebhookStore`) at most every `checkpointInterval` while delivering
+/// (on a queue of their own, so a worker never waits for the disk), on every change of a webhook and
+/// at shutdown; saves take the registry as it is when they start and run one at a time, so the file
+/// never goes back to an older registry. After a crash the events since the last save are sent again: delivery is at least once, and such re-sent events are marked
 /// `possible_duplicate` in the deliveries list. Runs as a service of the application.
 final class WebhookDispatcher: Service, Sendable {
     static let checkpointInterval: Duration = .milliseconds(200)
@@ -30,6 +31,10 @@ final class WebhookDispatcher: Service, Sendable {
     let queueLimit: Int
     let logger: Logger
     private let state: Mutex<State>
+    /// Held while a save takes the registry and writes it, so saves reach the file in order.
+    private let saving = Mutex(())
+    /// Runs the delivery checkpoints, off the workers' threads.
+    private let checkpoints = DispatchQueue(label: "arrwdb.webhooks.checkpoint")
 
     struct Statistics {
         var delivered = 0
@@ -49,6 +54,7 @@ final class WebhookDispatcher: Service, Sendable {
         var resendUpTo: [String: UInt64] = [:]
         var running = false
         var lastSave = ContinuousClock.now
+        var checkpointQueued = false
     }
 
     init(database: Database, client: HTTPClient, dataDirectory: String?, allowedHosts: [String], queueLimit: Int, logger: Logger) throws {
@@ -97,10 +103,8 @@ final class WebhookDispatcher: Service, Sendable {
     }
 
     func add(_ webhook: Webhook) throws {
-        try state.withLock { state in
-            state.webhooks[webhook.id] = webhook
-            try store.save(Array(state.webhooks.values))
-        }
+        state.withLock { $0.webhooks[webhook.id] = webhook }
+        try save()
         if webhook.active { startWorker(webhook.id) }
     }
 
@@ -112,8 +116,8 @@ final class WebhookDispatcher: Service, Sendable {
             var updated = webhook
             updated.deliveredThrough = current.deliveredThrough
             state.webhooks[webhook.id] = updated
-            try store.save(Array(state.webhooks.values))
         }
+        try save()
         if webhook.active { startWorker(webhook.id) }
     }
 
@@ -124,8 +128,8 @@ final class WebhookDispatcher: Service, Sendable {
             guard state.webhooks.removeValue(forKey: id) != nil else { throw Self.notFound(id) }
             state.deliveries[id] = nil
             state.statistics[id] = nil
-            try store.save(Array(state.webhooks.values))
         }
+        try save()
     }
 
     func deliveries(_ id: String) throws -> [WebhookDelivery] {
@@ -208,18 +212,23 @@ final class WebhookDispatcher: Service, Sendable {
             if list.count > Self.deliveriesKept { list.removeLast(list.count - Self.deliveriesKept) }
             state.deliveries[id] = list
             if let sequence { state.webhooks[id]?.deliveredThrough = sequence }
-            if ContinuousClock.now - state.lastSave >= Self.checkpointInterval {
-                state.lastSave = ContinuousClock.now
-                do { try store.save(Array(state.webhooks.values)) } catch {
+            guard !state.checkpointQueued, ContinuousClock.now - state.lastSave >= Self.checkpointInterval else { return }
+            state.checkpointQueued = true
+            checkpoints.async { [self] in
+                self.state.withLock { state in
+                    state.checkpointQueued = false
+                    state.lastSave = ContinuousClock.now
+                }
+                do { try save() } catch {
                     logger.error("cannot save webhook positions", metadata: ["error": "\(error)"])
                 }
             }
         }
     }
 
-    /// Saves every webhook with its position.
+    /// Saves every webhook with its position, as the registry is now.
     func save() throws {
-        try state.withLock { state in try store.save(Array(state.webhooks.values)) }
+        try saving.withLock { _ in try store.save(state.withLock { Array($0.webhooks.values) }) }
     }
 
     /// Sends one test event to webhook `id` now, without retries, and answers how it went.
