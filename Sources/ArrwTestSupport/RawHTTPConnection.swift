@@ -22,6 +22,19 @@ public final class RawHTTPConnection: @unchecked Sendable {
         return bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
     }
 
+    /// Sends `text` one character at a time, `interval` apart, from a thread of its own, so the
+    /// pace holds however busy the cooperative pool is; false once the server has closed.
+    public func sendSlowly(_ text: String, every interval: Duration) async -> Bool {
+        let microseconds = UInt32(interval.components.seconds * 1_000_000 + interval.components.attoseconds / 1_000_000_000_000)
+        return (try? await onOwnThread {
+            for character in text {
+                usleep(microseconds)
+                guard self.send(String(character)) else { return false }
+            }
+            return true
+        }) ?? false
+    }
+
     /// Reads until the server closes the connection or `seconds` pass without a byte: the text
     /// read, whether the server closed, and how long it took (until the read ended on its thread).
     public func readToEnd(seconds: Double) async -> (text: String, closed: Bool, elapsed: Duration) {

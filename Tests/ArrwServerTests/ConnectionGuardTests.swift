@@ -46,10 +46,7 @@ import Testing
             let connection = try RawHTTPConnection(port: try port(api))
             let body = #"{"name": "slow but steady, byte by byte"}"#
             connection.send("POST /v1/libraries HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n")
-            for character in body {
-                try await Task.sleep(for: .milliseconds(100))
-                connection.send(String(character))
-            }
+            #expect(await connection.sendSlowly(body, every: .milliseconds(100)))
             let (text, _, _) = await connection.readToEnd(seconds: 10)
             #expect(text.hasPrefix("HTTP/1.1 201"), "\(text)")
         }
