@@ -125,6 +125,7 @@ struct APIState {
         testConfiguration {
             $0.dataDirectory = directory
             $0.embeddingDimension = 16
+            $0.namedProviders = ["wide": EmbeddingProviderSettings(kind: .hash, dimension: 24)]
         }
     }
 
@@ -219,6 +220,7 @@ extension StorageUpgradeTests {
     static let version2 = FixtureRelease(name: "storage-v2", libraries: 16, hybridFusion: "dbsf", hasKeywordIndexes: false)
     static let version3 = FixtureRelease(name: "storage-v3", libraries: 19, hybridFusion: nil, hasKeywordIndexes: true)
     static let version4 = FixtureRelease(name: "storage-v4", libraries: 20, hybridFusion: nil, hasKeywordIndexes: true)
+    static let version5 = FixtureRelease(name: "storage-v5", libraries: 21, hybridFusion: nil, hasKeywordIndexes: true)
 
     @Test("release baa6c47's data directory opens with identical contents and jobs, then writes and restarts consistently")
     func upgradeFromVersion2() async throws {
@@ -250,6 +252,19 @@ extension StorageUpgradeTests {
     @Test("release 44d6ef5's data directory with its newest snapshot damaged replays every change-record kind to identical contents")
     func upgradeFromVersion4ThroughOlderSnapshot() async throws {
         try await checkFixture(Self.version4, damagingNewestSnapshot: true)
+    }
+
+    @Test("release d5abc26's data directory (library section 5, libraries of two providers, one moved between them) opens with identical contents, then writes and restarts consistently")
+    func upgradeFromVersion5() async throws {
+        let recorded = try StorageFixture.expected(Self.version5.name)
+        let providers = recorded.object?["libraries"]?.array?.compactMap { $0.object?["library"]?.object?["embedding_provider"]?.string }
+        #expect(Set(providers ?? []) == ["hash", "wide"], "libraries of both providers")
+        try await checkFixture(Self.version5, damagingNewestSnapshot: false)
+    }
+
+    @Test("release d5abc26's data directory with its newest snapshot damaged replays every change-record kind, 10 and 11 included, to identical contents")
+    func upgradeFromVersion5ThroughOlderSnapshot() async throws {
+        try await checkFixture(Self.version5, damagingNewestSnapshot: true)
     }
 
     func checkFixture(_ release: FixtureRelease, damagingNewestSnapshot damaged: Bool) async throws {
