@@ -6,7 +6,7 @@ import Foundation
 /// | field | encoding |
 /// | --- | --- |
 /// | record version | UInt8 (1) |
-/// | kind | UInt8: 1 create library, 2 update library, 3 change index, 4 delete library, 5 put document, 6 delete document, 7 server state (since 0.2; a release that does not know it refuses to replay, naming the record), 8 replace vectors (since 0.3: library UUID, time, UInt32 count, then per chunk its id String, UInt32 dimension and floats), 9 create library with a text analyzer other than `english` (since 0.4: the library as kind 1, then the analyzer's name; kind 1 means `english`), 10 create library with its embedding provider's name (since 0.5: as kind 9, then the provider's name; kinds 1 and 9 leave it empty), 11 move embeddings (since 0.5: library UUID, time, provider String, model String, UInt32 dimension, UInt32 count, then per chunk its id String and `dimension` floats) |
+/// | kind | UInt8: 1 create library, 2 update library, 3 change index, 4 delete library, 5 put document, 6 delete document, 7 server state (since 0.2; a release that does not know it refuses to replay, naming the record), 8 replace vectors (since 0.3: library UUID, time, UInt32 count, then per chunk its id String, UInt32 dimension and floats), 9 create library with a text analyzer other than `english` (since 0.4: the library as kind 1, then the analyzer's name; kind 1 means `english`), 10 create library with its embedding provider's name (since 0.5: as kind 9, then the provider's name; kinds 1 and 9 leave it empty), 11 move embeddings (since 0.5: library UUID, time, provider String, model String, UInt32 dimension, UInt32 count, then per chunk its id String and `dimension` floats), 12 create library of a tenant (since 0.6: as kind 10, then the tenant's id; only a library of a tenant other than the default is written so) |
 /// | body | per kind, in the order of the enum case's fields (see `encode`), using `BinaryCoding`; every kind carries the change's time |
 ///
 /// Kind 7 (server-wide state) is the owning component's name, the time, the event type and
@@ -25,13 +25,14 @@ extension ChangeRecord {
         writer.write(Self.version)
         switch self {
         case .createLibrary(let info):
-            // Kinds 1 and 9 for a library without a provider's name keep those records as
-            // earlier releases wrote them.
-            let kind: UInt8 = !info.embeddingProvider.isEmpty ? 10 : info.textAnalyzer == .english ? 1 : 9
+            // Kinds 1, 9 and 10 for a library without what the later kinds add keep those
+            // records as earlier releases wrote them.
+            let kind: UInt8 = !info.tenantId.isEmpty ? 12 : !info.embeddingProvider.isEmpty ? 10 : info.textAnalyzer == .english ? 1 : 9
             writer.write(kind)
             writer.write(library: info)
             if kind != 1 { writer.write(string: info.textAnalyzer.rawValue) }
-            if kind == 10 { writer.write(string: info.embeddingProvider) }
+            if kind >= 10 { writer.write(string: info.embeddingProvider) }
+            if kind == 12 { writer.write(string: info.tenantId) }
         case .updateLibrary(let id, let description, let metadata, let updatedAt):
             writer.write(UInt8(2))
             writer.write(uuid: id)
@@ -98,16 +99,18 @@ extension ChangeRecord {
         let version = try reader.read(UInt8.self)
         guard version == Self.version else { throw IndexFormatError.corrupt("unknown change record version \(version)") }
         let record: ChangeRecord
-        switch try reader.read(UInt8.self) {
+        let kind = try reader.read(UInt8.self)
+        switch kind {
         case 1: record = .createLibrary(try reader.readLibrary())
         case 9:
             var info = try reader.readLibrary()
             info.textAnalyzer = try reader.readTextAnalyzer()
             record = .createLibrary(info)
-        case 10:
+        case 10, 12:
             var info = try reader.readLibrary()
             info.textAnalyzer = try reader.readTextAnalyzer()
             info.embeddingProvider = try reader.readString()
+            if kind == 12 { info.tenantId = try reader.readString() }
             record = .createLibrary(info)
         case 2:
             let id = try reader.readUUID()

@@ -121,7 +121,7 @@ extension Database {
         if let deletedThrough = context.deleted[libraryId], sequence <= deletedThrough { return }
         if case .createLibrary(let info) = record {
             try catalog.withLock { catalog in
-                guard catalog.libraries[info.id] == nil, catalog.idsByName[info.name] == nil else {
+                guard catalog.libraries[info.id] == nil, catalog.idsByName[LibraryName(info)] == nil else {
                     throw EngineError.recoveryFailed("WAL record \(sequence) creates library \(info.id) '\(info.name)', which exists")
                 }
                 applyCreate(info, sequence: sequence, to: &catalog)

@@ -28,13 +28,26 @@ public final class Database: Sendable {
     let indexBuilder = IndexBuilder()
     /// Who hears of searches, writes and index builds (metrics); empty until the server sets it.
     let observers = ObserverSlot()
+    /// The tenants of libraries deleted while this process ran, for `owner(ofLibrary:)`.
+    let deletedOwners = Mutex<[UUID: String]>([:])
     /// Positions readers of the log still need (`retainLog`).
     let logFloors = Mutex<[@Sendable () -> UInt64?]>([])
     var storage: DurableStorage? { attachedStorage.withLock { $0 } }
 
     struct Catalog {
         var libraries: [UUID: LibraryStore] = [:]
-        var idsByName: [String: UUID] = [:]
+        var idsByName: [LibraryName: UUID] = [:]
+    }
+
+    /// What a library's name must be unique within: its tenant.
+    struct LibraryName: Hashable {
+        var tenantId: String
+        var name: String
+
+        init(_ info: LibraryInfo) {
+            tenantId = info.tenantId
+            name = info.name
+        }
     }
 
     /// An in-memory database: nothing survives the process. The event bus keeps the last
@@ -65,9 +78,11 @@ public final class Database: Sendable {
         self.serverState = serverState
     }
 
-    /// The components by name, the job table among them; two with one name are a programming error.
+    /// The components by name, the job table and the tenant registry among them; two with one name are a programming error.
     static func slots(_ components: [any ServerStateComponent]) -> [String: ServerStateSlot] {
-        let components = components.contains { $0 is JobTable } ? components : components + [JobTable()]
+        var components = components
+        if !components.contains(where: { $0 is JobTable }) { components.append(JobTable()) }
+        if !components.contains(where: { $0 is TenantRegistry }) { components.append(TenantRegistry()) }
         return Dictionary(components.map { ($0.name, ServerStateSlot($0)) }) { first, _ in
             preconditionFailure("two server state components are named '\(first.component.name)'")
         }
@@ -103,6 +118,8 @@ public final class Database: Sendable {
         public var textAnalyzer: String?
         /// The embedding provider's name, or a model only one provider serves; nil: the default.
         public var embeddingModel: String?
+        /// The owning tenant (`LibraryInfo.tenantId`); empty for the default tenant.
+        public var tenantId = ""
 
         public init(
             name: String?, description: String? = nil, indexType: String? = nil, indexParams: JSONValue? = nil,
@@ -167,8 +184,9 @@ public final class Database: Sendable {
             createdAt: now, updatedAt: now, documentCount: 0, chunkCount: 0)
         info.textAnalyzer = analyzer
         info.embeddingProvider = provider.name
+        info.tenantId = draft.tenantId
         let sequence = try catalog.withLock { catalog in
-            guard catalog.idsByName[name] == nil else { throw EngineError.duplicateLibraryName(name) }
+            guard catalog.idsByName[LibraryName(info)] == nil else { throw EngineError.duplicateLibraryName(name) }
             let sequence = try journal.append(.createLibrary(info))
             applyCreate(info, sequence: sequence, to: &catalog)
             return sequence
@@ -181,7 +199,7 @@ public final class Database: Sendable {
     func applyCreate(_ info: LibraryInfo, sequence: UInt64, to catalog: inout Catalog) {
         let store = LibraryStore(settings: info, journal: journal)
         store.appliedThrough = sequence
-        catalog.idsByName[info.name] = info.id
+        catalog.idsByName[LibraryName(info)] = info.id
         catalog.libraries[info.id] = store
     }
 
@@ -189,6 +207,13 @@ public final class Database: Sendable {
     public func listLibraries() -> [LibraryInfo] {
         let stores = catalog.withLock { Array($0.libraries.values) }
         return stores.map(\.info).sorted { ($0.createdAt, $0.name) < ($1.createdAt, $1.name) }
+    }
+
+    /// The tenant that owns (or owned, if it was deleted since start-up) library `id`: what a
+    /// tenant's event subscription filters on. Nil for a library this process never knew.
+    public func owner(ofLibrary id: UUID) -> String? {
+        if let store = catalog.withLock({ $0.libraries[id] }) { return store.info.tenantId }
+        return deletedOwners.withLock { $0[id] }
     }
 
     public func library(_ id: String) throws -> LibraryInfo {
@@ -267,7 +292,8 @@ public final class Database: Sendable {
         catalog.withLock { catalog in
             guard catalog.libraries[store.id] === store else { return }
             catalog.libraries.removeValue(forKey: store.id)
-            catalog.idsByName.removeValue(forKey: store.settings.name)
+            deletedOwners.withLock { $0[store.id] = store.settings.tenantId }
+            catalog.idsByName.removeValue(forKey: LibraryName(store.settings))
         }
     }
 

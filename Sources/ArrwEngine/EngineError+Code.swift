@@ -45,6 +45,9 @@ extension EngineError {
         case embeddingTimedOut = "embedding_timed_out"
         case embeddingRejected = "embedding_rejected"
         case embeddingModelMismatch = "embedding_model_mismatch"
+        case tenantNotFound = "tenant_not_found"
+        case tenantActive = "tenant_active"
+        case quotaExceeded = "quota_exceeded"
 
         public var kind: Kind { meaning.kind }
         public var summary: String { meaning.summary }
@@ -78,6 +81,9 @@ extension EngineError {
             case .embeddingModelUnknown: (.upstreamFailure, "The remote embedding provider does not know the model (EMBEDDING_MODEL).")
             case .embeddingUnavailable: (.unavailable, "The remote embedding provider could not be reached, or kept failing or rate-limiting past every retry.")
             case .embeddingTimedOut: (.unavailable, "The remote embedding provider did not answer within its timeout, on every attempt.")
+            case .tenantNotFound: (.notFound, "No tenant has this id.")
+            case .tenantActive: (.conflict, "Only a deactivated tenant can be purged: DELETE it first.")
+            case .quotaExceeded: (.overloaded, "The tenant is at one of its quotas (libraries, vectors); details name it.")
             case .embeddingModelMismatch:
                 (.conflict, "The text would be embedded by another model than the library's (or the library's provider is not configured); details name both.")
             case .embeddingRejected: (.invalidInput, "The remote embedding provider refused the text (too long, empty, not allowed); the message gives its reason.")

@@ -79,6 +79,10 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
             details: ["library_id": .string(id)])
     }
 
+    public static func tenantNotFound(_ id: String) -> EngineError {
+        EngineError(.tenantNotFound, message: "no tenant has id '\(id)'", details: ["tenant_id": .string(id)])
+    }
+
     public static func documentNotFound(_ id: String) -> EngineError {
         EngineError(
             .documentNotFound, message: "document '\(id)' does not exist",

@@ -7,10 +7,14 @@ import Synchronization
 public struct EventFilter: Sendable {
     public var libraryId: UUID?
     public var kinds: Set<ChangeEvent.Kind>
+    /// When set, only events of a library it accepts pass (a tenant's subscription: its own
+    /// libraries); events of no library (server-wide state) never do.
+    public var libraries: (@Sendable (UUID) -> Bool)?
 
-    public init(libraryId: UUID? = nil, kinds: Set<ChangeEvent.Kind> = []) {
+    public init(libraryId: UUID? = nil, kinds: Set<ChangeEvent.Kind> = [], libraries: (@Sendable (UUID) -> Bool)? = nil) {
         self.libraryId = libraryId
         self.kinds = kinds
+        self.libraries = libraries
     }
 
     /// Event types by name (empty names skipped), or a 400 naming the unknown one and listing
@@ -27,7 +31,9 @@ public struct EventFilter: Sendable {
     }
 
     func matches(_ event: ChangeEvent) -> Bool {
-        (libraryId == nil || libraryId == event.libraryId) && (kinds.isEmpty || kinds.contains(event.kind))
+        guard (libraryId == nil || libraryId == event.libraryId) && (kinds.isEmpty || kinds.contains(event.kind)) else { return false }
+        guard let libraries else { return true }
+        return event.libraryId.map(libraries) ?? false
     }
 }
 

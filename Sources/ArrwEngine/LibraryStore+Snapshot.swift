@@ -19,7 +19,7 @@ final class ParallelResult<Value>: @unchecked Sendable {
 }
 
 /// A library's section of a snapshot payload (see `Database+Snapshot.swift` for the whole),
-/// version 5:
+/// version 6:
 ///
 /// | field | encoding |
 /// | --- | --- |
@@ -28,6 +28,7 @@ final class ParallelResult<Value>: @unchecked Sendable {
 /// | library | as in a create-library change record (live only, as are the fields below) |
 /// | text analyzer | String: `english`, `simple` or `none` |
 /// | embedding provider | String: the configured name of the provider of its model |
+/// | tenant | String: the owning tenant's id, empty for the default tenant |
 /// | rebuild target | UInt8 flag, then index settings and the time of the index change when 1 |
 /// | next chunk key, last document order sequence | UInt64, UInt64 |
 /// | documents block length | UInt64, so the index can be found without reading the documents |
@@ -41,6 +42,8 @@ final class ParallelResult<Value>: @unchecked Sendable {
 /// load the documents, the index, the keyword index and the tail are decoded in parallel; the
 /// tail goes back to the background builder.
 ///
+/// Version 5 (releases up to 930d84a) is the same without the tenant: its libraries belong to
+/// the default tenant, the only one those releases had.
 /// Version 4 (releases up to 121ecc6) is the same without the embedding provider: its libraries
 /// take an empty name, served by whichever provider has their model. Version 3 (releases up to dbd2156) is the same without the fresh tail: every vector was in
 /// the index, and the tail starts empty. Version 2 (releases up to baa6c47) is the same without the text analyzer and the keyword
@@ -60,6 +63,7 @@ extension LibraryStore {
             writer.write(library: settings)
             writer.write(string: settings.textAnalyzer.rawValue)
             writer.write(string: settings.embeddingProvider)
+            writer.write(string: settings.tenantId)
             let logged = rebuild.flatMap { rebuild in rebuild.requestedAt.map { (rebuild.target, $0) } }
             writer.write(UInt8(logged == nil ? 0 : 1))
             if let (target, requestedAt) = logged {
@@ -100,7 +104,7 @@ extension LibraryStore {
     }
 
     /// The version of the section `encodeSnapshotSection` writes.
-    static let snapshotSectionVersion: UInt16 = 5
+    static let snapshotSectionVersion: UInt16 = 6
 
     /// A library read back from its snapshot section, with the index build it had in progress.
     enum Loaded {
@@ -143,8 +147,8 @@ extension LibraryStore {
         return (documents, chunks, entries)
     }
 
-    /// Reads one section written by `encodeSnapshotSection` (`version` 5) or an older release
-    /// (4, 3, 2, 1); throws on damage.
+    /// Reads one section written by `encodeSnapshotSection` (`version` 6) or an older release
+    /// (5, 4, 3, 2, 1); throws on damage.
     static func decodeSnapshotSection(_ reader: inout ByteReader, version: UInt16, journal: Journal) throws -> Loaded {
         let state = try reader.read(UInt8.self)
         let id = try reader.readUUID()
@@ -154,6 +158,7 @@ extension LibraryStore {
         var settings = try reader.readLibrary()
         if version >= 3 { settings.textAnalyzer = try reader.readTextAnalyzer() }
         if version >= 5 { settings.embeddingProvider = try reader.readString() }
+        if version >= 6 { settings.tenantId = try reader.readString() }
         guard settings.id == id else { throw IndexFormatError.corrupt("library section ids disagree") }
         let target = try reader.read(UInt8.self) == 1 ? try reader.readIndexSettings() : nil
         let targetTime = target == nil ? nil : version >= 2 ? try reader.readDate() : settings.updatedAt

@@ -36,6 +36,10 @@ public struct LibraryInfo: Sendable, Equatable {
     public var chunkCount: Int
     /// How chunk texts and keyword queries are analyzed; fixed at creation.
     public var textAnalyzer: TextAnalyzerChoice = .english
+    /// The tenant that owns the library, fixed at creation; empty for the default tenant (a
+    /// server without tenants, `API_KEYS` keys, and every library from before tenants). Names
+    /// are unique per tenant.
+    public var tenantId = ""
 
     public var indexType: IndexType { index.type }
     public var indexParams: [String: JSONValue] { index.json }

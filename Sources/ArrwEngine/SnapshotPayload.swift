@@ -136,11 +136,11 @@ extension Database {
         case .deleted(let id, let appliedThrough):
             decoded.replay.deleted[id] = appliedThrough
         case .live(let store, let rebuild):
-            guard decoded.catalog.libraries[store.id] == nil, decoded.catalog.idsByName[store.settings.name] == nil else {
+            guard decoded.catalog.libraries[store.id] == nil, decoded.catalog.idsByName[Database.LibraryName(store.settings)] == nil else {
                 throw IndexFormatError.corrupt("library \(store.id) appears twice")
             }
             decoded.catalog.libraries[store.id] = store
-            decoded.catalog.idsByName[store.settings.name] = store.id
+            decoded.catalog.idsByName[Database.LibraryName(store.settings)] = store.id
             if let rebuild {
                 store.lock.withWriteLock { store.applyChangeIndexLocked(rebuild.target, at: rebuild.at, sequence: store.appliedThrough) }
             }

@@ -3,12 +3,15 @@ import NIOCore
 import Synchronization
 
 /// The per-request context of every arrwDB route: Hummingbird's core storage, the peer's
-/// address (which rate limiting keys on when a request carries no API key) and the request's
-/// `outcome`, which inner middleware fills in for the request log.
-public struct ArrwRequestContext: RequestContext, RemoteAddressRequestContext, RequestOutcomeContext {
+/// address (which rate limiting keys on when a request carries no API key), the request's
+/// `access` scope (its tenant), and its `outcome`, which inner middleware fills in for the
+/// request log.
+public struct ArrwRequestContext: RequestContext, AccessScopedContext, RequestOutcomeContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
     public let outcome = RequestOutcome()
+    /// What the request's key may see (`AccessMiddleware` sets it).
+    public var access = AccessScope.open
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

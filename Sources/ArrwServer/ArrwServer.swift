@@ -39,13 +39,13 @@ public enum ArrwServer {
         router.add(middleware: ErrorEnvelopeMiddleware())
         let routes = RouteTable()
         router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
-        if access.isActive { router.add(middleware: AccessMiddleware(access: access)) }
+        router.add(middleware: AccessMiddleware(access: access))
         let body = JSONBodyReader(maxBytes: configuration.maxRequestBodyBytes)
         HealthRoutes(database: database, version: version).register(on: router)
         MetricsRoute(database: database, registry: metrics, connections: connections, webSockets: webSockets).register(on: router)
         DocsRoutes(assetsPath: ResourcePaths.resolve(configuration.docsAssetsPath)).register(on: router)
         EventRoutes(
-            database: database, queueLimit: configuration.eventQueueLimit, keepAlive: .seconds(configuration.sseKeepAliveSeconds)
+            database: database, access: access, queueLimit: configuration.eventQueueLimit, keepAlive: .seconds(configuration.sseKeepAliveSeconds)
         ).register(on: router)
         let libraries = router.group("v1/libraries")
         LibraryRoutes(database: database, jobs: jobs, body: body).register(on: libraries)
@@ -60,6 +60,7 @@ public enum ArrwServer {
         JobRoutes(queue: jobs, body: body).register(on: router.group("v1/jobs"))
         WebSocketStatsRoute(gauges: webSockets).register(on: router)
         if let webhooks { WebhookRoutes(dispatcher: webhooks, database: database, body: body).register(on: router) }
+        TenantRoutes(database: database, body: body).register(on: router)
         routes.set(router.routes.map { ($0.path.description, $0.method.rawValue) })
         return router
     }
@@ -102,7 +103,7 @@ public enum ArrwServer {
         logger: Logger
     ) throws -> some ApplicationProtocol & Service {
         let database = try database ?? Database(embedders: makeEmbedders(configuration, client: outbound), limits: configuration.limits)
-        let access = AccessControl(configuration: configuration)
+        let access = AccessControl(configuration: configuration, database: database)
         let exportDirectory = configuration.dataDirectory.map { $0 + "/exports" }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("arrwdb-exports-\(UUID().uuidString)").path
         let jobs = JobQueue(

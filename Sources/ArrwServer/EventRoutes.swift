@@ -16,8 +16,13 @@ import ServiceLifecycle
 /// A resume point no longer kept answers 410 before the stream starts. A subscriber that
 /// stops reading gets a final `event: error` frame and is disconnected; an idle stream sends a
 /// `: keep-alive` comment every `keepAlive`; streams end when the server shuts down.
-struct EventRoutes<Context: RequestContext>: Sendable {
+///
+/// A tenant's stream carries only its own libraries' events. Its key is checked every second:
+/// once revoked, rotated away or expired, the stream ends with an `event: error` frame
+/// (`unauthorized`, saying why).
+struct EventRoutes<Context: AccessScopedContext>: Sendable {
     let database: Database
+    let access: AccessControl
     /// Events that may wait unread per subscriber before it is dropped.
     let queueLimit: Int
     /// How often a stream sends a comment when there is nothing else to send.
@@ -28,6 +33,7 @@ struct EventRoutes<Context: RequestContext>: Sendable {
     enum Item: Sendable {
         case event(ChangeEvent)
         case keepAlive
+        case checkKey
         case ended
     }
 
@@ -46,27 +52,37 @@ struct EventRoutes<Context: RequestContext>: Sendable {
                 "running": .bool(true),
             ]))
         }
-        router.get("v1/events") { request, _ in try stream(request) }
-        router.get("v1/events/stream") { request, _ in try stream(request) }
+        router.get("v1/events") { request, context in try stream(request, scope: context.access) }
+        router.get("v1/events/stream") { request, context in try stream(request, scope: context.access) }
     }
 
     /// The SSE answer to `request`: its subscription's events until the client leaves, the
     /// subscriber falls behind or the server shuts down.
-    private func stream(_ request: Request) throws -> Response {
-        let subscription = try database.subscribe(
-            filter: try Self.filter(request), since: try Self.resumePoint(request), queueLimit: queueLimit)
+    private func stream(_ request: Request, scope: AccessScope) throws -> Response {
+        var filter = try Self.filter(request)
+        filter.libraries = scope.libraryFilter(database)
+        let subscription = try database.subscribe(filter: filter, since: try Self.resumePoint(request), queueLimit: queueLimit)
+        let key = AccessControl.presentedKey(request)
+        let checksKey = scope.tenantId.map { !$0.isEmpty } ?? false
         let body = ResponseBody { writer in
             try await withGracefulShutdownHandler {
                 defer { subscription.cancel() }
                 try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
                 let items = merge(
                     chain(subscription.map { Item.event($0) }, [Item.ended].async),
-                    AsyncTimerSequence.repeating(every: keepAlive).map { _ in Item.keepAlive })
+                    AsyncTimerSequence.repeating(every: keepAlive).map { _ in Item.keepAlive },
+                    AsyncTimerSequence.repeating(every: checksKey ? .seconds(1) : .seconds(86_400)).map { _ in Item.checkKey })
                 do {
                     stream: for try await item in items {
+                        if checksKey, !access.stillValid(scope, key: key) {
+                            let error: JSONValue = .object(["error": APIResponse.error(.unauthorized, message: "the stream's API key was revoked, rotated or has expired")])
+                            try await writer.write(ByteBuffer(string: "event: error\ndata: \(APIResponse.text(error))\n\n"))
+                            break stream
+                        }
                         switch item {
                         case .event(let event): try await writer.write(Self.frame(event))
                         case .keepAlive: try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                        case .checkKey: continue
                         case .ended: break stream
                         }
                     }

@@ -11,7 +11,11 @@ import NIOCore
 /// (`Content-Type: application/x-ndjson`) with `library_id` in the query. The original
 /// arrwDB's spellings are accepted too: `POST /v1/jobs/batch-import` and the other hyphenated
 /// types (200 `{job_id, status, message}`) and `GET /v1/jobs/stats/queue`.
-struct JobRoutes<Context: RequestContext>: Sendable {
+///
+/// A tenant submits jobs on its own libraries only (`library_id` required; another tenant's
+/// library is 404 `library_not_found`) and sees, cancels and downloads only those jobs: another
+/// tenant's job is 404 `job_not_found`, as an unknown one. The queue statistics count every job.
+struct JobRoutes<Context: AccessScopedContext>: Sendable {
     let queue: JobQueue
     let body: JSONBodyReader
     /// The most jobs one page lists.
@@ -37,6 +41,10 @@ struct JobRoutes<Context: RequestContext>: Sendable {
                 guard let id = value.string else { throw EngineError.validation("'library_id' must be a string", field: "library_id") }
                 return id
             }
+            if context.access.tenantId != nil {
+                guard let library else { throw EngineError.validation("'library_id' is required", field: "library_id") }
+                guard context.access.sees(try queue.database.library(library)) else { throw EngineError.libraryNotFound(library) }
+            }
             let job = try await queue.submit(type, libraryId: library, input: input)
             var answer: [String: JSONValue] = ["job_id": .string(job.id.uuidString.lowercased()), "status": .string(job.status.rawValue)]
             guard original else { return APIResponse.json(.object(answer), status: .accepted) }
@@ -44,20 +52,34 @@ struct JobRoutes<Context: RequestContext>: Sendable {
             return APIResponse.json(.object(answer))
         }
         group.get(":\(Self.parameter)/result") { _, context in
-            let bytes = try queue.exportFile(context.parameters.require(Self.parameter))
+            let bytes = try queue.exportFile(try visibleJob(context).id.uuidString)
             return Response(
                 status: .ok, headers: [.contentType: "application/x-ndjson"],
                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         group.get(":\(Self.parameter)") { _, context in
-            APIResponse.json(APIResponse.job(try queue.job(context.parameters.require(Self.parameter))))
+            APIResponse.json(APIResponse.job(try visibleJob(context)))
         }
         group.delete(":\(Self.parameter)") { _, context in
-            APIResponse.json(APIResponse.job(try await queue.cancel(context.parameters.require(Self.parameter))))
+            APIResponse.json(APIResponse.job(try await queue.cancel(try visibleJob(context).id.uuidString)))
         }
-        group.get { request, _ in
-            APIResponse.json(try list(request))
+        group.get { request, context in
+            APIResponse.json(try list(request, scope: context.access))
         }
+    }
+
+    /// The job the path names, when the request's scope sees it (its library's tenant); else
+    /// the same 404 as for an unknown job.
+    private func visibleJob(_ context: Context) throws -> Job {
+        let id = try context.parameters.require(Self.parameter)
+        let job = try queue.job(id)
+        guard visible(job, in: context.access) else { throw EngineError(.jobNotFound, message: "job '\(id)' does not exist") }
+        return job
+    }
+
+    private func visible(_ job: Job, in scope: AccessScope) -> Bool {
+        guard let tenantId = scope.tenantId else { return true }
+        return job.libraryId.map { queue.database.owner(ofLibrary: $0) == tenantId } ?? false
     }
 
     /// A submission's input: the JSON object body, or for a `batch_import` with an NDJSON body
@@ -91,7 +113,7 @@ struct JobRoutes<Context: RequestContext>: Sendable {
     /// `GET /v1/jobs?status=&type=&library_id=&limit=&cursor=`: `{jobs, total, next_cursor}`,
     /// newest first; `total` counts every job the filters match, `cursor` is the last job id of
     /// the previous page.
-    private func list(_ request: Request) throws -> JSONValue {
+    private func list(_ request: Request, scope: AccessScope) throws -> JSONValue {
         let query = request.uri.queryParameters
         let status = try query.get("status").map { name -> JobStatus in
             guard let status = JobStatus(rawValue: name) else {
@@ -109,7 +131,7 @@ struct JobRoutes<Context: RequestContext>: Sendable {
             throw EngineError.validation("'limit' must be between 1 and \(Self.maxPage)", field: "limit")
         }
         let matching = queue.database.jobs.all.filter { job in
-            (status == nil || job.status == status) && (type == nil || job.type == type)
+            visible(job, in: scope) && (status == nil || job.status == status) && (type == nil || job.type == type)
                 && (library == nil || job.libraryId?.uuidString.lowercased() == library)
         }
         var start = 0

@@ -9,18 +9,24 @@ import Hummingbird
 /// `documentsCap` documents with their chunks (embeddings with `include_embeddings=true`) and
 /// `documents_truncated`, and the statistics repeat the library's name and counts under the
 /// original's names with `vector_store_stats` and `index_stats`.
-struct LibraryRoutes<Context: RequestContext>: Sendable {
+///
+/// A tenant lists and creates only its own libraries (names are unique per tenant); creating
+/// one past its `max_libraries` quota is a 429 `quota_exceeded`. `AccessMiddleware` has
+/// already answered 404 for a path naming another tenant's library.
+struct LibraryRoutes<Context: AccessScopedContext>: Sendable {
     let database: Database
     let jobs: JobQueue
     let body: JSONBodyReader
 
     func register(on group: RouterGroup<Context>) {
-        group.post { request, _ in
-            let draft = try await body.decode(CreateLibraryBody.self, from: request).draft()
+        group.post { request, context in
+            var draft = try await body.decode(CreateLibraryBody.self, from: request).draft()
+            draft.tenantId = context.access.owner
+            try TenantQuota.checkLibraries(database: database, scope: context.access)
             return APIResponse.json(APIResponse.library(try await database.createLibrary(draft)), status: .created)
         }
-        group.get { _, _ in
-            APIResponse.json(.object(["libraries": .array(database.listLibraries().map(APIResponse.library))]))
+        group.get { _, context in
+            APIResponse.json(.object(["libraries": .array(database.listLibraries().filter(context.access.sees).map(APIResponse.library))]))
         }
         group.get(":id") { request, context in
             let id = try context.parameters.require("id")

@@ -65,6 +65,9 @@ public struct ServerConfiguration: Sendable {
     /// `API_KEYS`: comma-separated keys; when set every route but `/health` and `/readiness`
     /// needs `Authorization: Bearer KEY` or `X-API-Key: KEY`. Default none (open).
     public var apiKeys: [String] = []
+    /// `ADMIN_API_KEY`: comma-separated keys that unlock the tenant admin routes
+    /// (`/v1/admin/tenants`) and `/metrics`, and see every library. Default none (no admin).
+    public var adminAPIKeys: [String] = []
     /// `DATA_DIR`: the data directory (write-ahead log, snapshots, lock file). Default `./data`.
     /// The value `:memory:` (nil here) keeps everything in memory: nothing survives a restart.
     public var dataDirectory: String? = "./data"
@@ -188,6 +191,9 @@ public struct ServerConfiguration: Sendable {
         config.rateLimitPerMinute = try reader.int("RATE_LIMIT_PER_MINUTE", in: 1...10_000_000) ?? config.rateLimitPerMinute
         if let keys = try reader.string("API_KEYS", nonEmpty: false) {
             config.apiKeys = keys.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        }
+        if let keys = try reader.string("ADMIN_API_KEY", nonEmpty: false) {
+            config.adminAPIKeys = keys.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
         }
         if let directory = try reader.string("DATA_DIR", nonEmpty: true) {
             config.dataDirectory = directory == ":memory:" ? nil : directory

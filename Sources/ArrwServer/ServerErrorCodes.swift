@@ -54,7 +54,7 @@ enum HTTPErrorCode: String, CaseIterable {
 
     private var meaning: (status: HTTPResponse.Status, summary: String) {
         switch self {
-        case .unauthorized: (.unauthorized, "API_KEYS is set and the request has no valid key (Authorization: Bearer or X-API-Key).")
+        case .unauthorized: (.unauthorized, "Keys are required (API_KEYS, ADMIN_API_KEY or tenants) and the request has no valid key (Authorization: Bearer or X-API-Key): missing, unknown, revoked, rotated away, expired, or not the admin key an admin route needs.")
         case .rateLimited: (.tooManyRequests, "The client spent its rate limit; Retry-After says when a request is allowed again.")
         case .payloadTooLarge: (.contentTooLarge, "The request body is larger than MAX_REQUEST_BODY_BYTES.")
         case .notFound: (.notFound, "No route has this path.")

@@ -14,7 +14,7 @@ enum WebSocketRoutes {
         let router = Router(context: ArrwWebSocketContext.self)
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ErrorEnvelopeMiddleware())
-        if access.isActive { router.add(middleware: AccessMiddleware(access: access)) }
+        router.add(middleware: AccessMiddleware(access: access))
         router.ws("v1/libraries/:id/ws") { _, context in
             do {
                 _ = try database.library(try context.parameters.require("id"))

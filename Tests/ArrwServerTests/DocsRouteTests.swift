@@ -6,8 +6,9 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-/// `/docs` serves Swagger UI from the installed assets (a clear 503 without them), with no API
-/// key; a known path with a method it does not take is a 405 naming the methods it does.
+/// `/docs` serves Swagger UI from the installed assets (a clear 503 without them); with keys
+/// set it needs one, as every route but the probes (SPEC.md); a known path with a method it
+/// does not take is a 405 naming the methods it does.
 @Suite struct DocsRouteTests {
     /// A folder holding stand-ins for Swagger UI's files.
     static func assets() throws -> String {
@@ -18,28 +19,32 @@ import Testing
         return directory
     }
 
-    func text(_ api: API, _ uri: String) async throws -> (HTTPResponse.Status, HTTPFields, String) {
-        try await api.client.execute(uri: uri, method: .get, headers: [:], body: nil) { response in
+    func text(_ api: API, _ uri: String, key: String? = nil) async throws -> (HTTPResponse.Status, HTTPFields, String) {
+        try await api.client.execute(uri: uri, method: .get, headers: key.map { [.authorization: "Bearer \($0)"] } ?? [:], body: nil) { response in
             (response.status, response.headers, String(decoding: response.body.readableBytesView, as: UTF8.self))
         }
     }
 
-    @Test("the page loads its assets from this server only, needs no API key, and the start-up script points at /openapi.json")
+    @Test("the page loads its assets from this server only, needs a key when keys are set, and the start-up script points at /openapi.json")
     func page() async throws {
         let directory = try Self.assets()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try await withAPI(testConfiguration { $0.docsAssetsPath = directory; $0.apiKeys = ["secret"] }) { api in
-            let (status, headers, html) = try await text(api, "/docs")
+            for path in ["/docs", "/openapi.json", "/docs/assets/swagger-ui-bundle.js"] {
+                #expect(try await text(api, path).0 == .unauthorized, "\(path) without a key")
+            }
+            let (status, headers, html) = try await text(api, "/docs", key: "secret")
             #expect(status == .ok && headers[.contentType]?.hasPrefix("text/html") == true)
             #expect(html.contains("/docs/assets/swagger-ui-bundle.js") && !html.contains("https://"))
             #expect(headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
-            let (bundleStatus, bundleHeaders, bundle) = try await text(api, "/docs/assets/swagger-ui-bundle.js")
+            let (bundleStatus, bundleHeaders, bundle) = try await text(api, "/docs/assets/swagger-ui-bundle.js", key: "secret")
             #expect(bundleStatus == .ok && bundle == "/* bundle */" && bundleHeaders[.contentType] == "application/javascript")
-            let (_, _, initializer) = try await text(api, "/docs/assets/swagger-initializer.js")
+            let (_, _, initializer) = try await text(api, "/docs/assets/swagger-initializer.js", key: "secret")
             #expect(initializer.contains(#"url: "/openapi.json""#) && initializer.contains("tryItOutEnabled: true"))
-            #expect(try await api.call(.get, "/openapi.json").status == .ok)
-            try await api.call(.get, "/docs/assets/..%2Fsecret").expectError(.notFound, "not_found")
-            try await api.call(.get, "/docs/assets/index.html").expectError(.notFound, "not_found")
+            let key: HTTPFields = [.authorization: "Bearer secret"]
+            #expect(try await api.call(.get, "/openapi.json", headers: key).status == .ok)
+            try await api.call(.get, "/docs/assets/..%2Fsecret", headers: key).expectError(.notFound, "not_found")
+            try await api.call(.get, "/docs/assets/index.html", headers: key).expectError(.notFound, "not_found")
             try await api.call(.get, "/v1/libraries").expectError(.unauthorized, "unauthorized")
         }
     }

@@ -28,7 +28,7 @@ import Testing
         let jobs = JobQueue(
             database: database,
             options: try .init(workers: 1, maxPending: 10, exportDirectory: NSTemporaryDirectory(), exportRetentionSeconds: 60))
-        let access = AccessControl(configuration: configuration)
+        let access = AccessControl(configuration: configuration, database: database)
         let webhooks = try WebhookDispatcher(
             database: database, client: RemoteHTTP.shared, dataDirectory: nil, allowedHosts: [], queueLimit: 16, logger: quietLogger)
         let http = ArrwServer.makeRouter(database: database, jobs: jobs, configuration: configuration, access: access, webhooks: webhooks).routes

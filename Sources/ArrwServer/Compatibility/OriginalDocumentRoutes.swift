@@ -5,8 +5,8 @@ import Hummingbird
 /// (`/documents/with-embeddings`, `/documents/batch-with-embeddings`, 201), and reading or
 /// deleting documents by id alone (`/v1/documents/{id}`, `DELETE /v1/documents/batch`). An id
 /// that several libraries hold is a 409 `ambiguous_document` naming them, never a guess; one
-/// that none holds is a 404 `document_not_found`.
-struct OriginalDocumentRoutes<Context: RequestContext>: Sendable {
+/// that none holds is a 404 `document_not_found`. A tenant's key looks only in its own libraries.
+struct OriginalDocumentRoutes<Context: AccessScopedContext>: Sendable {
     let database: Database
     let body: JSONBodyReader
 
@@ -27,7 +27,7 @@ struct OriginalDocumentRoutes<Context: RequestContext>: Sendable {
             let outcome = try await database.addDocuments(libraryId: id, drafts)
             return APIResponse.json(APIResponse.batch(outcome, since: start), status: .created)
         }
-        router.delete("v1/documents/batch") { request, _ in
+        router.delete("v1/documents/batch") { request, context in
             let start = ContinuousClock.now
             let ids = try await body.decode(BatchDeleteBody.self, from: request).documentIds
             guard !ids.isEmpty else { throw EngineError.validation("'document_ids' must not be empty", field: "document_ids") }
@@ -40,7 +40,7 @@ struct OriginalDocumentRoutes<Context: RequestContext>: Sendable {
             var byLibrary: [String: [Int]] = [:]
             for (position, documentId) in ids.enumerated() {
                 do {
-                    byLibrary[try holder(of: documentId), default: []].append(position)
+                    byLibrary[try holder(of: documentId, in: context.access), default: []].append(position)
                 } catch let error as EngineError {
                     results[position].error = error
                 }
@@ -57,20 +57,22 @@ struct OriginalDocumentRoutes<Context: RequestContext>: Sendable {
         router.get("v1/documents/:doc") { request, context in
             let documentId = try context.parameters.require("doc")
             let document = try database.document(
-                libraryId: try holder(of: documentId), documentId: documentId,
+                libraryId: try holder(of: documentId, in: context.access), documentId: documentId,
                 includeEmbeddings: try request.boolQuery("include_embeddings") ?? false)
             return APIResponse.json(APIResponse.document(document))
         }
         router.delete("v1/documents/:doc") { _, context in
             let documentId = try context.parameters.require("doc")
-            try await database.deleteDocument(libraryId: try holder(of: documentId), documentId: documentId)
+            try await database.deleteDocument(libraryId: try holder(of: documentId, in: context.access), documentId: documentId)
             return Response(status: .noContent)
         }
     }
 
-    /// The one library holding `documentId`.
-    private func holder(of documentId: String) throws -> String {
-        let holders = database.libraries(holdingDocument: documentId)
+    /// The one library of `scope` holding `documentId`.
+    private func holder(of documentId: String, in scope: AccessScope) throws -> String {
+        let holders = database.libraries(holdingDocument: documentId).filter { id in
+            scope.tenantId == nil || (try? database.library(id)).map(scope.sees) == true
+        }
         guard holders.count <= 1 else {
             throw EngineError(
                 ServerErrorCode.ambiguousDocument,

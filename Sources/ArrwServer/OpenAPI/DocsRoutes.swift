@@ -8,11 +8,9 @@ import Synchronization
 /// internet. The page and its start-up script come from the binary; Swagger UI's own files
 /// (`swagger-ui-bundle.js`, `swagger-ui.css`, the icon) from `DOCS_ASSETS_PATH`, which the set-up
 /// fills (scripts/fetch-docs-assets), read once and kept. Without them `/docs` is a 503
-/// `docs_unavailable` saying how to install them. These routes hold no data, so they need no
-/// API key (a browser cannot send one for a page), like `/health`.
+/// `docs_unavailable` saying how to install them. Like every route but the probes, they need a
+/// key when the server has keys (SPEC.md): the description names every route a tenant could try.
 struct DocsRoutes<Context: RequestContext>: Sendable {
-    static var openPaths: Set<String> { ["/openapi.json", "/docs"] }
-    static var assetPrefix: String { "/docs/assets/" }
 
     let assets: DocsAssets
 

@@ -8,7 +8,7 @@ extension OpenAPIDocument {
  "info": {
   "title": "arrwDB",
   "version": "0.1.0",
-  "description": "arrwDB is a vector database server: create **libraries**, add **documents** (split into **chunks** of\ntext, embedded by the server or carrying the client's own vectors), and search them by nearest neighbours, with metadata\nfilters, keyword + semantic hybrid search and reranking. Every change is durable (write-ahead log + snapshots) and\npublished on an event bus that clients can follow over Server-Sent Events or a WebSocket.\n\n**Authentication.** Optional: with `API_KEYS` set, every route but `/health` and `/readiness` needs\n`Authorization: Bearer KEY` or `X-API-Key: KEY`, else 401 `unauthorized`. With `RATE_LIMIT_ENABLED`, each client\n(its key, else its address) may make `RATE_LIMIT_PER_MINUTE` requests a minute; over it the answer is 429\n`rate_limited` with `Retry-After`.\n\n**Errors.** Every error is `{\"error\": {\"code\", \"message\", \"details\"?}}`. Input errors are 400, missing things 404,\nconflicts 409, things no longer kept 410, bodies over `MAX_REQUEST_BODY_BYTES` 413, full queues and rate limits 429\n(with `Retry-After`), unavailable dependencies 503, and anything unexpected 500. A path no route serves, or a method a\nroute does not take, is 404 `not_found`. With `CORS_ORIGINS` set, a CORS preflight (`OPTIONS`) from a listed origin is\nanswered 204 and from another origin 403 `forbidden_origin`. The limits quoted in the schemas are the defaults\n(`MAX_SEARCH_RESULTS` 100, `MAX_CHUNKS_PER_DOCUMENT` 1000, `MAX_TEXT_LENGTH_PER_CHUNK` 10000); a server configured\notherwise enforces its own. Every code:\n\n| code | status | when |\n| --- | --- | --- |\n| `validation_error` | 400 | A field is missing, has the wrong type, or holds a value that is not allowed. |\n| `invalid_filter` | 400 | A metadata filter is not of the filter language's shape. |\n| `unknown_filter_operator` | 400 | A metadata filter uses an operator that does not exist; details name it. |\n| `dimension_mismatch` | 400 | A vector's length differs from the library's dimension or the embedding model's. |\n| `limit_exceeded` | 400 | A value is over a configured limit (chunks, text length, k, batch size, dimension). |\n| `library_not_found` | 404 | The library does not exist. |\n| `document_not_found` | 404 | The document does not exist in the library. |\n| `duplicate_name` | 409 | Another library already has this name. |\n| `duplicate_document` | 409 | A document with this id exists already; PUT replaces it. |\n| `resume_point_expired` | 410 | The events after the resume point are no longer kept; resume later or start fresh. |\n| `embedding_failed` | 503 | The embedding provider could not embed the text. |\n| `storage_unavailable` | 503 | A change could not be made durable; the server accepts no writes until restarted. |\n| `embedding_invalid` | 502 | The embedding provider answered without one finite vector of the model's length per text. |\n| `recovery_failed` | 500 | The data directory could not be recovered at start-up. |\n| `job_not_found` | 404 | No job has this id. |\n| `job_finished` | 409 | The job has finished (completed, failed or cancelled); it can no longer be cancelled. |\n| `job_queue_full` | 429 | MAX_PENDING_JOBS jobs wait already; submit again once some have run. |\n| `job_failed` | 409 | The job ran and failed; the message gives its reason. |\n| `job_result_unavailable` | 409 | Only a completed batch_export job has a file to download. |\n| `export_expired` | 410 | The export file was removed after its retention; run the export again. |\n| `reranker_unavailable` | 400 | The rerank method needs a service this server is not configured for (COHERE_API_KEY): pick another method. |\n| `rerank_failed` | 503 | The rerank service failed, refused the request or could not be reached; the message gives its answer. |\n| `embedding_credentials_rejected` | 502 | The remote embedding provider refused the server's API key (COHERE_API_KEY, OPENAI_API_KEY). |\n| `embedding_model_unknown` | 502 | The remote embedding provider does not know the model (EMBEDDING_MODEL). |\n| `embedding_unavailable` | 503 | The remote embedding provider could not be reached, or kept failing or rate-limiting past every retry. |\n| `embedding_timed_out` | 503 | The remote embedding provider did not answer within its timeout, on every attempt. |\n| `embedding_rejected` | 400 | The remote embedding provider refused the text (too long, empty, not allowed); the message gives its reason. |\n| `embedding_model_mismatch` | 409 | The text would be embedded by another model than the library's (or the library's provider is not configured); details name both. |\n| `rerank_rate_limited` | 429 | The rerank service is over its rate limit; retry after Retry-After seconds. |\n| `invalid_json` | 400 | A request body, NDJSON line or WebSocket message is empty or not valid JSON. |\n| `line_too_large` | 400 | An NDJSON line is longer than MAX_REQUEST_BODY_BYTES; that line fails alone. |\n| `unknown_action` | 400 | A WebSocket request names an action that does not exist; details name it. |\n| `upload_interrupted` | 503 | An NDJSON upload's body could not be read to its end; the lines before were stored. |\n| `internal_error` | 500 | Something failed that should not have; the server log holds the details. |\n| `not_ready` | 503 | The server is still starting (recovering its data directory, loading the model); retry after Retry-After seconds. |\n| `docs_unavailable` | 503 | The /docs page's Swagger UI files are not installed (DOCS_ASSETS_PATH; scripts/setup fetches them). |\n| `webhook_not_found` | 404 | No webhook has this id. |\n| `webhook_target_forbidden` | 400 | The webhook's URL is not http(s) or names a host WEBHOOK_ALLOWED_HOSTS does not allow (loopback is always allowed). |\n| `ambiguous_document` | 409 | A route without a library names a document id that several libraries hold; details list them: use the library's route. |\n| `unauthorized` | 401 | API_KEYS is set and the request has no valid key (Authorization: Bearer or X-API-Key). |\n| `rate_limited` | 429 | The client spent its rate limit; Retry-After says when a request is allowed again. |\n| `payload_too_large` | 413 | The request body is larger than MAX_REQUEST_BODY_BYTES. |\n| `not_found` | 404 | No route has this path (or the route does not take this method). |\n| `method_not_allowed` | 405 | The route does not take this method. |\n| `unsupported_media_type` | 415 | The body's content type is not one the route reads. |\n| `bad_request` | 400 | The HTTP layer refused the request before any route saw it (any other 4xx). |\n| `forbidden_origin` | 403 | A CORS preflight from an origin that CORS_ORIGINS does not list. |\n| `request_timeout` | 408 | The request's head or body stalled longer than REQUEST_READ_TIMEOUT_SECONDS; the connection is closed. |\n| `too_many_connections` | 503 | MAX_CONNECTIONS connections are open; this one is answered and closed at once. |\n| `subscriber_too_slow` | (ends a stream) | The subscriber did not read its events fast enough and its queue overflowed; reconnect with since. |\n"
+  "description": "arrwDB is a vector database server: create **libraries**, add **documents** (split into **chunks** of\ntext, embedded by the server or carrying the client's own vectors), and search them by nearest neighbours, with metadata\nfilters, keyword + semantic hybrid search and reranking. Every change is durable (write-ahead log + snapshots) and\npublished on an event bus that clients can follow over Server-Sent Events or a WebSocket.\n\n**Authentication.** Optional: once keys are configured (`API_KEYS`, `ADMIN_API_KEY`) or a tenant exists, every\nroute but `/health` and `/readiness` needs `Authorization: Bearer KEY` or `X-API-Key: KEY`, else 401 `unauthorized`.\n**Tenants:** the admin key creates tenants (`/v1/admin/tenants`), each with its own key; a tenant's key sees only its\nown libraries, jobs and events, and another tenant's library or job answers 404 exactly as an unknown one. `API_KEYS`\nkeys are the default tenant. The admin routes and `/metrics` need the admin key. With `RATE_LIMIT_ENABLED`, each client\n(its key, else its address) may make `RATE_LIMIT_PER_MINUTE` requests a minute; over it, or over a tenant's\n`requests_per_minute`, the answer is 429 `rate_limited` with `Retry-After`.\n\n**Errors.** Every error is `{\"error\": {\"code\", \"message\", \"details\"?}}`. Input errors are 400, missing things 404,\nconflicts 409, things no longer kept 410, bodies over `MAX_REQUEST_BODY_BYTES` 413, full queues and rate limits 429\n(with `Retry-After`), unavailable dependencies 503, and anything unexpected 500. A path no route serves, or a method a\nroute does not take, is 404 `not_found`. With `CORS_ORIGINS` set, a CORS preflight (`OPTIONS`) from a listed origin is\nanswered 204 and from another origin 403 `forbidden_origin`. The limits quoted in the schemas are the defaults\n(`MAX_SEARCH_RESULTS` 100, `MAX_CHUNKS_PER_DOCUMENT` 1000, `MAX_TEXT_LENGTH_PER_CHUNK` 10000); a server configured\notherwise enforces its own. Every code:\n\n| code | status | when |\n| --- | --- | --- |\n| `validation_error` | 400 | A field is missing, has the wrong type, or holds a value that is not allowed. |\n| `invalid_filter` | 400 | A metadata filter is not of the filter language's shape. |\n| `unknown_filter_operator` | 400 | A metadata filter uses an operator that does not exist; details name it. |\n| `dimension_mismatch` | 400 | A vector's length differs from the library's dimension or the embedding model's. |\n| `limit_exceeded` | 400 | A value is over a configured limit (chunks, text length, k, batch size, dimension). |\n| `library_not_found` | 404 | The library does not exist. |\n| `document_not_found` | 404 | The document does not exist in the library. |\n| `duplicate_name` | 409 | Another library already has this name. |\n| `duplicate_document` | 409 | A document with this id exists already; PUT replaces it. |\n| `resume_point_expired` | 410 | The events after the resume point are no longer kept; resume later or start fresh. |\n| `embedding_failed` | 503 | The embedding provider could not embed the text. |\n| `storage_unavailable` | 503 | A change could not be made durable; the server accepts no writes until restarted. |\n| `embedding_invalid` | 502 | The embedding provider answered without one finite vector of the model's length per text. |\n| `recovery_failed` | 500 | The data directory could not be recovered at start-up. |\n| `job_not_found` | 404 | No job has this id. |\n| `job_finished` | 409 | The job has finished (completed, failed or cancelled); it can no longer be cancelled. |\n| `job_queue_full` | 429 | MAX_PENDING_JOBS jobs wait already; submit again once some have run. |\n| `job_failed` | 409 | The job ran and failed; the message gives its reason. |\n| `job_result_unavailable` | 409 | Only a completed batch_export job has a file to download. |\n| `export_expired` | 410 | The export file was removed after its retention; run the export again. |\n| `reranker_unavailable` | 400 | The rerank method needs a service this server is not configured for (COHERE_API_KEY): pick another method. |\n| `rerank_failed` | 503 | The rerank service failed, refused the request or could not be reached; the message gives its answer. |\n| `embedding_credentials_rejected` | 502 | The remote embedding provider refused the server's API key (COHERE_API_KEY, OPENAI_API_KEY). |\n| `embedding_model_unknown` | 502 | The remote embedding provider does not know the model (EMBEDDING_MODEL). |\n| `embedding_unavailable` | 503 | The remote embedding provider could not be reached, or kept failing or rate-limiting past every retry. |\n| `embedding_timed_out` | 503 | The remote embedding provider did not answer within its timeout, on every attempt. |\n| `embedding_rejected` | 400 | The remote embedding provider refused the text (too long, empty, not allowed); the message gives its reason. |\n| `embedding_model_mismatch` | 409 | The text would be embedded by another model than the library's (or the library's provider is not configured); details name both. |\n| `tenant_not_found` | 404 | No tenant has this id. |\n| `tenant_active` | 409 | Only a deactivated tenant can be purged: DELETE it first. |\n| `quota_exceeded` | 429 | The tenant is at one of its quotas (libraries, vectors); details name it. |\n| `rerank_rate_limited` | 429 | The rerank service is over its rate limit; retry after Retry-After seconds. |\n| `invalid_json` | 400 | A request body, NDJSON line or WebSocket message is empty or not valid JSON. |\n| `line_too_large` | 400 | An NDJSON line is longer than MAX_REQUEST_BODY_BYTES; that line fails alone. |\n| `unknown_action` | 400 | A WebSocket request names an action that does not exist; details name it. |\n| `upload_interrupted` | 503 | An NDJSON upload's body could not be read to its end; the lines before were stored. |\n| `internal_error` | 500 | Something failed that should not have; the server log holds the details. |\n| `not_ready` | 503 | The server is still starting (recovering its data directory, loading the model); retry after Retry-After seconds. |\n| `docs_unavailable` | 503 | The /docs page's Swagger UI files are not installed (DOCS_ASSETS_PATH; scripts/setup fetches them). |\n| `webhook_not_found` | 404 | No webhook has this id. |\n| `webhook_target_forbidden` | 400 | The webhook's URL is not http(s) or names a host WEBHOOK_ALLOWED_HOSTS does not allow (loopback is always allowed). |\n| `ambiguous_document` | 409 | A route without a library names a document id that several libraries hold; details list them: use the library's route. |\n| `unauthorized` | 401 | Keys are required (API_KEYS, ADMIN_API_KEY or tenants) and the request has no valid key (Authorization: Bearer or X-API-Key): missing, unknown, revoked, rotated away, expired, or not the admin key an admin route needs. |\n| `rate_limited` | 429 | The client spent its rate limit; Retry-After says when a request is allowed again. |\n| `payload_too_large` | 413 | The request body is larger than MAX_REQUEST_BODY_BYTES. |\n| `not_found` | 404 | No route has this path (or the route does not take this method). |\n| `method_not_allowed` | 405 | The route does not take this method. |\n| `unsupported_media_type` | 415 | The body's content type is not one the route reads. |\n| `bad_request` | 400 | The HTTP layer refused the request before any route saw it (any other 4xx). |\n| `forbidden_origin` | 403 | A CORS preflight from an origin that CORS_ORIGINS does not list. |\n| `request_timeout` | 408 | The request's head or body stalled longer than REQUEST_READ_TIMEOUT_SECONDS; the connection is closed. |\n| `too_many_connections` | 503 | MAX_CONNECTIONS connections are open; this one is answered and closed at once. |\n| `subscriber_too_slow` | (ends a stream) | The subscriber did not read its events fast enough and its queue overflowed; reconnect with since. |\n"
  },
  "servers": [
   {
@@ -48,6 +48,10 @@ extension OpenAPIDocument {
   {
    "name": "webhooks",
    "description": "Change events POSTed to your URLs, signed, in order, at least once."
+  },
+  {
+   "name": "tenants",
+   "description": "The admin key's routes: tenants, their keys and quotas."
   },
   {
    "name": "system",
@@ -335,9 +339,14 @@ extension OpenAPIDocument {
         }
        }
       }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      }
-    },
-    "security": []
+    }
    }
   },
   "/docs": {
@@ -359,12 +368,17 @@ extension OpenAPIDocument {
        }
       }
      },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable",
       "description": "The Swagger UI assets are not installed on this server."
      }
-    },
-    "security": []
+    }
    }
   },
   "/docs/assets/{file}": {
@@ -410,12 +424,17 @@ extension OpenAPIDocument {
        }
       }
      },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
      "404": {
       "$ref": "#/components/responses/NotFound",
       "description": "No such asset (`not_found`)."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      }
-    },
-    "security": []
+    }
    }
   },
   "/v1/events/stats": {
@@ -2081,6 +2100,808 @@ extension OpenAPIDocument {
      "404": {
       "$ref": "#/components/responses/NotFound",
       "description": "`webhook_not_found`."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/v1/admin/tenants": {
+   "post": {
+    "operationId": "createTenant",
+    "tags": [
+     "tenants"
+    ],
+    "summary": "Create a tenant",
+    "description": "Issues the tenant's key, `arrw_` and 32 hex digits, shown only in this answer (the server keeps its SHA-256). Needs the admin key (`ADMIN_API_KEY`); any other key is 401.",
+    "requestBody": {
+     "description": "The tenant.",
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "required": [
+         "name"
+        ],
+        "properties": {
+         "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+         },
+         "metadata": {
+          "type": "object",
+          "additionalProperties": true
+         },
+         "expires_in_days": {
+          "type": "number",
+          "exclusiveMinimum": 0,
+          "maximum": 36500
+         },
+         "quotas": {
+          "type": "object",
+          "properties": {
+           "max_libraries": {
+            "type": [
+             "integer",
+             "null"
+            ],
+            "minimum": 0,
+            "description": "Libraries the tenant may hold; null: no limit."
+           },
+           "max_vectors": {
+            "type": [
+             "integer",
+             "null"
+            ],
+            "minimum": 0,
+            "description": "Vectors (chunks) over all its libraries; null: no limit."
+           },
+           "requests_per_minute": {
+            "type": [
+             "integer",
+             "null"
+            ],
+            "minimum": 0,
+            "description": "Requests a minute over all its use; null: no limit."
+           }
+          }
+         }
+        }
+       },
+       "examples": {
+        "acme": {
+         "summary": "A tenant with quotas",
+         "value": {
+          "name": "acme",
+          "quotas": {
+           "max_libraries": 10,
+           "requests_per_minute": 600
+          }
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Created, with the key.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "tenant_id",
+          "name",
+          "created_at",
+          "metadata",
+          "quotas",
+          "api_key"
+         ],
+         "additionalProperties": true,
+         "properties": {
+          "tenant_id": {
+           "type": "string",
+           "format": "uuid"
+          },
+          "name": {
+           "type": "string"
+          },
+          "metadata": {
+           "type": "object",
+           "additionalProperties": true
+          },
+          "created_at": {
+           "type": "string",
+           "format": "date-time"
+          },
+          "expires_at": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "date-time"
+          },
+          "quotas": {
+           "type": "object",
+           "properties": {
+            "max_libraries": {
+             "type": [
+              "integer",
+              "null"
+             ],
+             "minimum": 0,
+             "description": "Libraries the tenant may hold; null: no limit."
+            },
+            "max_vectors": {
+             "type": [
+              "integer",
+              "null"
+             ],
+             "minimum": 0,
+             "description": "Vectors (chunks) over all its libraries; null: no limit."
+            },
+            "requests_per_minute": {
+             "type": [
+              "integer",
+              "null"
+             ],
+             "minimum": 0,
+             "description": "Requests a minute over all its use; null: no limit."
+            }
+           }
+          },
+          "is_active": {
+           "type": "boolean",
+           "description": "Not deactivated and not expired."
+          },
+          "last_used_at": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "date-time"
+          },
+          "request_count": {
+           "type": "integer",
+           "minimum": 0
+          },
+          "rotated_at": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "date-time"
+          },
+          "deactivated_at": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "date-time"
+          },
+          "library_count": {
+           "type": "integer",
+           "minimum": 0
+          },
+          "api_key": {
+           "type": "string",
+           "pattern": "^arrw_[0-9a-f]{32}$"
+          }
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   },
+   "get": {
+    "operationId": "listTenants",
+    "tags": [
+     "tenants"
+    ],
+    "summary": "List tenants",
+    "description": "Every tenant with its state and use. Needs the admin key (`ADMIN_API_KEY`); any other key is 401.",
+    "responses": {
+     "200": {
+      "description": "The tenants.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "tenants",
+          "total"
+         ],
+         "properties": {
+          "tenants": {
+           "type": "array",
+           "items": {
+            "type": "object",
+            "required": [
+             "tenant_id",
+             "name",
+             "created_at",
+             "metadata",
+             "quotas"
+            ],
+            "additionalProperties": true,
+            "properties": {
+             "tenant_id": {
+              "type": "string",
+              "format": "uuid"
+             },
+             "name": {
+              "type": "string"
+             },
+             "metadata": {
+              "type": "object",
+              "additionalProperties": true
+             },
+             "created_at": {
+              "type": "string",
+              "format": "date-time"
+             },
+             "expires_at": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "format": "date-time"
+             },
+             "quotas": {
+              "type": "object",
+              "properties": {
+               "max_libraries": {
+                "type": [
+                 "integer",
+                 "null"
+                ],
+                "minimum": 0,
+                "description": "Libraries the tenant may hold; null: no limit."
+               },
+               "max_vectors": {
+                "type": [
+                 "integer",
+                 "null"
+                ],
+                "minimum": 0,
+                "description": "Vectors (chunks) over all its libraries; null: no limit."
+               },
+               "requests_per_minute": {
+                "type": [
+                 "integer",
+                 "null"
+                ],
+                "minimum": 0,
+                "description": "Requests a minute over all its use; null: no limit."
+               }
+              }
+             },
+             "is_active": {
+              "type": "boolean",
+              "description": "Not deactivated and not expired."
+             },
+             "last_used_at": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "format": "date-time"
+             },
+             "request_count": {
+              "type": "integer",
+              "minimum": 0
+             },
+             "rotated_at": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "format": "date-time"
+             },
+             "deactivated_at": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "format": "date-time"
+             },
+             "library_count": {
+              "type": "integer",
+              "minimum": 0
+             }
+            }
+           }
+          },
+          "total": {
+           "type": "integer"
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/v1/admin/tenants/{tenant}": {
+   "parameters": [
+    {
+     "name": "tenant",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "format": "uuid"
+     }
+    }
+   ],
+   "get": {
+    "operationId": "getTenant",
+    "tags": [
+     "tenants"
+    ],
+    "summary": "Get a tenant",
+    "description": "The tenant with its state and use. Needs the admin key (`ADMIN_API_KEY`); any other key is 401.",
+    "responses": {
+     "200": {
+      "description": "The tenant.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "tenant_id",
+          "name",
+          "created_at",
+          "metadata",
+          "quotas"
+         ],
+         "additionalProperties": true,
+         "properties": {
+          "tenant_id": {
+           "type": "string",
+           "format": "uuid"
+          },
+          "name": {
+           "type": "string"
+          },
+          "metadata": {
+           "type": "object",
+           "additionalProperties": true
+          },
+          "created_at": {
+           "type": "string",
+           "format": "date-time"
+          },
+          "expires_at": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "date-time"
+          },
+          "quotas": {
+           "type": "object",
+           "properties": {
+            "max_libraries": {
+             "type": [
+              "integer",
+              "null"
+             ],
+             "minimum": 0,
+             "description": "Libraries the tenant may hold; null: no limit."
+            },
+            "max_vectors": {
+             "type": [
+              "integer",
+              "null"
+             ],
+             "minimum": 0,
+             "description": "Vectors (chunks) over all its libraries; null: no limit."
+            },
+            "requests_per_minute": {
+             "type": [
+              "integer",
+              "null"
+             ],
+             "minimum": 0,
+             "description": "Requests a minute over all its use; null: no limit."
+            }
+           }
+          },
+          "is_active": {
+           "type": "boolean",
+           "description": "Not deactivated and not expired."
+          },
+          "last_used_at": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "date-time"
+          },
+          "request_count": {
+           "type": "integer",
+           "minimum": 0
+          },
+          "rotated_at": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "date-time"
+          },
+          "deactivated_at": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "date-time"
+          },
+          "library_count": {
+           "type": "integer",
+           "minimum": 0
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`tenant_not_found`."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   },
+   "patch": {
+    "operationId": "updateTenant",
+    "tags": [
+     "tenants"
+    ],
+    "summary": "Change a tenant's quotas",
+    "description": "Only `quotas` can change; a field left out keeps its value. Needs the admin key (`ADMIN_API_KEY`); any other key is 401.",
+    "requestBody": {
+     "description": "The quotas.",
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "properties": {
+         "quotas": {
+          "type": "object",
+          "properties": {
+           "max_libraries": {
+            "type": [
+             "integer",
+             "null"
+            ],
+            "minimum": 0,
+            "description": "Libraries the tenant may hold; null: no limit."
+           },
+           "max_vectors": {
+            "type": [
+             "integer",
+             "null"
+            ],
+            "minimum": 0,
+            "description": "Vectors (chunks) over all its libraries; null: no limit."
+           },
+           "requests_per_minute": {
+            "type": [
+             "integer",
+             "null"
+            ],
+            "minimum": 0,
+            "description": "Requests a minute over all its use; null: no limit."
+           }
+          }
+         }
+        }
+       },
+       "examples": {
+        "limit": {
+         "summary": "Cap its vectors",
+         "value": {
+          "quotas": {
+           "max_vectors": 1000000
+          }
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "The tenant.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "tenant_id",
+          "name",
+          "created_at",
+          "metadata",
+          "quotas"
+         ],
+         "additionalProperties": true,
+         "properties": {
+          "tenant_id": {
+           "type": "string",
+           "format": "uuid"
+          },
+          "name": {
+           "type": "string"
+          },
+          "metadata": {
+           "type": "object",
+           "additionalProperties": true
+          },
+          "created_at": {
+           "type": "string",
+           "format": "date-time"
+          },
+          "expires_at": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "date-time"
+          },
+          "quotas": {
+           "type": "object",
+           "properties": {
+            "max_libraries": {
+             "type": [
+              "integer",
+              "null"
+             ],
+             "minimum": 0,
+             "description": "Libraries the tenant may hold; null: no limit."
+            },
+            "max_vectors": {
+             "type": [
+              "integer",
+              "null"
+             ],
+             "minimum": 0,
+             "description": "Vectors (chunks) over all its libraries; null: no limit."
+            },
+            "requests_per_minute": {
+             "type": [
+              "integer",
+              "null"
+             ],
+             "minimum": 0,
+             "description": "Requests a minute over all its use; null: no limit."
+            }
+           }
+          },
+          "is_active": {
+           "type": "boolean",
+           "description": "Not deactivated and not expired."
+          },
+          "last_used_at": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "date-time"
+          },
+          "request_count": {
+           "type": "integer",
+           "minimum": 0
+          },
+          "rotated_at": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "date-time"
+          },
+          "deactivated_at": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "format": "date-time"
+          },
+          "library_count": {
+           "type": "integer",
+           "minimum": 0
+          }
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`tenant_not_found`."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   },
+   "delete": {
+    "operationId": "deactivateTenant",
+    "tags": [
+     "tenants"
+    ],
+    "summary": "Deactivate a tenant",
+    "description": "Its key is refused from the next request on, open streams opened with it are closed; its libraries are kept until purged. Needs the admin key (`ADMIN_API_KEY`); any other key is 401.",
+    "responses": {
+     "204": {
+      "description": "Deactivated."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`tenant_not_found`."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/v1/admin/tenants/{tenant}/rotate": {
+   "parameters": [
+    {
+     "name": "tenant",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "format": "uuid"
+     }
+    }
+   ],
+   "post": {
+    "operationId": "rotateTenantKey",
+    "tags": [
+     "tenants"
+    ],
+    "summary": "Rotate a tenant's key",
+    "description": "Issues a new key; the old one is refused from the next request on (no grace period), and streams opened with it are closed. Needs the admin key (`ADMIN_API_KEY`); any other key is 401.",
+    "responses": {
+     "200": {
+      "description": "The new key.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "tenant_id",
+          "new_api_key",
+          "rotated_at"
+         ],
+         "properties": {
+          "tenant_id": {
+           "type": "string",
+           "format": "uuid"
+          },
+          "new_api_key": {
+           "type": "string",
+           "pattern": "^arrw_[0-9a-f]{32}$"
+          },
+          "rotated_at": {
+           "type": "string",
+           "format": "date-time"
+          }
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest",
+      "description": "The tenant is deactivated."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`tenant_not_found`."
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     }
+    }
+   }
+  },
+  "/v1/admin/tenants/{tenant}/purge": {
+   "parameters": [
+    {
+     "name": "tenant",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "format": "uuid"
+     }
+    }
+   ],
+   "post": {
+    "operationId": "purgeTenant",
+    "tags": [
+     "tenants"
+    ],
+    "summary": "Purge a deactivated tenant",
+    "description": "Deletes the tenant's libraries, then the tenant. Needs the admin key (`ADMIN_API_KEY`); any other key is 401.",
+    "responses": {
+     "200": {
+      "description": "Purged.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "tenant_id",
+          "libraries_deleted"
+         ],
+         "properties": {
+          "tenant_id": {
+           "type": "string",
+           "format": "uuid"
+          },
+          "libraries_deleted": {
+           "type": "integer",
+           "minimum": 0
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound",
+      "description": "`tenant_not_found`."
+     },
+     "409": {
+      "$ref": "#/components/responses/Conflict",
+      "description": "`tenant_active`: deactivate it first."
      },
      "429": {
       "$ref": "#/components/responses/TooManyRequests"
@@ -5172,6 +5993,9 @@ extension OpenAPIDocument {
      "embedding_timed_out",
      "embedding_rejected",
      "embedding_model_mismatch",
+     "tenant_not_found",
+     "tenant_active",
+     "quota_exceeded",
      "rerank_rate_limited",
      "invalid_json",
      "line_too_large",
