@@ -2,8 +2,9 @@ import ArrwEngine
 import Hummingbird
 
 /// `/v1/libraries/{id}/documents`: add one, add a batch, stream NDJSON in, list, get, replace,
-/// delete one or a batch.
-struct DocumentRoutes<Context: RequestContext>: Sendable {
+/// delete one or a batch. A tenant's adds and replacements are checked against its
+/// `max_vectors` quota (429 `quota_exceeded`).
+struct DocumentRoutes<Context: AccessScopedContext>: Sendable {
     let database: Database
     let body: JSONBodyReader
 
@@ -12,6 +13,7 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
             let id = try context.parameters.require("id")
             _ = try database.library(id)
             let draft = try DocumentJSON.draft(try await body.json(from: request), limits: database.limits)
+            try TenantQuota.checkVectors(database: database, scope: context.access, adding: draft.chunks.count)
             return APIResponse.json(APIResponse.document(try await database.addDocument(libraryId: id, draft)), status: .created)
         }
         group.post(":id/documents/batch") { request, context in
@@ -19,6 +21,8 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
             let id = try context.parameters.require("id")
             _ = try database.library(id)
             let drafts = try await Self.batchDrafts(request, body: body, limits: database.limits)
+            try TenantQuota.checkVectors(
+                database: database, scope: context.access, adding: drafts.reduce(0) { $0 + ((try? $1.get())?.chunks.count ?? 0) })
             return APIResponse.json(APIResponse.batch(try await database.addDocuments(libraryId: id, drafts), since: start))
         }
         group.post(":id/documents/stream") { request, context in
@@ -53,6 +57,7 @@ struct DocumentRoutes<Context: RequestContext>: Sendable {
             let id = try context.parameters.require("id")
             _ = try database.library(id)
             let draft = try DocumentJSON.draft(try await body.json(from: request), limits: database.limits)
+            try TenantQuota.checkVectors(database: database, scope: context.access, adding: draft.chunks.count)
             let (document, created) = try await database.replaceDocument(
                 libraryId: id, documentId: context.parameters.require("doc"), draft)
             return APIResponse.json(APIResponse.document(document), status: created ? .created : .ok)

@@ -25,13 +25,22 @@ enum WebSocketRoutes {
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             let id = try context.requestContext.parameters.require("id")
+            let keyStillValid = Self.keyCheck(access: access, scope: context.requestContext.access, request: context.request)
             let session = WebSocketSession(
                 database: database, libraryId: id, channel: context.requestContext.channel,
                 outboundLimit: configuration.webSocketOutboundLimit, outboundByteLimit: configuration.webSocketOutboundBytes,
                 eventQueueLimit: configuration.eventQueueLimit,
-                logger: context.logger, gauges: gauges)
+                logger: context.logger, gauges: gauges,
+                keyStillValid: keyStillValid)
             try await session.run(inbound: inbound, outbound: outbound)
         }
         return router
+    }
+
+    /// For a tenant's connection, whether the key of its upgrade `request` still opens `scope`.
+    static func keyCheck(access: AccessControl, scope: AccessScope, request: Request) -> (@Sendable () -> Bool)? {
+        guard let tenantId = scope.tenantId, !tenantId.isEmpty else { return nil }
+        let key = AccessControl.presentedKey(request)
+        return { access.stillValid(scope, key: key) }
     }
 }

@@ -38,6 +38,11 @@ final class WebSocketSession: Sendable {
     let eventQueueLimit: Int
     let logger: Logger
     let gauges: WebSocketGauges
+    /// Whether the key the connection was opened with still works (a tenant's key): checked
+    /// every `keyCheckInterval` and before each request; once false the client is dropped with
+    /// 1008 and the reason. Nil: nothing to check.
+    let keyStillValid: (@Sendable () -> Bool)?
+    static let keyCheckInterval: Duration = .seconds(1)
     private let outbox: AsyncStream<String>
     private let outboxInput: AsyncStream<String>.Continuation
     private let state = Mutex<State>(State())
@@ -58,9 +63,10 @@ final class WebSocketSession: Sendable {
 
     init(
         database: Database, libraryId: String, channel: any Channel, outboundLimit: Int, outboundByteLimit: Int,
-        eventQueueLimit: Int, logger: Logger, gauges: WebSocketGauges = WebSocketGauges()
+        eventQueueLimit: Int, logger: Logger, gauges: WebSocketGauges = WebSocketGauges(), keyStillValid: (@Sendable () -> Bool)? = nil
     ) {
         self.gauges = gauges
+        self.keyStillValid = keyStillValid
         self.database = database
         self.libraryId = libraryId
         self.channel = channel
@@ -95,7 +101,16 @@ final class WebSocketSession: Sendable {
                 self.gauges.queuedBytes.subtract(text.utf8.count, ordering: .relaxed)
             }
         }
+        let keyWatch = keyStillValid.map { stillValid in
+            Task {
+                while !Task.isCancelled, !self.isClosing {
+                    try? await Task.sleep(for: Self.keyCheckInterval)
+                    if !stillValid() { self.drop(reason: Self.keyRevoked) }
+                }
+            }
+        }
         defer {
+            keyWatch?.cancel()
             replaceSubscription(with: nil)?.cancel()
             outboxInput.finish()
             gauges.open.subtract(1, ordering: .relaxed)
@@ -106,6 +121,10 @@ final class WebSocketSession: Sendable {
                 guard !isClosing else { continue }
                 switch message {
                 case .text(let text):
+                    if let keyStillValid, !keyStillValid() {
+                        drop(reason: Self.keyRevoked)
+                        continue
+                    }
                     state.withLock { $0.holding = true }
                     send(await reply(to: text))
                     for event in state.withLock({ state in
@@ -125,6 +144,8 @@ final class WebSocketSession: Sendable {
         outboxInput.finish()
         await writer.value
     }
+
+    static let keyRevoked = "the connection's API key was revoked, rotated or has expired"
 
     /// Queues `text` for the client; a full queue drops the client.
     func send(_ text: String) {

@@ -105,8 +105,9 @@ final class AccessControl: Sendable {
         return scope
     }
 
-    /// The scope a presented key opens, or the 401 that refuses it.
-    func scope(of presented: String) throws -> AccessScope {
+    /// The scope a presented key opens, or the 401 that refuses it; a tenant's use is counted
+    /// when `countingUse`.
+    func scope(of presented: String, countingUse: Bool = true) throws -> AccessScope {
         if adminKeys.contains(where: { Self.constantTimeEquals($0, presented) }) { return .admin }
         if keys.contains(where: { Self.constantTimeEquals($0, presented) }) { return AccessScope(tenantId: "", isAdmin: false) }
         let hash = TenantKeys.hash(presented)
@@ -116,7 +117,7 @@ final class AccessControl: Sendable {
         let now = Date()
         guard tenant.isActive else { throw HTTPRefusal(.unauthorized, message: "the API key was revoked") }
         guard !tenant.isExpired(at: now) else { throw HTTPRefusal(.unauthorized, message: "the API key has expired") }
-        database.tenants.noteUse(tenant.id, at: now)
+        if countingUse { database.tenants.noteUse(tenant.id, at: now) }
         return AccessScope(tenantId: tenant.id.uuidString.lowercased(), isAdmin: false)
     }
 
@@ -124,7 +125,7 @@ final class AccessControl: Sendable {
     /// rotated away or has expired (the stream is then closed).
     func stillValid(_ scope: AccessScope, key: String?) -> Bool {
         guard let tenantId = scope.tenantId, !tenantId.isEmpty, let key else { return true }
-        return (try? self.scope(of: key))?.tenantId == tenantId
+        return (try? self.scope(of: key, countingUse: false))?.tenantId == tenantId
     }
 
     /// A path under `/v1/libraries/{id}` (or the original's `/api/v1/...`) naming a library of

@@ -19,6 +19,10 @@ struct Webhook: Codable, Sendable, Equatable {
     var createdAt: Date
     var updatedAt: Date
     var deliveredThrough: UInt64
+    /// The tenant that created it, which sees it and whose libraries' events alone it gets
+    /// ("" the default tenant); nil for one made by the admin key or on a server without keys,
+    /// which gets every event. Absent from files of version 1 (before tenants).
+    var tenantId: String?
 
     /// The original arrwDB's event names, and ours they stand for.
     static let originalNames: [String: ChangeEvent.Kind] = ["document.created": .documentAdded, "search.completed": .searchPerformed]

@@ -160,13 +160,21 @@ final class WebhookDispatcher: Service, Sendable {
         worker.cancel()
     }
 
+    /// For a tenant's webhook, a test that a library is that tenant's; nil for the admin's.
+    private func ownerFilter(_ tenantId: String?) -> (@Sendable (UUID) -> Bool)? {
+        guard let tenantId else { return nil }
+        let database = database
+        return { database.owner(ofLibrary: $0) == tenantId }
+    }
+
     /// Follows the log for webhook `id` until cancelled.
     private func deliverEvents(of id: String) async {
         while !Task.isCancelled {
             guard let webhook = state.withLock({ $0.webhooks[id] }) else { return }
             do {
                 let kinds = try Webhook.kinds(webhook.events)
-                let filter = EventFilter(libraryId: webhook.libraryId.flatMap(UUID.init(uuidString:)), kinds: kinds)
+                let filter = EventFilter(
+                    libraryId: webhook.libraryId.flatMap(UUID.init(uuidString:)), kinds: kinds, libraries: ownerFilter(webhook.tenantId))
                 let subscription = try database.subscribe(filter: filter, since: webhook.deliveredThrough, queueLimit: queueLimit)
                 defer { subscription.cancel() }
                 for try await event in subscription {

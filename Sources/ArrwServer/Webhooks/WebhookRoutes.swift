@@ -10,7 +10,10 @@ import Hummingbird
 /// "retry_delay_seconds"? (60, 0.1–3600), "timeout_seconds"? (30, 1–300), "active"? (true),
 /// "since"? (a sequence: deliver the events after it; default: from now)}`; PATCH takes any of
 /// them but `since`.
-struct WebhookRoutes<Context: RequestContext>: Sendable {
+///
+/// A tenant's webhooks are its own: it sees and changes only those, another's id answers 404
+/// `webhook_not_found`, and they get only its libraries' events (`library_id` must be one).
+struct WebhookRoutes<Context: AccessScopedContext>: Sendable {
     let dispatcher: WebhookDispatcher
     let database: Database
     let body: JSONBodyReader
@@ -20,7 +23,7 @@ struct WebhookRoutes<Context: RequestContext>: Sendable {
     }
 
     private func register(on group: RouterGroup<Context>) {
-        group.post { request, _ in
+        group.post { request, context in
             let object = try await bodyObject(request)
             let now = Date()
             var webhook = Webhook(
@@ -30,7 +33,9 @@ struct WebhookRoutes<Context: RequestContext>: Sendable {
             guard object["url"] != nil, object["events"] != nil else {
                 throw EngineError.validation("'url' and 'events' are required", field: object["url"] == nil ? "url" : "events")
             }
+            webhook.tenantId = context.access.tenantId
             try apply(object, to: &webhook)
+            try checkLibrary(of: webhook, in: context.access)
             if let since = object["since"], since != .null {
                 guard let number = since.number, let sequence = UInt64(exactly: number), sequence <= database.events.lastSequence else {
                     throw EngineError.validation("'since' must be a sequence number no greater than the last one", field: "since")
@@ -40,31 +45,32 @@ struct WebhookRoutes<Context: RequestContext>: Sendable {
             try dispatcher.add(webhook)
             return APIResponse.json(webhook.json(withSecret: true), status: .created)
         }
-        group.get { _, _ in
-            APIResponse.json(.object(["webhooks": .array(dispatcher.all.map { $0.json() })]))
+        group.get { _, context in
+            APIResponse.json(.object(["webhooks": .array(dispatcher.all.filter { visible($0, in: context.access) }.map { $0.json() })]))
         }
         group.get(":webhook") { _, context in
-            APIResponse.json(try dispatcher.webhook(context.parameters.require("webhook")).json())
+            APIResponse.json(try dispatcher.webhook(visibleId(context)).json())
         }
         group.patch(":webhook") { request, context in
-            var webhook = try dispatcher.webhook(context.parameters.require("webhook"))
+            var webhook = try dispatcher.webhook(visibleId(context))
             let object = try await bodyObject(request)
             if object["since"] != nil { throw EngineError.validation("'since' is only taken at creation", field: "since") }
             try apply(object, to: &webhook)
+            try checkLibrary(of: webhook, in: context.access)
             webhook.updatedAt = Date()
             try dispatcher.replace(webhook)
             return APIResponse.json(try dispatcher.webhook(webhook.id).json())
         }
         group.delete(":webhook") { _, context in
-            try dispatcher.remove(context.parameters.require("webhook"))
+            try dispatcher.remove(visibleId(context))
             return Response(status: .noContent)
         }
         group.get(":webhook/deliveries") { _, context in
-            let id = try context.parameters.require("webhook")
+            let id = try visibleId(context)
             return APIResponse.json(.object(["deliveries": .array(try dispatcher.deliveries(id).map(\.json))]))
         }
         group.get(":webhook/stats") { _, context in
-            let (webhook, statistics) = try dispatcher.statistics(context.parameters.require("webhook"))
+            let (webhook, statistics) = try dispatcher.statistics(visibleId(context))
             return APIResponse.json(.object([
                 "webhook_id": .string(webhook.id), "total_deliveries": .int(Int64(statistics.delivered + statistics.failed)),
                 "successful_deliveries": .int(Int64(statistics.delivered)), "failed_deliveries": .int(Int64(statistics.failed)),
@@ -75,8 +81,26 @@ struct WebhookRoutes<Context: RequestContext>: Sendable {
             ]))
         }
         group.post(":webhook/test") { _, context in
-            APIResponse.json(try await dispatcher.test(context.parameters.require("webhook")).json)
+            APIResponse.json(try await dispatcher.test(visibleId(context)).json)
         }
+    }
+
+    /// The id the path names, when the request's scope sees that webhook; else the same 404 as
+    /// for an unknown one.
+    private func visibleId(_ context: Context) throws -> String {
+        let id = try context.parameters.require("webhook")
+        guard visible(try dispatcher.webhook(id), in: context.access) else { throw WebhookDispatcher.notFound(id) }
+        return id
+    }
+
+    private func visible(_ webhook: Webhook, in scope: AccessScope) -> Bool {
+        scope.tenantId == nil || webhook.tenantId == scope.tenantId
+    }
+
+    /// A tenant's webhook may only follow one of its libraries.
+    private func checkLibrary(of webhook: Webhook, in scope: AccessScope) throws {
+        guard let library = webhook.libraryId, !scope.sees(try database.library(library)) else { return }
+        throw EngineError.libraryNotFound(library)
     }
 
     private func bodyObject(_ request: Request) async throws -> [String: JSONValue] {

@@ -2,10 +2,12 @@ import ArrwEngine
 import Foundation
 
 /// Where webhooks and their delivery positions are kept: `DATA_DIR/webhooks.json` (a JSON
-/// object `{"version": 1, "webhooks": [..]}`, replaced atomically: written to a temporary file,
+/// object `{"version": 2, "webhooks": [..]}`, replaced atomically: written to a temporary file,
 /// fsynced, renamed, the directory fsynced), or nowhere for a server without a data directory.
+/// Version 2 adds each webhook's `tenant_id` (absent: the admin's); a version-1 file (releases
+/// up to 930d84a, before tenants) reads as webhooks of the admin's, as they were.
 struct WebhookStore: Sendable {
-    static let version = 1
+    static let version = 2
     let path: String?
 
     private struct File: Codable {
@@ -28,9 +30,9 @@ struct WebhookStore: Sendable {
     func load() throws -> [Webhook] {
         guard let path, FileManager.default.fileExists(atPath: path) else { return [] }
         let file = try Self.coder.1.decode(File.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-        guard file.version == Self.version else {
+        guard (1...Self.version).contains(file.version) else {
             throw EngineError(
-                EngineError.Code.recoveryFailed, message: "\(path) is webhook file version \(file.version); this build reads version \(Self.version)")
+                EngineError.Code.recoveryFailed, message: "\(path) is webhook file version \(file.version); this build reads versions 1-\(Self.version)")
         }
         return file.webhooks
     }
