@@ -53,15 +53,16 @@ final class CrashHarness: @unchecked Sendable {
         }
     }
 
-    /// Starts `arrwdb serve` on the data directory and a new free port, and waits for readiness.
-    func start() async throws -> ServerProcess {
+    /// Starts `arrwdb serve` on the data directory and a new free port, with `extra` settings
+    /// beside `settings`, and waits for readiness.
+    func start(extra: [String: String] = [:]) async throws -> ServerProcess {
         let number = lock.withLock {
             starts += 1
             return starts
         }
         let server = try ServerProcess(
             binary: binary, dataDirectory: dataDirectory,
-            logFile: root.appendingPathComponent("server-\(number).log"), settings: settings)
+            logFile: root.appendingPathComponent("server-\(number).log"), settings: settings.merging(extra) { $1 })
         lock.withLock { current = server }
         try String(server.pid).write(to: root.appendingPathComponent("server.pid"), atomically: true, encoding: .utf8)
         try await server.waitUntilReady(http)

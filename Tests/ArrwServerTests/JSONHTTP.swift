@@ -31,9 +31,12 @@ struct JSONHTTP: Sendable {
         }
     }
 
-    func send(_ method: HTTPMethod, _ url: String, _ body: String? = nil, timeout: TimeAmount = .seconds(15)) async throws -> HTTPReply {
+    func send(
+        _ method: HTTPMethod, _ url: String, _ body: String? = nil, key: String? = nil, timeout: TimeAmount = .seconds(15)
+    ) async throws -> HTTPReply {
         var request = HTTPClientRequest(url: url)
         request.method = method
+        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))

@@ -164,7 +164,8 @@ final class WebhookReceiver: Sendable {
     }
 }
 
-/// `webhooks.json` version 1, as this release writes it, checked in: a later release must read it.
+/// `webhooks.json` version 1 (before tenants), as release 930d84a wrote it, checked in: later
+/// releases read it, its webhooks the admin's (no tenant), and write it back as version 2.
 @Suite struct WebhookFileTests {
     @Test("the checked-in webhooks.json of version 1 loads with every field and position; an unknown version is refused")
     func version1Loads() throws {
@@ -179,14 +180,17 @@ final class WebhookReceiver: Sendable {
         #expect(loaded[0].id == "5a0c6f3e-2b7d-4c1e-9a8b-2d6f4e1a7c30" && loaded[0].deliveredThrough == 42 && loaded[0].events == ["document.created", "document.deleted"])
         #expect(loaded[0].libraryId == "3f0c2a9e-5b7d-4c1e-9a8b-2d6f4e1a7c31" && loaded[0].maxRetries == 3 && loaded[0].active)
         #expect(loaded[1].libraryId == nil && !loaded[1].active && loaded[1].retryDelaySeconds == 0.5 && loaded[1].deliveredThrough == 7)
+        #expect(loaded.allSatisfy { $0.tenantId == nil }, "webhooks from before tenants are the admin's")
         let database = Database(embedder: HashEmbedder(dimension: 8))
         let dispatcher = try WebhookDispatcher(
             database: database, client: RemoteHTTP.shared, dataDirectory: directory, allowedHosts: [], queueLimit: 16, logger: quietLogger)
         #expect(dispatcher.all.map(\.id) == loaded.map(\.id) && dispatcher.lowestActivePosition == 42)
         try dispatcher.save()
         #expect(try WebhookStore(path: directory + "/webhooks.json").load().sorted { $0.createdAt < $1.createdAt } == loaded, "written back unchanged")
+        let written = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: directory + "/webhooks.json")))
+        #expect(written.object?["version"] == .int(2))
 
-        try Data(#"{"version": 2, "webhooks": []}"#.utf8).write(to: URL(fileURLWithPath: directory + "/webhooks.json"))
+        try Data(#"{"version": 3, "webhooks": []}"#.utf8).write(to: URL(fileURLWithPath: directory + "/webhooks.json"))
         #expect(throws: EngineError.self) { try WebhookStore(path: directory + "/webhooks.json").load() }
     }
 }
