@@ -212,7 +212,7 @@ public final class Database: Sendable {
     /// The tenant that owns (or owned, if it was deleted since start-up) library `id`: what a
     /// tenant's event subscription filters on. Nil for a library this process never knew.
     public func owner(ofLibrary id: UUID) -> String? {
-        if let store = catalog.withLock({ $0.libraries[id] }) { return store.info.tenantId }
+        if let store = catalog.withLock({ $0.libraries[id] }) { return store.tenantId }
         return deletedOwners.withLock { $0[id] }
     }
 
@@ -304,7 +304,7 @@ public final class Database: Sendable {
     }
 
     private func parseLibraryId(_ id: String) throws -> UUID {
-        guard let uuid = UUID(uuidString: id) else { throw EngineError.libraryNotFound(id) }
+        guard let uuid = UUID(text: id) else { throw EngineError.libraryNotFound(id) }
         return uuid
     }
 

@@ -21,6 +21,8 @@ import Synchronization
 /// (the library's deletion was logged) it accepts no more changes.
 final class LibraryStore: @unchecked Sendable {
     let id: UUID
+    /// The owning tenant (`LibraryInfo.tenantId`), fixed at creation, so readable without the lock.
+    let tenantId: String
     let journal: Journal
     let lock = ReadWriteLock()
     var settings: LibraryInfo
@@ -53,6 +55,7 @@ final class LibraryStore: @unchecked Sendable {
 
     init(settings: LibraryInfo, journal: Journal) {
         id = settings.id
+        tenantId = settings.tenantId
         self.journal = journal
         self.settings = settings
         analyzer = settings.textAnalyzer.analyzer

@@ -3,9 +3,10 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 
-/// `WS /v1/libraries/{id}/ws`: the upgrade (refused for an unknown library; API keys and rate
-/// limits through the same `AccessControl` as the HTTP routes, so an upgrade takes a token from
-/// the client's one bucket), then a `WebSocketSession` per connection. hummingbird-websocket
+/// `WS /v1/libraries/{id}/ws`: the upgrade (refused for an unknown library, or another tenant's;
+/// keys and rate limits through the same `AccessControl` as the HTTP routes, so an upgrade takes
+/// a token from the client's one bucket), then a `WebSocketSession` per connection, which a
+/// tenant's revoked, rotated or expired key closes. hummingbird-websocket
 /// answers every refused upgrade with a bare 400, whatever the reason, so the reason is logged.
 enum WebSocketRoutes {
     static func router(

@@ -64,7 +64,7 @@ enum TenantChange: Equatable {
 /// Date). Looks a tenant up by the hash of its key in one dictionary probe.
 ///
 /// Invariants: `byKeyHash` maps exactly the current key hash of every tenant to its id;
-/// usage is counted in memory only (`noteUse`), never logged per request.
+/// usage is counted in memory only (`match`), never logged per request.
 public final class TenantRegistry: ServerStateComponent {
     static let componentName = "tenants"
     public let name = TenantRegistry.componentName
@@ -75,13 +75,43 @@ public final class TenantRegistry: ServerStateComponent {
         var tenants: [UUID: Tenant] = [:]
         var byKeyHash: [[UInt8]: UUID] = [:]
         var usage: [UUID: TenantUsage] = [:]
+        /// Each tenant's id as the API writes it, made once (formatting a UUID costs a `sprintf`).
+        var idTexts: [UUID: String] = [:]
+
+        mutating func add(_ tenant: Tenant) {
+            tenants[tenant.id] = tenant
+            byKeyHash[tenant.keyHash] = tenant.id
+            idTexts[tenant.id] = tenant.id.uuidString.lowercased()
+        }
     }
     private let state = Mutex(State())
+    /// Whether a tenant exists, readable without the lock on every request.
+    private let hasTenants = Atomic<Bool>(false)
 
     public init() {}
 
     /// Whether no tenant was ever created (or all were purged).
-    public var isEmpty: Bool { state.withLock { $0.tenants.isEmpty } }
+    public var isEmpty: Bool { !hasTenants.load(ordering: .acquiring) }
+
+    /// What a request needs to know of the tenant whose key hashes to `keyHash`.
+    public struct KeyMatch: Sendable {
+        public var tenant: Tenant
+        /// `tenant.id`, lower-case, as libraries record their owner.
+        public var idText: String
+    }
+
+    /// The tenant whose current key hashes to `keyHash` (active or not), counting one use of it
+    /// at `date` when `countingUse`; one lock acquisition, for the request path.
+    public func match(keyHash: [UInt8], countingUse: Bool, at date: Date) -> KeyMatch? {
+        state.withLock { state in
+            guard let id = state.byKeyHash[keyHash], let tenant = state.tenants[id], let idText = state.idTexts[id] else { return nil }
+            if countingUse, tenant.isActive {
+                state.usage[id, default: TenantUsage()].requestCount += 1
+                state.usage[id]?.lastUsedAt = date
+            }
+            return KeyMatch(tenant: tenant, idText: idText)
+        }
+    }
 
     /// Every tenant, oldest first.
     public var all: [Tenant] {
@@ -90,30 +120,14 @@ public final class TenantRegistry: ServerStateComponent {
 
     public func tenant(_ id: UUID) -> Tenant? { state.withLock { $0.tenants[id] } }
 
-    /// The tenant whose current key hashes to `keyHash` (active or not), if any.
-    public func tenant(keyHash: [UInt8]) -> Tenant? {
-        state.withLock { state in state.byKeyHash[keyHash].flatMap { state.tenants[$0] } }
-    }
-
     public func usage(_ id: UUID) -> TenantUsage { state.withLock { $0.usage[id] ?? TenantUsage() } }
-
-    /// Counts one request of tenant `id`.
-    public func noteUse(_ id: UUID, at date: Date = Date()) {
-        state.withLock { state in
-            var usage = state.usage[id] ?? TenantUsage()
-            usage.requestCount += 1
-            usage.lastUsedAt = date
-            state.usage[id] = usage
-        }
-    }
 
     public func apply(_ payload: [UInt8], sequence: UInt64, at: Date) throws {
         let change = try TenantChange.decode(payload)
         state.withLock { state in
             switch change {
             case .created(let tenant):
-                state.tenants[tenant.id] = tenant
-                state.byKeyHash[tenant.keyHash] = tenant.id
+                state.add(tenant)
             case .rotated(let id, let keyHash, let at):
                 guard var tenant = state.tenants[id] else { return }
                 state.byKeyHash.removeValue(forKey: tenant.keyHash)
@@ -128,9 +142,11 @@ public final class TenantRegistry: ServerStateComponent {
                 guard let tenant = state.tenants.removeValue(forKey: id) else { return }
                 state.byKeyHash.removeValue(forKey: tenant.keyHash)
                 state.usage.removeValue(forKey: id)
+                state.idTexts.removeValue(forKey: id)
             case .quotas(let id, let quotas):
                 state.tenants[id]?.quotas = quotas
             }
+            hasTenants.store(!state.tenants.isEmpty, ordering: .releasing)
         }
     }
 
@@ -153,11 +169,11 @@ public final class TenantRegistry: ServerStateComponent {
         var restored = State()
         for _ in 0..<Int(try reader.read(UInt32.self)) {
             let tenant = try reader.readTenant()
-            restored.tenants[tenant.id] = tenant
-            restored.byKeyHash[tenant.keyHash] = tenant.id
+            restored.add(tenant)
             restored.usage[tenant.id] = TenantUsage(requestCount: Int(try reader.read(UInt64.self)), lastUsedAt: try reader.readOptionalDate())
         }
         guard reader.isAtEnd else { throw IndexFormatError.corrupt("\(reader.remaining) bytes after the tenant registry") }
         state.withLock { $0 = restored }
+        hasTenants.store(!restored.tenants.isEmpty, ordering: .releasing)
     }
 }

@@ -80,11 +80,12 @@ final class AccessControl: Sendable {
         if Self.openPaths.contains(path) { return .open }
         let presented = Self.presentedKey(request)
         var scope = AccessScope.open
+        var tenantRequestsPerMinute: Int?
         if keysRequired {
             guard let presented else {
                 throw HTTPRefusal(.unauthorized, message: "this server needs an API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'")
             }
-            scope = try self.scope(of: presented)
+            (scope, tenantRequestsPerMinute) = try resolve(presented, countingUse: true)
         }
         let needsAdmin = path.hasPrefix(Self.adminPrefix) || (path == "/metrics" && !adminKeys.isEmpty)
         if needsAdmin, !scope.isAdmin {
@@ -96,47 +97,48 @@ final class AccessControl: Sendable {
             let client = presented.map { "key:\($0)" } ?? remoteAddress?.ipAddress.map { "ip:\($0)" } ?? "unknown"
             if let wait = limiter.take(for: client) { throw Self.rateLimited(limiter.perMinute, wait: wait) }
         }
-        if let tenantId = scope.tenantId, let id = UUID(uuidString: tenantId), let perMinute = database.tenants.tenant(id)?.quotas.requestsPerMinute,
-            let wait = tenantLimiter.take(for: tenantId, perMinute: perMinute)
-        {
+        if let tenantId = scope.tenantId, let perMinute = tenantRequestsPerMinute, let wait = tenantLimiter.take(for: tenantId, perMinute: perMinute) {
             throw Self.rateLimited(perMinute, wait: wait)
         }
         try checkLibrary(in: path, scope: scope)
         return scope
     }
 
-    /// The scope a presented key opens, or the 401 that refuses it; a tenant's use is counted
-    /// when `countingUse`.
-    func scope(of presented: String, countingUse: Bool = true) throws -> AccessScope {
-        if adminKeys.contains(where: { Self.constantTimeEquals($0, presented) }) { return .admin }
-        if keys.contains(where: { Self.constantTimeEquals($0, presented) }) { return AccessScope(tenantId: "", isAdmin: false) }
+    /// The scope a presented key opens with its tenant's `requests_per_minute` quota, or the 401
+    /// that refuses it; a tenant's use is counted when `countingUse`.
+    func resolve(_ presented: String, countingUse: Bool) throws -> (AccessScope, requestsPerMinute: Int?) {
+        if adminKeys.contains(where: { Self.constantTimeEquals($0, presented) }) { return (.admin, nil) }
+        if keys.contains(where: { Self.constantTimeEquals($0, presented) }) { return (AccessScope(tenantId: "", isAdmin: false), nil) }
         let hash = TenantKeys.hash(presented)
-        guard let tenant = database.tenants.tenant(keyHash: hash), Self.constantTimeEquals(tenant.keyHash, hash) else {
+        let now = Date()
+        guard let match = database.tenants.match(keyHash: hash, countingUse: countingUse, at: now),
+            Self.constantTimeEquals(match.tenant.keyHash, hash)
+        else {
             throw HTTPRefusal(.unauthorized, message: "the API key is not valid")
         }
-        let now = Date()
-        guard tenant.isActive else { throw HTTPRefusal(.unauthorized, message: "the API key was revoked") }
-        guard !tenant.isExpired(at: now) else { throw HTTPRefusal(.unauthorized, message: "the API key has expired") }
-        if countingUse { database.tenants.noteUse(tenant.id, at: now) }
-        return AccessScope(tenantId: tenant.id.uuidString.lowercased(), isAdmin: false)
+        guard match.tenant.isActive else { throw HTTPRefusal(.unauthorized, message: "the API key was revoked") }
+        guard !match.tenant.isExpired(at: now) else { throw HTTPRefusal(.unauthorized, message: "the API key has expired") }
+        return (AccessScope(tenantId: match.idText, isAdmin: false), match.tenant.quotas.requestsPerMinute)
     }
 
     /// Whether the key a stream was opened with still opens `scope`: false once it was revoked,
     /// rotated away or has expired (the stream is then closed).
     func stillValid(_ scope: AccessScope, key: String?) -> Bool {
         guard let tenantId = scope.tenantId, !tenantId.isEmpty, let key else { return true }
-        return (try? self.scope(of: key, countingUse: false))?.tenantId == tenantId
+        return (try? resolve(key, countingUse: false))?.0.tenantId == tenantId
     }
 
     /// A path under `/v1/libraries/{id}` (or the original's `/api/v1/...`) naming a library of
     /// another tenant answers exactly as an unknown library, so ids cannot be probed.
     func checkLibrary(in path: String, scope: AccessScope) throws {
-        guard scope.tenantId != nil else { return }
+        guard let tenantId = scope.tenantId else { return }
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         let start = parts.first == "api" ? 1 : 0
         guard parts.count > start + 2, parts[start] == "v1", parts[start + 1] == "libraries" else { return }
         let id = String(parts[start + 2])
-        guard let library = try? database.library(id), !scope.sees(library) else { return }
+        guard let uuid = UUID(text: id), let owner = database.owner(ofLibrary: uuid), owner != tenantId,
+            (try? database.library(id)) != nil
+        else { return }
         throw EngineError.libraryNotFound(id)
     }
 
