@@ -58,7 +58,7 @@ public enum ArrwServer {
         let reranker = configuration.cohereAPIKey.map { CohereReranker(apiKey: $0, baseURL: configuration.cohereBaseURL, client: outbound) }
         RerankSearchRoute(database: database, body: body, reranker: reranker).register(on: libraries)
         JobRoutes(queue: jobs, body: body).register(on: router.group("v1/jobs"))
-        WebSocketStatsRoute(gauges: webSockets).register(on: router)
+        WebSocketStatsRoute(gauges: webSockets, database: database).register(on: router)
         if let webhooks { WebhookRoutes(dispatcher: webhooks, database: database, body: body).register(on: router) }
         TenantRoutes(database: database, body: body).register(on: router)
         routes.set(router.routes.map { ($0.path.description, $0.method.rawValue) })

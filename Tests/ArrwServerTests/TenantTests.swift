@@ -139,6 +139,21 @@ import Testing
                 .post, "/v1/webhooks", #"{"url": "http://127.0.0.1:9/hook", "events": ["*"], "library_id": "\#(libraryA)"}"#, headers: Self.key(b.key)
             ).expectError(.notFound, "library_not_found")
 
+            // A's WebSocket subscription shows in A's WebSocket statistics, not in B's.
+            let socket = try await RawWebSocket.connect(
+                port: try #require(api.client.port), path: "/v1/libraries/\(libraryA)/ws", headers: ["Authorization": "Bearer \(a.key)"])
+            #expect(try await socket.sendText(#"{"request_id": "s1", "action": "subscribe"}"#))
+            _ = await socket.read(until: #""request_id":"s1""#, seconds: 10)
+            let seenByA = try await api.call(.get, "/v1/websockets/stats", headers: Self.key(a.key))
+            #expect(seenByA["subscriptions_by_library"]?.object?[libraryA] == .int(1), "\(String(describing: seenByA.json))")
+            let seenByB = try await api.call(.get, "/v1/websockets/stats", headers: Self.key(b.key))
+            #expect(seenByB["subscriptions_by_library"] == .object([:]) && seenByB["libraries_with_subscribers"] == .int(0))
+            try await api.call(.get, "/v1/libraries/\(libraryA)/ws", headers: Self.key(b.key)).expectError(.notFound, "library_not_found")
+            await #expect(throws: (any Error).self, "B cannot open a WebSocket on A's library") {
+                _ = try await RawWebSocket.connect(
+                    port: try #require(api.client.port), path: "/v1/libraries/\(libraryA)/ws", headers: ["Authorization": "Bearer \(b.key)"])
+            }
+
             // B's event stream from the start holds B's events and none of A's or the legacy tenant's.
             let stream = try RawHTTPConnection(port: try #require(api.client.port))
             stream.send("GET /v1/events?since=0 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(b.key)\r\n\r\n")
