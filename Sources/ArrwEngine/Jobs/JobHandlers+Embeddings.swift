@@ -111,7 +111,7 @@ extension JobHandlers {
 /// The vectors a `regenerate_embeddings` job has embedded so far, in a file beside the exports
 /// (per chunk: key UInt64, UInt32 length, floats), with the job's checkpoint: the last key
 /// embedded, the count and the file's length. A resumed job cuts the file back to its
-/// checkpoint and goes on after the last key.
+/// checkpoint and goes on after the last key; one whose file is gone starts over.
 final class StagedVectors {
     private let context: JobContext
     private let exports: ExportFiles
@@ -124,9 +124,13 @@ final class StagedVectors {
         self.context = context
         self.exports = exports
         name = context.job.id.uuidString.lowercased() + ".vectors"
-        lastKey = UInt64(JobHandlers.saved(context, "last_key"))
-        embedded = JobHandlers.saved(context, "embedded")
-        file = try exports.openForAppend(name, at: JobHandlers.saved(context, "bytes"))
+        // A checkpoint without its file: the attempt that wrote it swapped the vectors in and
+        // removed the file, then was stopped before the job was marked done. Embedding again
+        // from the start makes the swap (of the same vectors) and the result whole again.
+        let resumable = exports.exists(name)
+        lastKey = resumable ? UInt64(JobHandlers.saved(context, "last_key")) : 0
+        embedded = resumable ? JobHandlers.saved(context, "embedded") : 0
+        file = try exports.openForAppend(name, at: resumable ? JobHandlers.saved(context, "bytes") : 0)
     }
 
     /// Embeds the texts of `keys` after `lastKey` (those still stored and with text) with
