@@ -92,7 +92,8 @@ import Testing
                 let stop = StopSignal()
                 let (before, seed) = (model, random.next())
                 async let writing = before.write(harness.http, to: "\(server.baseURL)/v1/libraries/\(library)/documents", stop: stop, seed: seed)
-                try await Task.sleep(for: .milliseconds(300))
+                // Long enough for writes to be acknowledged on a loaded CI machine (300 ms once got none).
+                try await Task.sleep(for: .milliseconds(1500))
                 stop.stop()
                 let tally = await writing
                 model.absorb(tally)
