@@ -35,6 +35,12 @@ extension ByteWriter {
         write(date.timeIntervalSinceReferenceDate.bitPattern)
     }
 
+    /// A UInt8 flag, then the date when there is one.
+    mutating func write(optionalDate date: Date?) {
+        write(UInt8(date == nil ? 0 : 1))
+        if let date { write(date: date) }
+    }
+
     mutating func write(uuid: UUID) {
         withUnsafeBytes(of: uuid.uuid) { write(integers: Array($0)) }
     }
@@ -88,6 +94,11 @@ extension ByteReader {
 
     mutating func readDate() throws -> Date {
         Date(timeIntervalSinceReferenceDate: Double(bitPattern: try read(UInt64.self)))
+    }
+
+    /// What `write(optionalDate:)` wrote.
+    mutating func readOptionalDate() throws -> Date? {
+        try read(UInt8.self) == 1 ? try readDate() : nil
     }
 
     mutating func readUUID() throws -> UUID {

@@ -248,10 +248,8 @@ extension ByteWriter {
         write(UInt32(job.attempts))
         write(UInt32(job.maxRetries))
         write(date: job.createdAt)
-        for date in [job.startedAt, job.completedAt] {
-            write(UInt8(date == nil ? 0 : 1))
-            if let date { write(date: date) }
-        }
+        write(optionalDate: job.startedAt)
+        write(optionalDate: job.completedAt)
     }
 }
 
@@ -273,8 +271,8 @@ extension ByteReader {
         let error = try read(UInt8.self) == 1 ? try readString() : nil
         let attempts = Int(try read(UInt32.self))
         var job = Job(id: id, type: type, libraryId: library, input: input, maxRetries: Int(try read(UInt32.self)), createdAt: try readDate())
-        job.startedAt = try read(UInt8.self) == 1 ? try readDate() : nil
-        job.completedAt = try read(UInt8.self) == 1 ? try readDate() : nil
+        job.startedAt = try readOptionalDate()
+        job.completedAt = try readOptionalDate()
         (job.status, job.progress, job.current, job.total, job.message) = (status, progress, current, total, message)
         (job.checkpoint, job.result, job.error, job.attempts) = (checkpoint, result, error, attempts)
         return job

@@ -77,11 +77,6 @@ extension ByteWriter {
     mutating func write(quotas: TenantQuotas) {
         for limit in [quotas.maxLibraries, quotas.maxVectors, quotas.requestsPerMinute] { write(Int64(limit ?? -1)) }
     }
-
-    mutating func write(optionalDate date: Date?) {
-        write(UInt8(date == nil ? 0 : 1))
-        if let date { write(date: date) }
-    }
 }
 
 extension ByteReader {
@@ -103,9 +98,5 @@ extension ByteReader {
         func limit(_ value: Int64) -> Int? { value < 0 ? nil : Int(value) }
         return TenantQuotas(
             maxLibraries: limit(try read(Int64.self)), maxVectors: limit(try read(Int64.self)), requestsPerMinute: limit(try read(Int64.self)))
-    }
-
-    mutating func readOptionalDate() throws -> Date? {
-        try read(UInt8.self) == 1 ? try readDate() : nil
     }
 }

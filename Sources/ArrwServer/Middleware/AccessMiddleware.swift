@@ -1,5 +1,4 @@
 import ArrwEngine
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
